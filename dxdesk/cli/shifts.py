@@ -1,0 +1,5 @@
+"""Commands of this area are registered here (see dxdesk.cli.COMMAND_MODULES)."""
+
+
+def register(sub) -> None:
+    """No commands in this area yet."""

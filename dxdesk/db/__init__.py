@@ -1,0 +1,1 @@
+"""Storage: the typed model, the engine set-up and the migrations."""

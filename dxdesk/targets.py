@@ -1,0 +1,36 @@
+"""Targets per indicator and period."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from dxdesk import audit, clock
+from dxdesk.actor import Actor
+from dxdesk.db.models import Indicator, Target
+from dxdesk.errors import UserError
+from dxdesk.i18n import _
+from dxdesk.periods import Period
+from dxdesk.permissions import require
+
+
+def set_target(db, actor: Actor, indicator_code: str, value: int, period: Period, unit_code: str | None = None) -> None:
+    require(actor, "target.manage")
+    code = (indicator_code or "").strip().upper()
+    if not isinstance(value, int) or value < 0:
+        raise UserError(_("A target must be a whole number of 0 or more."))
+    with db.write() as session:
+        if session.get(Indicator, code) is None:
+            known = ", ".join(session.scalars(select(Indicator.code).order_by(Indicator.sort_order)))
+            raise UserError(_("Unknown indicator '{code}'. Known indicators: {known}.").format(code=code, known=known))
+        stmt = select(Target).where(Target.indicator_code == code, Target.period_key == period.key)
+        stmt = stmt.where(Target.unit_code.is_(None) if unit_code is None else Target.unit_code == unit_code)
+        row = session.scalar(stmt)
+        before = row.value if row else None
+        if row is None:
+            row = Target(indicator_code=code, period_key=period.key, period_start=period.start,
+                         period_end=period.end, unit_code=unit_code, value=value,
+                         updated_at=clock.now(), updated_by=actor.username)
+            session.add(row)
+        else:
+            row.value, row.updated_at, row.updated_by = value, clock.now(), actor.username
+        audit.record(session, actor, "target.set", "target", f"{code}/{period.key}", before=before, after=value)

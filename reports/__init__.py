@@ -1,0 +1,1 @@
+"""PDF, image and QR rendering: functions from data to bytes (no Qt)."""

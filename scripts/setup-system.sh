@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Debian packages dxdesk needs (run as root, or with sudo available). Safe to run again.
+#   runtime:  python3-venv + the Qt libraries (offscreen and X11)
+#   tests:    PostgreSQL server, poppler-utils (pdftotext/pdftoppm), zbar-tools (zbarimg), Xvfb, fonts
+set -euo pipefail
+WANT_TESTS=${1:-}
+PKGS="python3-venv libgl1 libegl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0
+ xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
+ libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 fonts-dejavu-core"
+if [ "$WANT_TESTS" = "--tests" ]; then
+  PKGS="$PKGS postgresql poppler-utils zbar-tools sqlite3 libreoffice-calc-nogui"
+fi
+missing=""
+for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+if [ -n "$missing" ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  echo "Installing Debian packages:$missing" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi

@@ -1,0 +1,160 @@
+"""One conftest: offscreen Qt before any Qt import, Vietnamese forced, a fresh data folder and database per
+test, an in-memory keyring, and PostgreSQL databases made per test when DXDESK_TEST_PG_URL is set."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # without it Qt aborts with no display
+os.environ["DXDESK_LANG"] = "vi"
+os.environ.pop("DXDESK_HOME", None)
+os.environ.pop("DXDESK_DB", None)
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import uuid  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import keyring  # noqa: E402
+import pytest  # noqa: E402
+from keyring.backend import KeyringBackend  # noqa: E402
+from keyring.errors import PasswordDeleteError  # noqa: E402
+
+from dxdesk.actor import Actor, cli_actor  # noqa: E402
+from dxdesk.i18n import set_language  # noqa: E402
+from dxdesk.paths import AppPaths  # noqa: E402
+
+PG_URL = os.environ.get("DXDESK_TEST_PG_URL")
+REQUIRE_PG = os.environ.get("DXDESK_REQUIRE_PG") == "1"
+
+
+class MemoryKeyring(KeyringBackend):
+    priority = 1
+
+    def __init__(self):
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.store.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.store[(service, username)] = password
+
+    def delete_password(self, service, username):
+        if (service, username) not in self.store:
+            raise PasswordDeleteError(username)
+        del self.store[(service, username)]
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    set_language("vi")
+    yield
+    set_language("vi")
+
+
+@pytest.fixture
+def home(tmp_path) -> AppPaths:
+    return AppPaths(tmp_path / "home").ensure()
+
+
+@pytest.fixture
+def admin() -> Actor:
+    return cli_actor()
+
+
+@pytest.fixture
+def db(home):
+    from dxdesk.db.engine import open_database
+
+    database = open_database(None, home)
+    yield database
+    database.dispose()
+
+
+def _pg_admin_url() -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(PG_URL).set(database="postgres").render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, empty PostgreSQL database for this test (dropped afterwards)."""
+    if not PG_URL:
+        if REQUIRE_PG:
+            pytest.fail("DXDESK_TEST_PG_URL is not set but DXDESK_REQUIRE_PG=1")
+        pytest.skip("no PostgreSQL server (set DXDESK_TEST_PG_URL)")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"dxt_{uuid.uuid4().hex[:12]}"
+    admin_engine = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin_engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin_engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_db(request, home):
+    """The same test on SQLite and on PostgreSQL."""
+    from dxdesk.db.engine import open_database
+
+    url = None if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    database = open_database(url, home)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def cli(capsys, home):
+    """Run the CLI in-process: cli("log", "vneid") -> (exit code, stdout, stderr). --home is added."""
+    from dxdesk.cli import main
+
+    def run(*args, db_url=None):
+        argv = ["--home", str(home.home)]
+        if db_url:
+            argv += ["--db", db_url]
+        code = main(argv + [str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def run_cli_process(home: Path, *args, db_url=None, **kwargs) -> subprocess.CompletedProcess:
+    """The CLI in a real process (the installed console script's module)."""
+    argv = [sys.executable, "-m", "dxdesk", "--home", str(home)]
+    if db_url:
+        argv += ["--db", db_url]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(argv + [str(a) for a in args], capture_output=True, text=True, env=env, **kwargs)
+
+
+@pytest.fixture
+def cli_process():
+    """Run the CLI in a separate process: cli_process(home_dir, *args) -> CompletedProcess."""
+    return run_cli_process
+
+
+@pytest.fixture
+def captured_messages():
+    """Message boxes are recorded instead of shown: list of (kind, title, text)."""
+    from dxdesk.ui import messages
+
+    messages.captured = []
+    messages.answers = []
+    yield messages.captured
+    messages.captured = None
+    messages.answers = []

@@ -1,0 +1,91 @@
+"""The main window: Vietnamese places, keyboard navigation, status bar, unit profile dialog, crash hook."""
+
+import sys
+from pathlib import Path
+
+import pytest
+from dxdesk.ui.app import build_main_window, create_application
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from dxdesk.profile import get_profile, set_profile
+
+
+@pytest.fixture
+def window(qtbot, db, home, admin, captured_messages):
+    create_application()
+    win = build_main_window(db, home, admin)
+    qtbot.addWidget(win)
+    win.resize(1093, 614)  # 1366×768 at 125 %
+    win.show()
+    return win
+
+
+def test_sidebar_has_the_vietnamese_places(window):
+    names = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert names == ["Quầy tiếp dân", "Nhật ký", "Lịch trực", "Tình nguyện viên", "Hướng dẫn QR", "Báo cáo",
+                     "Trao đổi dữ liệu", "Cài đặt"]
+
+
+def test_keyboard_switches_places(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget().objectName() == "page_schedule"
+    qtbot.keyClick(window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget().objectName() == "page_settings"
+
+
+def test_status_bar_and_title_show_unit_and_database(window, db, admin):
+    assert "chưa khai báo đơn vị" in window.windowTitle()
+    set_profile(db, admin, "82", unit_code="28261")
+    window.ctx.events.profile_changed.emit()
+    assert window.windowTitle() == "dxdesk — Phường Mỹ Tho (82·28261)"
+    assert window.status_db.text() == "SQLite: dxdesk.sqlite3"
+    assert window.status_day.text().startswith("Thứ ") or window.status_day.text().startswith("Chủ Nhật")
+
+
+def test_unit_profile_dialog_picks_from_the_official_list(window, qtbot, db, monkeypatch):
+    from dxdesk.ui.pages.settings import UnitProfileDialog
+
+    dialog = UnitProfileDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.province_box.setCurrentIndex(dialog.province_box.findData("82"))
+    dialog.unit_box.setCurrentIndex(dialog.unit_box.findData("29869"))
+    assert dialog.unit_box.currentText() == "Phường Cao Lãnh (29869)"
+    buttons = dialog.findChild(QDialogButtonBox)
+    assert buttons.button(QDialogButtonBox.StandardButton.Save).text() == "Lưu"
+    qtbot.mouseClick(buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+    profile = get_profile(db)
+    assert (profile.province_code, profile.unit_code, profile.unit_name) == ("82", "29869", "Phường Cao Lãnh")
+    assert "Phường Cao Lãnh" in window.windowTitle()
+
+
+def test_unit_typed_by_hand_that_is_not_in_the_list_is_refused(window, qtbot, db, captured_messages):
+    from dxdesk.ui.pages.settings import UnitProfileDialog
+
+    dialog = UnitProfileDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.unit_box.setEditText("Xã Không Có")
+    dialog.save()
+    assert get_profile(db) is None
+    assert captured_messages[-1][2] == "Hãy chọn xã/phường trong danh sách."
+
+
+def test_exception_hook_logs_and_shows_a_short_dialog(window, home, captured_messages):
+    from dxdesk.ui import crash
+
+    crash.install(home.logs)
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())
+    kind, title, path = captured_messages[-1]
+    assert (kind, title) == ("crash", "Lỗi không mong đợi")
+    assert "RuntimeError: boom" in Path(path).read_text(encoding="utf-8")
+    sys.excepthook = sys.__excepthook__
+
+
+def test_qt_dialog_buttons_speak_vietnamese(window):
+    from PySide6.QtCore import QCoreApplication
+
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Hủy"
+    assert QCoreApplication.translate("QPlatformTheme", "&Yes") == "Có"

@@ -1,0 +1,1 @@
+"""Qt widgets of dxdesk (the only layer that imports PySide6 widgets)."""

@@ -1,0 +1,81 @@
+"""Starting the GUI: Qt application, fonts, Vietnamese for Qt's own texts, exception hook, main window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from importlib.resources import as_file, files
+
+from dxdesk.errors import UserError
+from dxdesk.i18n import _, set_language
+
+log = logging.getLogger("dxdesk.ui")
+UI_FONT_FILES = ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf")
+
+
+def load_fonts() -> str:
+    """Register the bundled Vietnamese-complete UI font; returns its family name."""
+    from PySide6.QtGui import QFontDatabase
+
+    family = ""
+    for name in UI_FONT_FILES:
+        with as_file(files("dxdesk.resources") / "fonts" / name) as path:
+            font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id >= 0 and not family:
+            family = QFontDatabase.applicationFontFamilies(font_id)[0]
+    return family
+
+
+def create_application(argv: list[str] | None = None):
+    from dxdesk.ui.qt_i18n import QtVietnamese
+    from PySide6.QtGui import QFont, QIcon
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    app.setApplicationName("dxdesk")
+    app.setOrganizationName("dxdesk")
+    app.setApplicationDisplayName("dxdesk")
+    translator = QtVietnamese(app)
+    app.installTranslator(translator)
+    app._dxdesk_translator = translator  # keep it alive
+    family = load_fonts()
+    if family:
+        app.setFont(QFont(family, 10))
+    with as_file(files("dxdesk.resources") / "icons" / "dxdesk.png") as icon:
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def build_main_window(db, paths, actor):
+    from dxdesk.ui.context import PageContext
+    from dxdesk.ui.main_window import MainWindow
+
+    return MainWindow(PageContext(db=db, paths=paths, actor=actor))
+
+
+def run_gui(cli_ctx) -> int:
+    from PySide6.QtCore import QSettings
+
+    if not getattr(cli_ctx.args, "lang", None) and not os.environ.get("DXDESK_LANG"):
+        saved = QSettings(str(cli_ctx.paths.ui_settings), QSettings.Format.IniFormat).value("language")
+        set_language(saved if isinstance(saved, str) else None)
+    app = create_application()
+    from dxdesk.ui import crash, messages
+    from dxdesk.ui.signin import sign_in
+
+    window = None
+    crash.install(cli_ctx.paths.logs, lambda: window)
+    try:
+        db = cli_ctx.db
+    except UserError as exc:
+        messages.error(None, _("Cannot open the database"), exc.message)
+        return 2
+    actor = sign_in(None, db, cli_ctx.paths)
+    if actor is None:
+        return 0
+    window = build_main_window(db, cli_ctx.paths, actor)
+    window.resize(1280, 720)
+    window.showMaximized() if os.environ.get("DXDESK_MAXIMIZED") else window.show()
+    log.info("GUI started")
+    return app.exec()

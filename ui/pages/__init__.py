@@ -1,0 +1,1 @@
+"""Page widgets, one module per place of the main window."""

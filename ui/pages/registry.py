@@ -1,0 +1,36 @@
+"""The places of the main window, in sidebar order. Pages are imported when first shown (fast start)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dxdesk.i18n import N_
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str  # msgid
+    module: str  # under dxdesk.ui.pages
+    cls: str
+    icon: str  # QStyle standard pixmap name
+
+
+PAGES = (
+    PageSpec("counter", N_("Counter"), "counter", "CounterPage", "SP_DialogApplyButton"),
+    PageSpec("journal", N_("Journal"), "journal", "JournalPage", "SP_FileDialogDetailedView"),
+    PageSpec("schedule", N_("Shift schedule"), "schedule", "SchedulePage", "SP_FileDialogInfoView"),
+    PageSpec("volunteers", N_("Volunteers"), "volunteers", "VolunteersPage", "SP_DirHomeIcon"),
+    PageSpec("guides", N_("QR guides"), "guides", "GuidesPage", "SP_FileDialogContentsView"),
+    PageSpec("reports", N_("Reports"), "reports", "ReportsPage", "SP_FileIcon"),
+    PageSpec("exchange", N_("Data exchange"), "exchange", "ExchangePage", "SP_DriveNetIcon"),
+    PageSpec("settings", N_("Settings"), "settings", "SettingsPage", "SP_ComputerIcon"),
+)
+
+# Tabs of the Settings page, in order: (key, title msgid, module, class).
+SETTINGS_TABS = (
+    ("unit", N_("Unit"), "settings", "UnitTab"),
+    ("users", N_("Users"), "users", "UsersTab"),
+    ("audit", N_("Audit log"), "audit", "AuditTab"),
+    ("backup", N_("Backup"), "backup", "BackupTab"),
+)

@@ -1,0 +1,36 @@
+"""Vietnamese for Qt's own texts (dialog buttons, file and print dialogs): Qt ships no qtbase_vi."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTranslator
+
+from dxdesk.i18n import N_, _, language
+
+# Qt source text -> our msgid (translated through the app's one catalogue).
+QT_TEXTS = {
+    "OK": N_("OK"), "&OK": N_("OK"), "Cancel": N_("Cancel"), "&Cancel": N_("Cancel"),
+    "Yes": N_("Yes"), "&Yes": N_("Yes"), "No": N_("No"), "&No": N_("No"),
+    "Save": N_("Save"), "&Save": N_("Save"), "Open": N_("Open"), "&Open": N_("Open"),
+    "Close": N_("Close"), "&Close": N_("Close"), "Apply": N_("Apply"), "Reset": N_("Reset"),
+    "Help": N_("Help"), "Discard": N_("Discard"), "Don't Save": N_("Don't Save"),
+    "Restore Defaults": N_("Restore Defaults"), "Abort": N_("Abort"), "Retry": N_("Retry"),
+    "Ignore": N_("Ignore"), "Yes to &All": N_("Yes to all"), "N&o to All": N_("No to all"),
+    "Save All": N_("Save all"), "&Print": N_("Print"), "Print": N_("Print"),
+    "Show Details...": N_("Show details…"), "Hide Details...": N_("Hide details…"),
+    "Look in:": N_("Look in:"), "File &name:": N_("File name:"), "Files of type:": N_("Files of type:"),
+    "&Undo": N_("Undo"), "&Redo": N_("Redo"), "Cu&t": N_("Cut"), "&Copy": N_("Copy"), "&Paste": N_("Paste"),
+    "Delete": N_("Delete"), "Select All": N_("Select all"),
+}
+
+
+class QtVietnamese(QTranslator):
+    """Answers Qt's translate() calls from the app's gettext catalogue."""
+
+    def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: N802 - Qt override
+        if language() == "en":
+            return ""
+        msgid = QT_TEXTS.get(source_text)
+        return _(msgid) if msgid else ""
+
+    def isEmpty(self) -> bool:  # noqa: N802 - Qt override
+        return False
