@@ -2,4 +2,8 @@
 
 
 def register(sub) -> None:
-    """No commands in this area yet."""
+    """No shift commands yet."""
+
+
+def register_report(kinds) -> None:
+    """`report roster` and `report hours` register here."""
