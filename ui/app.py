@@ -77,5 +77,11 @@ def run_gui(cli_ctx) -> int:
     window = build_main_window(db, cli_ctx.paths, actor)
     window.resize(1280, 720)
     window.showMaximized() if os.environ.get("DXDESK_MAXIMIZED") else window.show()
+    start_page = os.environ.get("DXDESK_START_PAGE")  # for screenshots and kiosk set-ups
+    if start_page:
+        try:
+            window.show_page(start_page)
+        except StopIteration:
+            log.warning("unknown DXDESK_START_PAGE %r", start_page)
     log.info("GUI started")
     return app.exec()
