@@ -60,9 +60,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lang", default="vi")
     parser.add_argument("--add", help="po file (relative to resources/locale) to append missing msgids to")
+    parser.add_argument("--only", nargs="*", default=[], help="only msgids used in files under these paths")
     args = parser.parse_args()
     known = catalogue(args.lang)
-    missing = {m: places for m, places in extract().items() if not known.get(m)}
+    missing = {m: places for m, places in extract().items() if not known.get(m)
+               and (not args.only or any(p.startswith(tuple(args.only)) for p in places))}
     if not args.add:
         for msgid, places in missing.items():
             print(f"{places[0]}: {msgid}")

@@ -41,10 +41,9 @@ def main() -> int:
     if not args.home:
         demo.fill(db, cli_actor(), records=args.records, seed=7)
 
-    from PySide6.QtWidgets import QApplication
-
     from dxdesk.ui.app import build_main_window, create_application
     from dxdesk.ui.signin import sign_in
+    from PySide6.QtWidgets import QApplication
 
     app = create_application([sys.argv[0]])
     actor = sign_in(None, db, paths) or cli_actor()

@@ -4,9 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip >/dev/null
-if [ "${1:-}" = "--tests" ]; then
-  .venv/bin/python -m pip install -q -e ".[test]"
-else
-  .venv/bin/python -m pip install -q -e .
+TARGET="."
+[ "${1:-}" = "--tests" ] && TARGET=".[test]"
+# pip's and setuptools' chatter goes to a log; it is shown only when the install fails.
+if ! { .venv/bin/python -m pip install -q --upgrade pip && .venv/bin/python -m pip install -q -e "$TARGET"; } \
+     >.venv/pip-install.log 2>&1; then
+  cat .venv/pip-install.log >&2
+  echo "pip install failed (log: .venv/pip-install.log)" >&2
+  exit 1
 fi

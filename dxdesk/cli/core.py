@@ -180,6 +180,7 @@ def cmd_stats(ctx, args) -> int:
         return 0
     ctx.out(f"{unit['name'] or ''} — {period.label()} ({period.start:%d/%m/%Y}–{period.end:%d/%m/%Y})")
     ctx.out()
+    ctx.out(f"{_('Indicator'):<14} {_('Count'):>10} {_('Target'):>10} {_('Achieved'):>9}")
     for row in result.indicators:
         target = fmt_int(row.target) if row.target is not None else "—"
         ctx.out(f"{row.code:<14} {fmt_int(row.count):>10} {target:>10} {fmt_percent(row.percent):>9}  {row.name}")
