@@ -139,8 +139,8 @@ def _insert_records(db, rng, records, counter_shifts, staff, weekend_days, codes
     def fmt(value):
         if not sqlite or value is None:
             return value
-        if isinstance(value, dt.datetime):
-            return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        if isinstance(value, dt.datetime):  # SQLAlchemy's SQLite storage format
+            return value.isoformat(" ") + (".000000" if not value.microsecond else "")
         if isinstance(value, dt.date):
             return value.isoformat()
         if isinstance(value, bool):
@@ -155,6 +155,14 @@ def _insert_records(db, rng, records, counter_shifts, staff, weekend_days, codes
     with db.session() as session:
         next_id = (session.scalar(select(func.max(ServiceRecord.id))) or 0) + 1
     outcomes, outcome_w = ["done", "partial", "referred"], [88, 8, 4]
+    search_cache: dict[tuple, str] = {}
+
+    def search_text(chosen: list[str], volunteer: int, place: str) -> str:
+        key = (tuple(chosen), volunteer, place)
+        if key not in search_cache:
+            search_cache[key] = fold(" ".join([*(names[c] for c in chosen), vol_names.get(volunteer, ""), place]))
+        return search_cache[key]
+
     ages = [None, "u18", "18-34", "35-59", "60+"]
     while written < records:
         batch = min(CHUNK, records - written)
@@ -185,7 +193,7 @@ def _insert_records(db, rng, records, counter_shifts, staff, weekend_days, codes
                 rid, _uuid(rng), unit_code, when.date(), when, when + dt.timedelta(seconds=rng.randint(5, 90)),
                 actor.username, volunteer, shift_id, channel, rng.choices(outcomes, outcome_w)[0],
                 rng.randint(120, 900), count, bool(count > 1), place, rng.choice(ages), rng.choice([None, "F", "M"]),
-                "", fold(" ".join([*(names[c] for c in chosen), vol_names.get(volunteer, ""), place])), False, "",
+                "", search_text(chosen, volunteer, place), False, "",
                 "local",
             )))
             svc_rows.extend((rid, code, count) for code in chosen)
