@@ -75,7 +75,9 @@ def run_gui(cli_ctx) -> int:
     if actor is None:
         return 0
     window = build_main_window(db, cli_ctx.paths, actor)
-    window.resize(1280, 720)
+    available = app.primaryScreen().availableGeometry()  # logical pixels: 1093×614 on 1366×768 at 125 %
+    window.resize(min(1280, available.width()), min(760, available.height()))
+    window.move(available.topLeft())
     window.showMaximized() if os.environ.get("DXDESK_MAXIMIZED") else window.show()
     start_page = os.environ.get("DXDESK_START_PAGE")  # for screenshots and kiosk set-ups
     if start_page:
