@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Smoke-test the built one-folder program (scripts/build-linux.sh) the way an office PC would run it: the
+# folder is copied to a temporary directory OUTSIDE the repository, run with a fresh --home, with no access
+# to the source tree or .venv (PYTHONPATH/PYTHONHOME cleared, working directory elsewhere).
+# Checks: --version; init + stats (migrations run from the bundle); guides --out x.pdf (a real PDF with
+# embedded fonts) when the build has the guides command; the GUI starting offscreen. Exits non-zero on failure.
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+DIST="${1:-$ROOT/dist/dxdesk}"
+[ -x "$DIST/dxdesk" ] || { echo "smoke-frozen: no build at $DIST (run scripts/build-linux.sh)" >&2; exit 1; }
+WORK="$(mktemp -d /tmp/dxdesk-smoke.XXXXXX)"
+case "$WORK" in "$ROOT"*) echo "smoke-frozen: temp dir inside the repo" >&2; exit 1;; esac
+trap 'rm -rf "$WORK"' EXIT
+cp -a "$DIST" "$WORK/app"
+HOME_DIR="$WORK/home"
+APP="$WORK/app/dxdesk"
+cd "$WORK"
+unset PYTHONPATH PYTHONHOME VIRTUAL_ENV
+export PATH=/usr/bin:/bin HOME="$WORK" PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring
+failures=0
+pass() { echo "  ok    $*"; }
+fail() { echo "  FAIL  $*"; failures=$((failures + 1)); }
+start=$(date +%s)
+echo "smoke-frozen: $WORK/app (copied from $DIST)"
+
+out=$("$APP" --version 2>&1) && [[ "$out" == dxdesk\ * ]] && pass "--version: $out" || fail "--version: $out"
+
+out=$("$APP" --home "$HOME_DIR" init --province-code 82 --unit-code 28261 --unit "Mỹ Tho" 2>&1) \
+  && pass "init: $out" || fail "init: $out"
+out=$("$APP" --home "$HOME_DIR" log vneid --date 2026-03-02 2>&1) && pass "log vneid: record $out" || fail "log: $out"
+out=$("$APP" --home "$HOME_DIR" stats --period 2026-03 2>&1)
+if [ $? -eq 0 ] && echo "$out" | grep -Eq '^VNEID +1 '; then
+  pass "stats: $(echo "$out" | head -1) / $(echo "$out" | grep '^VNEID' | tr -s ' ' | cut -d' ' -f1-2)"
+else
+  fail "stats (VNEID should count 1): $out"
+fi
+
+out=$("$APP" --home "$HOME_DIR" init --province-code 999 2>&1); rc=$?
+[ $rc -eq 2 ] && [ "$(echo "$out" | wc -l)" -eq 1 ] && pass "bad input: exit 2, one line: $out" || fail "bad input: rc=$rc $out"
+
+if "$APP" guides --help >/dev/null 2>&1; then
+  out=$("$APP" --home "$HOME_DIR" guides --out "$WORK/x.pdf" 2>&1); rc=$?
+  if [ $rc -eq 0 ] && [ "$(head -c 5 "$WORK/x.pdf" 2>/dev/null)" = "%PDF-" ]; then
+    pages=$(pdfinfo "$WORK/x.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
+    fonts=$(pdffonts "$WORK/x.pdf" 2>/dev/null | awk 'NR>2 {print $1}' | sort -u | tr '\n' ' ')
+    pass "guides --out x.pdf: $(stat -c %s "$WORK/x.pdf") bytes, ${pages:-?} pages, fonts: ${fonts:-?}"
+    if command -v pdftotext >/dev/null && ! pdftotext "$WORK/x.pdf" - | grep -q "VNeID"; then
+      fail "guides PDF text has no 'VNeID'"
+    fi
+  else
+    fail "guides --out x.pdf: rc=$rc $out"
+  fi
+else
+  echo "  SKIP  guides: this build has no 'guides' command yet"
+  [ -n "${SMOKE_REQUIRE_GUIDES:-}" ] && fail "guides command required (SMOKE_REQUIRE_GUIDES)"
+fi
+
+QT_QPA_PLATFORM=offscreen timeout 8 "$APP" --home "$HOME_DIR" gui >"$WORK/gui.out" 2>&1; rc=$?
+if [ $rc -eq 124 ] && grep -q "GUI started" "$HOME_DIR/logs/dxdesk.log"; then
+  pass "GUI started offscreen (still running after 8 s, 'GUI started' in the log)"
+else
+  fail "GUI offscreen: rc=$rc $(tail -5 "$WORK/gui.out") $(grep -E 'ERROR|Traceback' "$HOME_DIR/logs/dxdesk.log" | tail -3)"
+fi
+if grep -q "Traceback" "$HOME_DIR/logs/dxdesk.log"; then
+  fail "traceback in the log: $(grep -A3 Traceback "$HOME_DIR/logs/dxdesk.log" | tail -4)"
+fi
+
+echo "smoke-frozen: $failures failure(s) in $(( $(date +%s) - start )) s"
+[ $failures -eq 0 ]
