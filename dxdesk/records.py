@@ -5,13 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import uuid as uuidlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from dxdesk import audit, clock
 from dxdesk.actor import Actor
-from dxdesk.catalogue import check_service_codes, list_services
-from dxdesk.db.models import AGE_BANDS, CHANNELS, OUTCOMES, SEXES, RecordService, ServiceRecord, Volunteer
+from dxdesk.catalogue import check_service_codes, list_indicators, list_services
+from dxdesk.contact import ContactInput, contact_columns
+from dxdesk.db.models import (
+    AGE_BANDS,
+    CHANNELS,
+    OUTCOMES,
+    SEXES,
+    RecordService,
+    ServiceRecord,
+    Target,
+    Volunteer,
+)
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 from dxdesk.permissions import allowed, require
@@ -38,6 +49,7 @@ class NewRecord:
     sex: str | None = None
     duration_s: int | None = None
     extra: dict = field(default_factory=dict)
+    contact: ContactInput | None = None  # optional consented call-back contact (encrypted at rest)
 
 
 def _validate(db, rec: NewRecord) -> tuple[list[str], str, str]:
@@ -80,6 +92,8 @@ def log_record(db, actor: Actor, rec: NewRecord, unit_code: str | None = None) -
         profile = get_profile(db)
         unit_code = profile.unit_code if profile else None
     record_uuid = str(uuidlib.uuid4())
+    # Encrypt before the write transaction: the key may be created (its own short write) on first use.
+    contact = contact_columns(db, actor, rec.contact) if rec.contact is not None else {}
     with db.write() as session:
         volunteer_name = ""
         if rec.volunteer_id is not None:
@@ -93,10 +107,14 @@ def log_record(db, actor: Actor, rec: NewRecord, unit_code: str | None = None) -
             shift_id=rec.shift_id, channel=rec.channel, outcome=rec.outcome, duration_s=rec.duration_s,
             count=rec.count, is_campaign=rec.is_campaign, place=place, age_band=rec.age_band, sex=rec.sex,
             note=note, search_text=search_text_for(db, codes, volunteer_name, place, note), voided=False,
-            void_reason="", origin="local",
+            void_reason="", origin="local", **contact,
         )
         row.services = [RecordService(service_code=code, count=rec.count) for code in codes]
         session.add(row)
+        if contact:
+            session.flush()
+            audit.record(session, actor, "contact.record", "service_record", record_uuid,
+                         purpose=contact["consent_purpose"])
     return record_uuid
 
 
@@ -126,3 +144,210 @@ def check_may_edit(actor: Actor, row: ServiceRecord) -> None:
     require(actor, "record.edit_own_today")
     if row.entered_by != actor.username or row.entered_at.date() != clock.today():
         raise UserError(_("You may only correct or void entries you made today."))
+
+
+UNDO_REASON = "Hoàn tác"  # stored as written at the counter (the reason shown in the audit log)
+UNDO_WINDOW = dt.timedelta(minutes=5)
+
+
+def undo_record(db, actor: Actor, record_uuid: str) -> None:
+    """Ctrl+Z at the counter: void the entry with the reason 'Hoàn tác' if it was made under 5 minutes ago."""
+    with db.session() as session:
+        row = session.scalar(select(ServiceRecord).where(ServiceRecord.uuid == record_uuid))
+        entered_at = row.entered_at if row is not None else None
+    if entered_at is None:
+        raise UserError(_("No entry with id {id}.").format(id=record_uuid))
+    if clock.now() - entered_at > UNDO_WINDOW:
+        raise UserError(_("Undo works only within 5 minutes of saving. Void the entry in today's list instead."))
+    void_record(db, actor, record_uuid, UNDO_REASON)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """What a correction changes; None leaves a field as it is."""
+
+    services: list[str] | None = None
+    outcome: str | None = None
+    age_band: str | None = None  # "" clears it
+    sex: str | None = None  # "" clears it
+    note: str | None = None
+    volunteer_id: int | None = None
+
+
+def correct_record(db, actor: Actor, record_uuid: str, change: Correction) -> None:
+    """Correct an entry in place (same id, same time); the audit log keeps what it was before."""
+    if change.outcome is not None and change.outcome not in OUTCOMES:
+        raise UserError(_("Unknown outcome '{v}': use done, partial or referred.").format(v=change.outcome))
+    if change.age_band not in (None, "") and change.age_band not in AGE_BANDS:
+        raise UserError(_("Unknown age band '{v}'.").format(v=change.age_band))
+    if change.sex not in (None, "") and change.sex not in SEXES:
+        raise UserError(_("Unknown sex '{v}'.").format(v=change.sex))
+    codes = check_service_codes(db, change.services) if change.services is not None else None
+    note = clean_free_text(change.note) if change.note is not None else None
+    with db.write() as session:
+        row = session.scalar(select(ServiceRecord).where(ServiceRecord.uuid == record_uuid))
+        if row is None:
+            raise UserError(_("No entry with id {id}.").format(id=record_uuid))
+        check_may_edit(actor, row)
+        if row.voided:
+            raise UserError(_("This entry is voided and can no longer be corrected."))
+        before: dict = {}
+        after: dict = {}
+
+        def change_field(name: str, value) -> None:
+            if getattr(row, name) != value:
+                before[name], after[name] = getattr(row, name), value
+                setattr(row, name, value)
+
+        if codes is not None:
+            old = [s.service_code for s in row.services]
+            if old != codes:
+                before["services"], after["services"] = old, codes
+                for item in list(row.services):
+                    session.delete(item)
+                row.services = [RecordService(service_code=code, count=row.count) for code in codes]
+        if change.outcome is not None:
+            change_field("outcome", change.outcome)
+        if change.age_band is not None:
+            change_field("age_band", change.age_band or None)
+        if change.sex is not None:
+            change_field("sex", change.sex or None)
+        if note is not None:
+            change_field("note", note)
+        if change.volunteer_id is not None:
+            if session.get(Volunteer, change.volunteer_id) is None:
+                raise UserError(_("Unknown volunteer id {id}.").format(id=change.volunteer_id))
+            change_field("volunteer_id", change.volunteer_id)
+        if not after:
+            return
+        volunteer = session.get(Volunteer, row.volunteer_id) if row.volunteer_id else None
+        row.search_text = search_text_for(db, [s.service_code for s in row.services],
+                                          volunteer.name if volunteer else "", row.place, row.note)
+        if "note" in after:  # free text: the audit log says it changed, not what it says
+            before["note"], after["note"] = "…", "…"
+        audit.record(session, actor, "record.correct", "service_record", record_uuid, before=before, after=after)
+
+
+# --- the today panel -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TodayEntry:
+    uuid: str
+    occurred_at: dt.datetime
+    entered_at: dt.datetime
+    entered_by: str
+    services: list[str]  # codes
+    service_names: str  # short names, joined
+    volunteer_id: int | None
+    volunteer: str
+    count: int
+    outcome: str
+    age_band: str | None
+    sex: str | None
+    note: str
+    voided: bool
+    is_campaign: bool
+
+
+def today_entries(db, day: dt.date | None = None, limit: int = 200) -> list[TodayEntry]:
+    """Entries whose work date is DAY (default today), newest first, voided ones included (marked)."""
+    day = day or clock.today()
+    short = {s.code: s.short for s in list_services(db, include_inactive=True)}
+    with db.session() as session:
+        rows = session.scalars(
+            select(ServiceRecord).where(ServiceRecord.work_date == day)
+            .order_by(ServiceRecord.occurred_at.desc(), ServiceRecord.id.desc()).limit(limit)
+        ).all()
+        out = []
+        for r in rows:
+            codes = [s.service_code for s in r.services]
+            out.append(TodayEntry(
+                r.uuid, r.occurred_at, r.entered_at, r.entered_by, codes, ", ".join(short.get(c, c) for c in codes),
+                r.volunteer_id, r.volunteer.name if r.volunteer else "", r.count, r.outcome, r.age_band, r.sex,
+                r.note, r.voided, r.is_campaign,
+            ))
+    return out
+
+
+@dataclass(frozen=True)
+class IndicatorProgress:
+    code: str
+    name: str
+    unit: str
+    today: int
+    week: int
+    period_count: int  # within the target's period (0 when there is none)
+    target: int | None
+    percent: Decimal | None
+    period_label: str  # "Năm 2026" etc., "" without a target
+
+
+def _target_now(db, day: dt.date) -> dict[str, tuple[int, dt.date, dt.date, str]]:
+    """For each indicator, the target of the shortest period containing DAY (month before quarter before year)."""
+    with db.session() as session:
+        rows = session.execute(
+            select(Target.indicator_code, Target.value, Target.period_start, Target.period_end, Target.period_key)
+            .where(Target.period_start <= day, Target.period_end >= day, Target.unit_code.is_(None))
+        ).all()
+    best: dict[str, tuple[int, dt.date, dt.date, str]] = {}
+    for code, value, start, end, key in rows:
+        if code not in best or (end - start) < (best[code][2] - best[code][1]):
+            best[code] = (value, start, end, key)
+    return best
+
+
+def today_progress(db, day: dt.date | None = None) -> list[IndicatorProgress]:
+    """Per indicator: today's and this week's counts (Monday first) and progress against its current target."""
+    from dxdesk.periods import parse_period
+    from dxdesk.tally import service_counts
+    from dxdesk.vnformat import percent
+
+    day = day or clock.today()
+    indicator_of = {s.code: s.indicator_code for s in list_services(db, include_inactive=True)}
+
+    def by_indicator(counts: dict[str, int]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for code, n in counts.items():
+            ind = indicator_of.get(code)
+            if ind:
+                out[ind] = out.get(ind, 0) + n
+        return out
+
+    monday = day - dt.timedelta(days=day.weekday())
+    today_counts = by_indicator(service_counts(db, day, day))
+    week_counts = by_indicator(service_counts(db, monday, monday + dt.timedelta(days=6)))
+    targets = _target_now(db, day)
+    period_counts: dict[tuple[dt.date, dt.date], dict[str, int]] = {}
+    rows = []
+    for ind in list_indicators(db):
+        target = targets.get(ind.code)
+        count, label, value = 0, "", None
+        if target is not None:
+            value, start, end, key = target
+            if (start, end) not in period_counts:
+                period_counts[(start, end)] = by_indicator(service_counts(db, start, end))
+            count = period_counts[(start, end)].get(ind.code, 0)
+            try:
+                label = parse_period(key).label()
+            except UserError:
+                label = key
+        rows.append(IndicatorProgress(ind.code, ind.name, ind.unit, today_counts.get(ind.code, 0),
+                                      week_counts.get(ind.code, 0), count, value, percent(count, value), label))
+    return rows
+
+
+def day_totals(db, day: dt.date | None = None) -> tuple[int, int]:
+    """Citizens served today and this week (sum of record counts, voided excluded)."""
+    from sqlalchemy import func
+
+    day = day or clock.today()
+    monday = day - dt.timedelta(days=day.weekday())
+    with db.session() as session:
+        def total(a: dt.date, b: dt.date) -> int:
+            return int(session.scalar(
+                select(func.coalesce(func.sum(ServiceRecord.count), 0)).where(
+                    ServiceRecord.work_date >= a, ServiceRecord.work_date <= b, ServiceRecord.voided.is_(False))
+            ) or 0)
+
+        return total(day, day), total(monday, monday + dt.timedelta(days=6))

@@ -1,10 +1,599 @@
-"""Not built yet: shows the honest placeholder (replace with the real page)."""
+"""Quầy tiếp dân: log each citizen served with a key and Enter; today's entries and progress beside it."""
 
-from dxdesk.ui.pages.placeholder import PlaceholderPage
+from __future__ import annotations
 
-NOT_BUILT = True
+import datetime as dt
+import importlib.util
+import logging
+
+from dxdesk.ui import messages
+from dxdesk.ui.counter_dialogs import CampaignDialog, CorrectDialog
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSizePolicy,
+    QStyle,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from dxdesk import clock
+from dxdesk.catalogue import list_services
+from dxdesk.contact import ContactInput, unavailable_reason
+from dxdesk.db.models import Assignment, Volunteer
+from dxdesk.errors import UserError
+from dxdesk.i18n import N_, _
+from dxdesk.records import (
+    NewRecord,
+    day_totals,
+    log_record,
+    today_entries,
+    today_progress,
+    undo_record,
+    void_record,
+)
+from dxdesk.today import current_shift
+from dxdesk.vnformat import fmt_int, fmt_percent
+
+log = logging.getLogger("dxdesk.ui")
+
+DIGIT_KEYS = [getattr(Qt.Key, f"Key_{i}") for i in range(1, 10)]
+F_KEYS = [getattr(Qt.Key, f"Key_F{i}") for i in range(1, 13)]
+ICONS = {  # catalogue icon name -> a Qt standard pixmap (no extra image files to ship)
+    "id-card": "SP_FileDialogInfoView", "phone": "SP_ComputerIcon", "portal": "SP_DriveNetIcon",
+    "payment": "SP_DialogApplyButton", "wallet": "SP_DirClosedIcon", "shop": "SP_DirHomeIcon",
+    "product": "SP_FileIcon", "health": "SP_MessageBoxInformation", "insurance": "SP_FileDialogContentsView",
+    "sim": "SP_DriveHDIcon", "other": "SP_MessageBoxQuestion",
+}
+AGE_LABELS = (("", N_("Age: —")), ("u18", N_("Under 18")), ("18-34", "18–34"), ("35-59", "35–59"),
+              ("60+", N_("60 and over")))
+SEX_LABELS = (("", N_("Sex: —")), ("F", N_("Female")), ("M", N_("Male")))
+KIND_LABELS = {"counter": N_("Counter shift"), "outreach": N_("Outreach shift"), "home": N_("Home-visit shift")}
+GREEN, AMBER, RED = "#1b7a2f", "#9a6200", "#b00020"
 
 
-class CounterPage(PlaceholderPage):
+class ServiceButton(QPushButton):
+    """A large toggle button: shortcut, icon and the service's short name, wrapped on two lines."""
+
+    def __init__(self, code: str, short: str, full: str, key_text: str, icon, parent=None):
+        super().__init__(parent)
+        self.code = code
+        self.setObjectName(f"service_{code}")
+        self.setCheckable(True)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.setToolTip(f"{full} ({key_text})")
+        self.setAccessibleName(f"{short} ({key_text})")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumHeight(54)
+        key = QLabel(key_text.split(" / ")[0])
+        key.setStyleSheet("font-weight: bold; color: #35506b; background: transparent;")
+        icon_label = QLabel()
+        icon_label.setPixmap(icon.pixmap(QSize(22, 22)))
+        name = QLabel(short)
+        name.setWordWrap(True)
+        font = QFont(self.font())
+        font.setPointSize(14)
+        name.setFont(font)
+        key.setFont(font)
+        self.name_label = name
+        for label in (key, icon_label, name):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 2, 6, 2)
+        row.addWidget(key)
+        row.addWidget(icon_label)
+        row.addWidget(name, 1)
+        self.setStyleSheet(
+            "QPushButton { border: 1px solid #8aa0b8; border-radius: 6px; background: #f6f8fb; }"
+            "QPushButton:checked { background: #cfe3ff; border: 3px solid #1d5fbf; }"
+            "QPushButton:focus { border: 2px dashed #1d5fbf; }"
+        )
+
+
+class CounterPage(QWidget):
+    record_saved = Signal(str)  # uuid, after the commit
+
     def __init__(self, ctx, title: str, parent=None):
-        super().__init__(ctx, title, parent)
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.last_saved: tuple[str, dt.datetime, str] | None = None  # uuid, when, what
+        self.shift = None
+        self.services = list_services(ctx.db)
+        self._entries = []
+
+        # --- who is at the counter ---
+        self.shift_label = QLabel(objectName="shift_label")
+        self.volunteer_box = QComboBox(objectName="volunteer_box")
+        self.volunteer_box.setMinimumWidth(190)
+        volunteer_caption = QLabel(_("On &duty:"))
+        volunteer_caption.setBuddy(self.volunteer_box)
+        self.checkin_button = QPushButton(_("Check &in"), objectName="checkin_button")
+        self.checkin_button.setVisible(importlib.util.find_spec("dxdesk.attendance") is not None)
+        self.checkin_button.clicked.connect(self.check_in)
+        self.volunteer_warning = QLabel(objectName="volunteer_warning")
+        self.volunteer_warning.setStyleSheet(f"color: {AMBER};")
+        self.totals_label = QLabel(objectName="totals_label")
+        self.totals_label.setStyleSheet("font-weight: bold;")
+        top = QHBoxLayout()
+        top.addWidget(self.shift_label)
+        top.addWidget(volunteer_caption)
+        top.addWidget(self.volunteer_box)
+        top.addWidget(self.checkin_button)
+        top.addStretch(1)
+        top.addWidget(self.totals_label)
+        self.volunteer_box.currentIndexChanged.connect(self._volunteer_changed)
+
+        # --- the service buttons ---
+        self.buttons: dict[str, ServiceButton] = {}
+        self.key_map: dict[int, str] = {}
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        columns = 3
+        for i, svc in enumerate(self.services):
+            keys = []
+            if i < 9:
+                keys.append(str(i + 1))
+                self.key_map[DIGIT_KEYS[i]] = svc.code
+            if i < 12:
+                keys.append(f"F{i + 1}")
+                self.key_map[F_KEYS[i]] = svc.code
+            icon = self.style().standardIcon(getattr(QStyle.StandardPixmap, ICONS.get(svc.icon, "SP_FileIcon")))
+            button = ServiceButton(svc.code, svc.short, svc.name, " / ".join(keys) or "—", icon)
+            button.clicked.connect(lambda checked=False, code=svc.code: self._button_clicked(code))
+            self.buttons[svc.code] = button
+            grid.addWidget(button, i // columns, i % columns)
+
+        # --- optional details ---
+        self.outcome_group = QButtonGroup(self)
+        outcome_row = QHBoxLayout()
+        outcome_row.addWidget(QLabel(_("Outcome:")))
+        self.outcome_buttons = {}
+        for code, text in (("done", _("&Done")), ("partial", _("&Partly")), ("referred", _("&Referred to officer"))):
+            radio = QRadioButton(text, objectName=f"outcome_{code}")
+            self.outcome_group.addButton(radio)
+            self.outcome_buttons[code] = radio
+            outcome_row.addWidget(radio)
+        self.outcome_buttons["done"].setChecked(True)
+        self.age_box = QComboBox(objectName="age_box")
+        for code, label in AGE_LABELS:
+            self.age_box.addItem(_(label), code or None)
+        self.sex_box = QComboBox(objectName="sex_box")
+        for code, label in SEX_LABELS:
+            self.sex_box.addItem(_(label), code or None)
+        outcome_row.addStretch(1)
+        outcome_row.addWidget(self.age_box)
+        outcome_row.addWidget(self.sex_box)
+
+        self.note_edit = QLineEdit(objectName="note_edit")
+        self.note_edit.setPlaceholderText(_("Optional; never a citizen ID number, password or OTP"))
+        note_caption = QLabel(_("N&ote:"))
+        note_caption.setBuddy(self.note_edit)
+        note_row = QHBoxLayout()
+        note_row.addWidget(note_caption)
+        note_row.addWidget(self.note_edit, 1)
+
+        self.consent_box = QCheckBox(
+            _("The citizen agrees to leave a name and phone number to be called back about this request"),
+            objectName="consent_box")
+        self.consent_box.setChecked(False)
+        self.contact_name = QLineEdit(objectName="contact_name", placeholderText=_("Full name"))
+        self.contact_phone = QLineEdit(objectName="contact_phone", placeholderText=_("Phone"))
+        self.contact_phone.setMaximumWidth(130)
+        self.contact_note = QLabel(objectName="contact_unavailable")
+        self.contact_note.setWordWrap(True)
+        self.contact_note.setStyleSheet(f"color: {AMBER};")
+        self.contact_note.hide()
+        contact_row = QHBoxLayout()
+        contact_row.addWidget(self.contact_name, 1)
+        contact_row.addWidget(self.contact_phone)
+        self.consent_box.toggled.connect(self._consent_toggled)
+        self._consent_toggled(False)
+
+        # --- actions and the quiet confirmation line ---
+        self.save_button = QPushButton(_("Save  ⏎"), objectName="save_button")
+        self.save_button.setToolTip(_("Save this citizen (Enter)"))
+        self.save_button.clicked.connect(self.save)
+        self.undo_button = QPushButton(_("Undo  Ctrl+Z"), objectName="undo_button")
+        self.undo_button.setToolTip(_("Undo the last entry (within 5 minutes)"))
+        self.undo_button.clicked.connect(self.undo)
+        self.clear_button = QPushButton(_("Clear  Esc"), objectName="clear_button")
+        self.clear_button.clicked.connect(self.clear)
+        self.campaign_button = QPushButton(_("Ca&mpaign entry…"), objectName="campaign_button")
+        self.campaign_button.setToolTip(_("Outreach days: N citizens served with one service at a place"))
+        self.campaign_button.clicked.connect(self.campaign)
+        self.quick_mode = QCheckBox(_("&Quick: a click saves"), objectName="quick_mode")
+        self.quick_mode.setToolTip(_("One click on a service button saves it at once for one citizen"))
+        for b in (self.save_button, self.undo_button, self.clear_button, self.campaign_button):
+            b.setAutoDefault(False)
+        big = QFont(self.save_button.font())
+        big.setPointSize(12)
+        big.setBold(True)
+        self.save_button.setFont(big)
+        self.save_button.setMinimumHeight(34)
+        action_row = QHBoxLayout()
+        action_row.addWidget(self.quick_mode)
+        action_row.addWidget(self.campaign_button)
+        action_row.addStretch(1)
+        action_row.addWidget(self.clear_button)
+        action_row.addWidget(self.undo_button)
+        action_row.addWidget(self.save_button)
+        self.status_label = QLabel(objectName="status_label")
+        self.status_label.setWordWrap(True)
+        self.status_label.setMinimumHeight(22)
+        status_font = QFont(self.status_label.font())
+        status_font.setPointSize(11)
+        self.status_label.setFont(status_font)
+
+        left = QVBoxLayout()
+        left.addLayout(grid, 1)
+        left.addLayout(outcome_row)
+        left.addLayout(note_row)
+        left.addWidget(self.consent_box)
+        left.addLayout(contact_row)
+        left.addWidget(self.contact_note)
+        left.addLayout(action_row)
+        left.addWidget(self.status_label)
+
+        # --- today panel ---
+        self.today_table = QTableWidget(0, 3, objectName="today_table")
+        self.today_table.setHorizontalHeaderLabels([_("Time"), _("Services"), _("Volunteer")])
+        self.today_table.verticalHeader().hide()
+        self.today_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.today_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.today_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.today_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.correct_button = QPushButton(_("Co&rrect…"), objectName="correct_button")
+        self.correct_button.clicked.connect(self.correct_selected)
+        self.void_button = QPushButton(_("&Void…"), objectName="void_button")
+        self.void_button.clicked.connect(self.void_selected)
+        edit_row = QHBoxLayout()
+        edit_row.addStretch(1)
+        edit_row.addWidget(self.correct_button)
+        edit_row.addWidget(self.void_button)
+        today_box = QGroupBox(_("Today"))
+        today_layout = QVBoxLayout(today_box)
+        today_layout.setContentsMargins(4, 4, 4, 4)
+        today_layout.addWidget(self.today_table, 1)
+        today_layout.addLayout(edit_row)
+
+        self.progress_table = QTableWidget(0, 4, objectName="progress_table")
+        self.progress_table.setHorizontalHeaderLabels([_("Indicator"), _("Today"), _("Week"), _("Progress vs target")])
+        self.progress_table.verticalHeader().hide()
+        self.progress_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.progress_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        pheader = self.progress_table.horizontalHeader()
+        pheader.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2):
+            pheader.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        pheader.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
+        pheader.resizeSection(3, 82)
+        self.progress_table.verticalHeader().setDefaultSectionSize(22)
+        progress_box = QGroupBox(_("Counts and targets"))
+        progress_layout = QVBoxLayout(progress_box)
+        progress_layout.setContentsMargins(4, 4, 4, 4)
+        progress_layout.addWidget(self.progress_table)
+
+        right = QVBoxLayout()
+        right.addWidget(today_box, 1)
+        right.addWidget(progress_box, 1)
+        right_widget = QWidget()
+        right_widget.setLayout(right)
+        right_widget.setFixedWidth(300)
+        right.setContentsMargins(0, 0, 0, 0)
+
+        body = QHBoxLayout()
+        body.addLayout(left, 1)
+        body.addWidget(right_widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.volunteer_warning)
+        layout.addLayout(body, 1)
+
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._status_timer = QTimer(self, singleShot=True, interval=30_000)
+        self._status_timer.timeout.connect(lambda: self.status_label.setText(""))
+        ctx.events.records_changed.connect(self.refresh_today)
+        ctx.events.roster_changed.connect(self.refresh_roster)
+        self.setTabOrder(self.volunteer_box, next(iter(self.buttons.values()), self.note_edit))
+        self.refresh_roster()
+        self.refresh_today()
+
+    # --- who is on duty ---------------------------------------------------------------------------
+
+    def refresh_roster(self) -> None:
+        now = clock.now()
+        self.shift = current_shift(self.ctx.db, now)
+        with self.ctx.db.session() as session:
+            everyone = session.execute(
+                select(Volunteer.id, Volunteer.name).where(Volunteer.active.is_(True)).order_by(Volunteer.name)
+            ).all()
+            on_shift = []
+            if self.shift is not None:
+                on_shift = session.execute(
+                    select(Volunteer.id, Volunteer.name).join(Assignment, Assignment.volunteer_id == Volunteer.id)
+                    .where(Assignment.shift_id == self.shift.id, Assignment.status != "absent")
+                    .order_by(Volunteer.name)
+                ).all()
+        previous = self.volunteer_box.currentData()
+        self.on_shift_ids = {vid for vid, _name in on_shift}
+        self.volunteer_box.blockSignals(True)
+        self.volunteer_box.clear()
+        for vid, name in on_shift:
+            self.volunteer_box.addItem(name, vid)
+        if on_shift:
+            self.volunteer_box.insertSeparator(self.volunteer_box.count())
+        self.volunteer_box.addItem(_("— nobody named —"), None)
+        for vid, name in everyone:
+            if vid not in self.on_shift_ids:
+                self.volunteer_box.addItem(_("{name} (not on this shift)").format(name=name), vid)
+        wanted = previous if previous is not None else self.ctx.actor.volunteer_id
+        index = self.volunteer_box.findData(wanted) if wanted is not None else -1
+        self.volunteer_box.setCurrentIndex(index if index >= 0 else 0)
+        self.volunteer_box.blockSignals(False)
+        if self.shift is None:
+            self.shift_label.setText(_("No shift now"))
+        else:
+            self.shift_label.setText(_("{kind} {start}–{end}").format(
+                kind=_(KIND_LABELS.get(self.shift.kind, self.shift.kind)),
+                start=self.shift.start.strftime("%H:%M"), end=self.shift.end.strftime("%H:%M")))
+        self._volunteer_changed()
+
+    def volunteers_for_dialogs(self) -> list[tuple[int | None, str]]:
+        items = []
+        for i in range(self.volunteer_box.count()):
+            if self.volunteer_box.itemText(i):
+                items.append((self.volunteer_box.itemData(i), self.volunteer_box.itemText(i)))
+        return items
+
+    def _volunteer_changed(self, *_args) -> None:
+        vid = self.volunteer_box.currentData()
+        if self.shift is None:
+            text = _("No shift is scheduled now: entries are logged without a shift (channel: counter).")
+        elif vid is None:
+            text = _("Choose who is serving, so the entry is credited to them.")
+        elif vid not in self.on_shift_ids:
+            text = _("This volunteer is not assigned to this shift; the entry is still logged and credited to them.")
+        else:
+            text = ""
+        self.volunteer_warning.setText(("⚠ " + text) if text else "")
+        self.volunteer_warning.setVisible(bool(text))
+        self.checkin_button.setEnabled(vid is not None and self.shift is not None)
+
+    def check_in(self) -> None:  # only shown when dxdesk.attendance exists (issue #4)
+        import dxdesk.attendance as attendance
+
+        vid = self.volunteer_box.currentData()
+        try:
+            attendance.check_in(self.ctx.db, self.ctx.actor, self.shift.id, vid)
+        except UserError as exc:
+            self.show_status(str(exc), RED)
+            return
+        self.show_status(_("✓ Checked in: {name}").format(name=self.volunteer_box.currentText()), GREEN)
+        self.ctx.events.roster_changed.emit()
+
+    # --- keyboard ---------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if mods == Qt.KeyboardModifier.NoModifier and key in self.key_map:
+            self.toggle(self.key_map[key])
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and mods == Qt.KeyboardModifier.NoModifier:
+            self.save()
+        elif key == Qt.Key.Key_Escape:
+            self.clear()
+            self.setFocus()
+        else:
+            super().keyPressEvent(event)
+
+    def activated(self) -> None:
+        self.refresh_roster()
+        self.refresh_today()
+        self.setFocus()
+
+    # --- logging ----------------------------------------------------------------------------------
+
+    def toggle(self, code: str) -> None:
+        button = self.buttons[code]
+        button.setChecked(not button.isChecked())
+
+    def _button_clicked(self, code: str) -> None:
+        if self.quick_mode.isChecked():
+            for other, button in self.buttons.items():
+                button.setChecked(other == code)
+            self.save()
+        self.setFocus()
+
+    def selected_codes(self) -> list[str]:
+        return [code for code, button in self.buttons.items() if button.isChecked()]
+
+    def _consent_toggled(self, on: bool) -> None:
+        reason = unavailable_reason(self.ctx.db)
+        if reason:
+            self.consent_box.setChecked(False)
+            self.consent_box.setEnabled(False)
+            self.contact_note.setText(reason)
+            self.contact_note.show()
+            on = False
+        self.contact_name.setEnabled(on)
+        self.contact_phone.setEnabled(on)
+        if not on:
+            self.contact_name.clear()
+            self.contact_phone.clear()
+
+    def save(self) -> None:
+        codes = self.selected_codes()
+        if not codes:
+            self.show_status(_("Press a service key (1–9 or F1–F12) first, then Enter."), AMBER)
+            return
+        outcome = next(code for code, radio in self.outcome_buttons.items() if radio.isChecked())
+        contact = None
+        if self.consent_box.isChecked():
+            contact = ContactInput(consent=True, name=self.contact_name.text(), phone=self.contact_phone.text())
+        shift = self.shift
+        rec = NewRecord(
+            services=codes, channel=shift.kind if shift else "counter", outcome=outcome,
+            volunteer_id=self.volunteer_box.currentData(), shift_id=shift.id if shift else None,
+            age_band=self.age_box.currentData(), sex=self.sex_box.currentData(), note=self.note_edit.text(),
+            contact=contact,
+        )
+        try:
+            record_uuid = log_record(self.ctx.db, self.ctx.actor, rec)
+        except UserError as exc:  # e.g. a CCCD number in the note: say why, keep the form, save nothing
+            self.show_status(str(exc), RED)
+            return
+        # Only now, after the commit, is the record acknowledged on screen.
+        names = ", ".join(self.buttons[c].name_label.text() for c in codes)
+        now = clock.now()
+        self.last_saved = (record_uuid, now, names)
+        self.clear()
+        self.show_status(_("✓ Saved: {services} ({time})").format(services=names, time=now.strftime("%H:%M")), GREEN)
+        self.record_saved.emit(record_uuid)
+        self.ctx.events.records_changed.emit()
+        self.ctx.events.status_message.emit(_("Saved: {services}").format(services=names))
+        self.setFocus()
+
+    def clear(self) -> None:
+        for button in self.buttons.values():
+            button.setChecked(False)
+        self.outcome_buttons["done"].setChecked(True)
+        self.age_box.setCurrentIndex(0)
+        self.sex_box.setCurrentIndex(0)
+        self.note_edit.clear()
+        self.consent_box.setChecked(False)
+
+    def undo(self) -> None:
+        if self.last_saved is None:
+            self.show_status(_("Nothing to undo."), AMBER)
+            return
+        record_uuid, _when, names = self.last_saved
+        try:
+            undo_record(self.ctx.db, self.ctx.actor, record_uuid)
+        except UserError as exc:
+            self.show_status(str(exc), RED)
+            return
+        self.last_saved = None
+        self.show_status(_("↶ Undone: {services}").format(services=names), AMBER)
+        self.ctx.events.records_changed.emit()
+        self.setFocus()
+
+    def show_status(self, text: str, colour: str) -> None:
+        self.status_label.setStyleSheet(f"color: {colour};")
+        self.status_label.setText(text)
+        self._status_timer.start()
+
+    def campaign(self) -> None:
+        dialog = CampaignDialog(self.ctx, self.volunteers_for_dialogs(), self.volunteer_box.currentData(), self)
+        if dialog.exec() and dialog.saved_uuid:
+            self.show_status(_("✓ Campaign entry saved: {n} × {service}").format(
+                n=fmt_int(dialog.count_spin.value()), service=dialog.service_box.currentText()), GREEN)
+            self.ctx.events.records_changed.emit()
+
+    # --- today panel ------------------------------------------------------------------------------
+
+    def refresh_today(self) -> None:
+        self._entries = today_entries(self.ctx.db)
+        table = self.today_table
+        table.setRowCount(len(self._entries))
+        for row, entry in enumerate(self._entries):
+            services = entry.service_names
+            if entry.count > 1:
+                services = f"{fmt_int(entry.count)} × {services}"
+            if entry.voided:
+                services = _("{services} (voided)").format(services=services)
+            cells = [entry.occurred_at.strftime("%H:%M"), services, entry.volunteer or "—"]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if entry.voided:
+                    font = item.font()
+                    font.setStrikeOut(True)
+                    item.setFont(font)
+                    item.setForeground(Qt.GlobalColor.gray)
+                table.setItem(row, col, item)
+        today, week = day_totals(self.ctx.db)
+        self.totals_label.setText(_("Today: {today} · Week: {week}").format(today=fmt_int(today), week=fmt_int(week)))
+        progress = today_progress(self.ctx.db)
+        short_by_indicator: dict[str, list[str]] = {}
+        for svc in self.services:
+            short_by_indicator.setdefault(svc.indicator_code, []).append(svc.short)
+        ptable = self.progress_table
+        ptable.setRowCount(len(progress))
+        for row, ind in enumerate(progress):
+            name = QTableWidgetItem(", ".join(short_by_indicator.get(ind.code, [])) or ind.name)
+            name.setToolTip(ind.name)
+            ptable.setItem(row, 0, name)
+            for col, value in ((1, ind.today), (2, ind.week)):
+                item = QTableWidgetItem(fmt_int(value))
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                ptable.setItem(row, col, item)
+            if ind.target:
+                bar = QProgressBar()
+                bar.setRange(0, 1000)
+                bar.setValue(min(1000, int(ind.percent * 10)))
+                bar.setFormat(fmt_percent(ind.percent))
+                bar.setToolTip(_("{label}: {count} of {target}").format(
+                    label=ind.period_label, count=fmt_int(ind.period_count), target=fmt_int(ind.target)))
+                bar.setMaximumHeight(18)
+                ptable.setCellWidget(row, 3, bar)
+            else:
+                ptable.removeCellWidget(row, 3)
+                ptable.setItem(row, 3, QTableWidgetItem("—"))
+
+    def _selected_entry(self):
+        rows = self.today_table.selectionModel().selectedRows()
+        if not rows:
+            self.show_status(_("Select an entry in today's list first."), AMBER)
+            return None
+        return self._entries[rows[0].row()]
+
+    def correct_selected(self) -> None:
+        entry = self._selected_entry()
+        if entry is None:
+            return
+        if entry.voided:
+            self.show_status(_("This entry is voided and can no longer be corrected."), AMBER)
+            return
+        dialog = CorrectDialog(self.ctx, entry, self)
+        if dialog.exec():
+            self.show_status(_("✓ Entry corrected."), GREEN)
+            self.ctx.events.records_changed.emit()
+
+    def void_selected(self) -> None:
+        entry = self._selected_entry()
+        if entry is None:
+            return
+        reason, ok = QInputDialog.getText(self, _("Void the entry"),
+                                          _("Why is the entry of {time} ({services}) voided?").format(
+                                              time=entry.occurred_at.strftime("%H:%M"), services=entry.service_names))
+        if not ok:
+            return
+        try:
+            void_record(self.ctx.db, self.ctx.actor, entry.uuid, reason)
+        except UserError as exc:
+            messages.warning(self, _("Void the entry"), str(exc))
+            return
+        self.show_status(_("Entry voided: {services}").format(services=entry.service_names), AMBER)
+        self.ctx.events.records_changed.emit()

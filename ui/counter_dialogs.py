@@ -1,0 +1,148 @@
+"""Dialogs of the counter page that are not part of logging itself: campaign entry, correcting an entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from dxdesk import clock
+from dxdesk.catalogue import list_services
+from dxdesk.errors import UserError
+from dxdesk.i18n import _
+from dxdesk.journal import CHANNEL_LABELS, OUTCOME_LABELS
+from dxdesk.records import MAX_CAMPAIGN_COUNT, Correction, NewRecord, correct_record, log_record
+
+
+def _buttons(dialog: QDialog, save_text: str) -> QDialogButtonBox:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+    box.button(QDialogButtonBox.StandardButton.Save).setText(save_text)
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def _error_label() -> QLabel:
+    label = QLabel(objectName="error_label")
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #b00020;")
+    label.hide()
+    return label
+
+
+class CampaignDialog(QDialog):
+    """Outreach days: 'N installs of one service at a place on a date', counted like N records."""
+
+    def __init__(self, ctx, volunteers: list[tuple[int | None, str]], volunteer_id: int | None, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.saved_uuid: str | None = None
+        self.setWindowTitle(_("Campaign entry"))
+        self.date_edit = QDateEdit(objectName="campaign_date", calendarPopup=True)
+        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        today = clock.today()
+        self.date_edit.setDate(QDate(today.year, today.month, today.day))
+        self.date_edit.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.place_edit = QLineEdit(objectName="campaign_place")
+        self.place_edit.setPlaceholderText(_("e.g. Phường market, Ấp Tân Thuận cultural house"))
+        self.service_box = QComboBox(objectName="campaign_service")
+        for svc in list_services(ctx.db):
+            self.service_box.addItem(svc.name, svc.code)
+        self.count_spin = QSpinBox(objectName="campaign_count", minimum=1, maximum=MAX_CAMPAIGN_COUNT)
+        self.count_spin.setGroupSeparatorShown(True)
+        self.volunteer_box = QComboBox(objectName="campaign_volunteer")
+        for vid, name in volunteers:
+            self.volunteer_box.addItem(name, vid)
+        self.volunteer_box.setCurrentIndex(max(0, self.volunteer_box.findData(volunteer_id)))
+        self.channel_box = QComboBox(objectName="campaign_channel")
+        for code in ("outreach", "home", "counter"):
+            self.channel_box.addItem(_(CHANNEL_LABELS[code]), code)
+        self.error = _error_label()
+        form = QFormLayout()
+        form.addRow(_("&Date:"), self.date_edit)
+        form.addRow(_("&Place:"), self.place_edit)
+        form.addRow(_("&Service:"), self.service_box)
+        form.addRow(_("&Number of citizens:"), self.count_spin)
+        form.addRow(_("&Volunteer:"), self.volunteer_box)
+        form.addRow(_("C&hannel:"), self.channel_box)
+        buttons = _buttons(self, _("Save"))
+        buttons.accepted.connect(self.save)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        day = self.date_edit.date().toPython()
+        when = clock.now() if day == clock.today() else dt.datetime.combine(day, dt.time(12, 0))
+        rec = NewRecord(services=[self.service_box.currentData()], occurred_at=when,
+                        channel=self.channel_box.currentData(), count=self.count_spin.value(), is_campaign=True,
+                        place=self.place_edit.text(), volunteer_id=self.volunteer_box.currentData())
+        try:
+            self.saved_uuid = log_record(self.ctx.db, self.ctx.actor, rec)
+        except UserError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        self.accept()
+
+
+class CorrectDialog(QDialog):
+    """Correct one entry of today: services, outcome, note (the audit log keeps the old values)."""
+
+    def __init__(self, ctx, entry, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.entry = entry
+        self.setWindowTitle(_("Correct the entry of {time}").format(time=entry.occurred_at.strftime("%H:%M")))
+        self.service_list = QListWidget(objectName="correct_services")
+        for svc in list_services(ctx.db):
+            item = QListWidgetItem(svc.name)
+            item.setData(Qt.ItemDataRole.UserRole, svc.code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if svc.code in entry.services else Qt.CheckState.Unchecked)
+            self.service_list.addItem(item)
+        self.outcome_box = QComboBox(objectName="correct_outcome")
+        for code, label in OUTCOME_LABELS.items():
+            self.outcome_box.addItem(_(label), code)
+        self.outcome_box.setCurrentIndex(max(0, self.outcome_box.findData(entry.outcome)))
+        self.note_edit = QLineEdit(entry.note, objectName="correct_note")
+        self.error = _error_label()
+        form = QFormLayout()
+        form.addRow(_("&Services:"), self.service_list)
+        form.addRow(_("&Outcome:"), self.outcome_box)
+        form.addRow(_("&Note:"), self.note_edit)
+        buttons = _buttons(self, _("Save the correction"))
+        buttons.accepted.connect(self.save)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def chosen_services(self) -> list[str]:
+        items = (self.service_list.item(i) for i in range(self.service_list.count()))
+        return [it.data(Qt.ItemDataRole.UserRole) for it in items if it.checkState() == Qt.CheckState.Checked]
+
+    def save(self) -> None:
+        change = Correction(services=self.chosen_services(), outcome=self.outcome_box.currentData(),
+                            note=self.note_edit.text())
+        try:
+            correct_record(self.ctx.db, self.ctx.actor, self.entry.uuid, change)
+        except UserError as exc:
+            self.error.setText(str(exc))
+            self.error.show()
+            return
+        self.accept()
