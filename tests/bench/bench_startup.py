@@ -1,0 +1,136 @@
+"""Start-up: from launching the process to a usable main window, against a bare PySide6 window.
+
+Both are measured in the same run, each in a fresh Python process (imports count, as they do for a user):
+the wall time from spawning the process to the first turn of the Qt event loop after the window is shown.
+
+* dxdesk: the real entry point `dxdesk --home H gui` (CLI parsing, logging, database open + schema check,
+  unit profile, fonts, Vietnamese catalogue, main window with the Counter page) on a database holding the
+  demo data. Only the sign-in step is replaced by the local administrator (a person types there).
+* baseline: a QApplication with a QMainWindow holding one QLabel.
+
+The child prints `READY <title>` once the event loop runs with the window visible; the parent times it.
+With QT_QPA_PLATFORM=offscreen (no display needed), so no window manager or GPU time is included.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TIMEOUT_S = 60
+
+# The hook both children share: when the event loop starts, report the visible main window and quit.
+_HOOK = r"""
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+_exec = QApplication.exec
+
+def _ready():
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
+    print("READY " + (windows[0].windowTitle() if windows else "<no window>"), flush=True)
+    QApplication.quit()
+
+def _exec_and_report(*args):
+    QTimer.singleShot(0, _ready)
+    return _exec()
+
+QApplication.exec = staticmethod(_exec_and_report)
+"""
+
+_DXDESK_CHILD = _HOOK + r"""
+import dxdesk.ui.signin as signin
+from dxdesk.actor import cli_actor
+signin.sign_in = lambda parent, db, paths: cli_actor()
+from dxdesk.cli import main
+sys.exit(main(["--home", sys.argv[1], "gui"]))
+"""
+
+_BARE_CHILD = _HOOK + r"""
+from PySide6.QtWidgets import QLabel
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setWindowTitle("bare")
+window.setCentralWidget(QLabel("Xin chào"))
+window.resize(1093, 614)
+window.show()
+sys.exit(app.exec())
+"""
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    env.pop("DXDESK_START_PAGE", None)
+    return env
+
+
+def time_child(code: str, *args: str) -> tuple[float, str]:
+    """Seconds from spawning a Python child running CODE to its READY line; and the window title."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env=_env())
+    try:
+        deadline = start + TIMEOUT_S
+        for line in proc.stdout:  # type: ignore[union-attr]
+            if line.startswith("READY "):
+                elapsed = time.perf_counter() - start
+                title = line[6:].strip()
+                proc.wait(timeout=max(1.0, deadline - time.perf_counter()))
+                if title == "<no window>":
+                    raise RuntimeError("the event loop started with no visible main window")
+                return elapsed, title
+        proc.wait(timeout=5)
+        raise RuntimeError(f"no window (exit {proc.returncode}): {proc.stderr.read()[-400:]}")  # type: ignore[union-attr]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def prepare_home(root: Path, records: int) -> Path:
+    """A data folder with a unit profile and demo data, made through the CLI once."""
+    home = root / "home"
+    for args in (["init", "--province-code", "82", "--unit-code", "28261", "--unit", "Mỹ Tho"],
+                 ["demo", "--records", str(records)]):
+        subprocess.run([sys.executable, "-m", "dxdesk", "--home", str(home), *args], check=True, env=_env(),
+                       capture_output=True, timeout=300)
+    return home
+
+
+def run(quick: bool) -> list[dict]:
+    repeats = 2 if quick else 7
+    with tempfile.TemporaryDirectory(prefix="dxdesk-bench-startup-") as tmp:
+        home = prepare_home(Path(tmp), records=500 if quick else 20_000)
+        time_child(_BARE_CHILD)  # warm the OS file cache for both, untimed
+        title = time_child(_DXDESK_CHILD, str(home))[1]
+        if "dxdesk" not in title:
+            raise RuntimeError(f"unexpected main window: {title!r}")
+        dxdesk_times, bare_times = [], []
+        for _ in range(repeats):  # interleaved, so drifting machine load hits both alike
+            bare_times.append(time_child(_BARE_CHILD)[0])
+            dxdesk_times.append(time_child(_DXDESK_CHILD, str(home))[0])
+    value = statistics.median(dxdesk_times)
+    baseline = statistics.median(bare_times)
+    return [{
+        "figure": f"start-up to a usable main window (median of {repeats}, "
+                  f"{'500' if quick else '20 000'} records)",
+        "value": value,
+        "unit": "s",
+        "baseline": baseline,
+        "baseline_label": "bare PySide6 window",
+        "ratio": value / baseline,
+        "target": "≤ 2 s (a clerk waiting at the counter)",
+    }]
+
+
+if __name__ == "__main__":
+    for row in run(quick="--quick" in sys.argv):
+        print(row)

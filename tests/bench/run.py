@@ -1,0 +1,209 @@
+"""Run every benchmark of the project and print one table (figure | dxdesk | baseline (same run) | ratio | target).
+
+    .venv/bin/python tests/bench/run.py              # full run (a few minutes)
+    .venv/bin/python tests/bench/run.py --quick      # CI smoke: small sizes, well under a minute
+    .venv/bin/python tests/bench/run.py --write-docs # also update docs/benchmarks.md (and README.md's block)
+    .venv/bin/python tests/bench/run.py --only startup,tally
+
+Each `tests/bench/bench_<area>.py` exposes `run(quick: bool) -> list[dict]` (keys in docs/DEVELOPING.md). The
+modules are imported by path; one that fails is reported as a row of the table, and the run goes on. The table
+is written to bench-results/latest.md (git-ignored) with the machine it ran on. Exit status 0 even when a
+benchmark failed (it is a row of the table); with --strict, 1 when one failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import os
+import platform
+import re
+import sqlite3
+import sys
+import time
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+RESULTS = ROOT / "bench-results" / "latest.md"
+DOCS = ROOT / "docs" / "benchmarks.md"
+README = ROOT / "README.md"
+BLOCK_START, BLOCK_END = "<!-- bench:start -->", "<!-- bench:end -->"
+KEYS = ("figure", "value", "unit", "baseline", "baseline_label", "ratio", "target")
+
+
+def discover(only: set[str] | None = None) -> list[Path]:
+    found = sorted(HERE.glob("bench_*.py"))
+    if only:
+        found = [p for p in found if p.stem.removeprefix("bench_") in only]
+    return found
+
+
+def load(path: Path):
+    name = f"dxdesk_bench_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_one(path: Path, quick: bool) -> tuple[list[dict], str | None, float]:
+    """(rows, error, seconds) for one benchmark module; never raises."""
+    start = time.perf_counter()
+    try:
+        rows = load(path).run(quick)
+        if not isinstance(rows, list) or not rows:
+            raise TypeError("run() returned no rows")
+        for row in rows:
+            missing = [k for k in ("figure", "value", "unit") if k not in row]
+            if missing:
+                raise TypeError(f"row without {missing}: {row!r}")
+        return rows, None, time.perf_counter() - start
+    except Exception as exc:  # noqa: BLE001 - a failing benchmark is a row of the table, not the end of the run
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip().splitlines()[-1]
+        traceback.print_exc(file=sys.stderr)
+        return [], detail, time.perf_counter() - start
+
+
+def fmt_value(value, unit: str | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and abs(value) < 10:
+        text = f"{value:.3g}" if abs(value) >= 0.01 else f"{value:.2g}"
+    else:
+        text = f"{value:,.0f}"
+    return f"{text} {unit}".strip() if unit else text
+
+
+def fmt_ratio(ratio) -> str:
+    return "—" if ratio is None else f"{ratio:.2f}×"
+
+
+def _cell(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def table(results: list[tuple[Path, list[dict], str | None, float]]) -> str:
+    lines = ["| figure | dxdesk | baseline (same run) | ratio | target |", "|---|---:|---:|---:|---|"]
+    for path, rows, error, _seconds in results:
+        if error:
+            lines.append(f"| {_cell(path.stem)}: **failed** | — | — | — | {_cell(error)} |")
+            continue
+        for row in rows:
+            base = row.get("baseline")
+            base_text = "—" if base is None else f"{fmt_value(base, row.get('unit'))} ({row.get('baseline_label', '')})"
+            lines.append(
+                f"| {_cell(row['figure'])} | {fmt_value(row['value'], row.get('unit'))} | {_cell(base_text)} "
+                f"| {fmt_ratio(row.get('ratio'))} | {_cell(row.get('target', ''))} |"
+            )
+    return "\n".join(lines)
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _ram_gb() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.1f} GB"
+    except OSError:
+        pass
+    try:
+        return f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1024**3:.1f} GB"
+    except (ValueError, OSError, AttributeError):
+        return "unknown"
+
+
+def machine() -> dict[str, str]:
+    try:
+        import PySide6
+
+        qt = PySide6.__version__
+    except ImportError:
+        qt = "not installed"
+    load_avg = ""
+    if hasattr(os, "getloadavg"):
+        load_avg = f" (load average at start: {os.getloadavg()[0]:.1f})"
+    return {
+        "CPU": _cpu_model(),
+        "cores": f"{os.cpu_count()} logical{load_avg}",
+        "RAM": _ram_gb(),
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "SQLite": sqlite3.sqlite_version,
+        "PySide6": qt,
+    }
+
+
+def report(results, quick: bool, started: dt.datetime, seconds: float) -> str:
+    mode = "quick (CI smoke: small sizes, not for comparison)" if quick else "full"
+    lines = [
+        f"Benchmarks run {started:%Y-%m-%d %H:%M} UTC, mode: {mode}, {seconds:.0f} s in all, "
+        "by `tests/bench/run.py`. Medians of repeated runs; each baseline was measured in the same run.",
+        "",
+        table(results),
+        "",
+        "Machine: " + "; ".join(f"{k} {v}" for k, v in machine().items()) + ".",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_docs(text: str) -> None:
+    DOCS.parent.mkdir(parents=True, exist_ok=True)
+    head = (
+        "# Benchmarks\n\n"
+        "The latest table from `tests/bench/run.py --write-docs` (do not edit by hand). Each figure has a\n"
+        "baseline measured in the same run on the same machine, so the ratio is the number to compare across\n"
+        "machines; the absolute values depend on the machine named under the table.\n\n"
+        "How to run: `.venv/bin/python tests/bench/run.py` (full) or `--quick` (CI smoke). A benchmark is\n"
+        "`tests/bench/bench_<area>.py` exposing `run(quick) -> list[dict]` (see docs/DEVELOPING.md).\n\n"
+    )
+    DOCS.write_text(head + BLOCK_START + "\n" + text + BLOCK_END + "\n", encoding="utf-8")
+    if README.exists():
+        readme = README.read_text(encoding="utf-8")
+        pattern = re.compile(re.escape(BLOCK_START) + ".*?" + re.escape(BLOCK_END), re.S)
+        if pattern.search(readme):
+            README.write_text(pattern.sub(lambda _m: BLOCK_START + "\n" + text + BLOCK_END, readme), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run every dxdesk benchmark and print one table.")
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke test for CI")
+    parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md (and README's block)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a benchmark failed")
+    parser.add_argument("--only", help="comma-separated areas, e.g. startup,tally")
+    args = parser.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else None
+    started = dt.datetime.now(dt.UTC)
+    t0 = time.perf_counter()
+    results = []
+    for path in discover(only):
+        print(f"bench: {path.stem} …", file=sys.stderr, flush=True)
+        rows, error, seconds = run_one(path, args.quick)
+        print(f"bench: {path.stem} {'FAILED: ' + error if error else 'done'} in {seconds:.1f} s", file=sys.stderr)
+        results.append((path, rows, error, seconds))
+    text = report(results, args.quick, started, time.perf_counter() - t0)
+    print(text)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(text, encoding="utf-8")
+    if args.write_docs:
+        write_docs(text)
+    failed = [p.stem for p, _r, error, _s in results if error]
+    if failed:
+        print(f"bench: failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
