@@ -1,0 +1,88 @@
+"""Log browser queries on SQLite and PostgreSQL: filters, accent-insensitive search, keyset pages, export."""
+
+import csv
+import datetime as dt
+import unicodedata
+
+import pytest
+from openpyxl import load_workbook
+
+from dxdesk import demo, journal
+from dxdesk.catalogue import ensure_catalogue
+from dxdesk.records import NewRecord, log_record, void_record
+
+
+@pytest.fixture
+def filled(any_db, admin):
+    ensure_catalogue(any_db)
+    demo.fill(any_db, admin, records=900, seed=3)
+    log_record(any_db, admin, NewRecord(services=["vneid"], note="Bà Nguyễn Thị Đào, hẹn thứ Sáu"))
+    gone = log_record(any_db, admin, NewRecord(services=["ewallet"], note="=HYPERLINK(\"x\")"))
+    void_record(any_db, admin, gone, "nhầm")
+    return any_db
+
+
+def _all_ids(db, flt):
+    return [r.id for page in journal.JournalQuery(db, flt).iterate(size=97) for r in page]
+
+
+def test_search_ignores_accents_and_decomposed_input(filled):
+    for text in ("nguyen thi dao", "Nguyễn Thị Đào", unicodedata.normalize("NFD", "NGUYỄN Đào")):
+        flt = journal.JournalFilter(search=text)
+        rows = journal.JournalQuery(filled, flt).page_after(None, 10)
+        assert journal.count(filled, flt) == 1 and rows[0].note.startswith("Bà Nguyễn")
+    assert journal.count(filled, journal.JournalFilter(search="100%_")) == 0
+
+
+def test_filters_and_counts_agree(filled):
+    total = journal.count(filled, journal.JournalFilter())
+    assert total == 902
+    assert journal.count(filled, journal.JournalFilter(voided=journal.VOIDED_ONLY)) == 1
+    assert journal.count(filled, journal.JournalFilter(voided=journal.VOIDED_EXCLUDE)) == 901
+    outreach = journal.count(filled, journal.JournalFilter(channel="outreach"))
+    counter = journal.count(filled, journal.JournalFilter(channel="counter"))
+    assert outreach + counter == total and outreach > 0
+    vneid = journal.JournalFilter(services=("vneid",))
+    assert all("VNeID" in r.services for page in journal.JournalQuery(filled, vneid).iterate() for r in page)
+    today = dt.date.today()
+    week = journal.JournalFilter(start=today - dt.timedelta(days=6), end=today)
+    assert 0 < journal.count(filled, week) < total
+
+
+@pytest.mark.parametrize("sort", ["id", "date", "channel", "outcome", "count"])
+@pytest.mark.parametrize("descending", [True, False])
+def test_keyset_pages_cover_every_row_once_in_order(filled, sort, descending):
+    flt = journal.JournalFilter(sort=sort, descending=descending)
+    ids = _all_ids(filled, flt)
+    assert len(ids) == len(set(ids)) == 902
+    query = journal.JournalQuery(filled, flt)
+    # a page reached by OFFSET from either end and a page read backwards match the keyset walk
+    assert [r.id for r in query.page_at(400, 50, 902)] == ids[400:450]
+    assert [r.id for r in query.page_at(880, 50, 902)] == ids[880:]
+    anchor = query.page_at(300, 1, 902)[0]
+    assert [r.id for r in query.page_before(journal.key_of(anchor), 40)] == ids[260:300]
+
+
+def test_export_csv_and_xlsx_defuse_formulas(filled, tmp_path):
+    flt = journal.JournalFilter(search="hyperlink")
+    out = tmp_path / "a.csv"
+    assert journal.export(filled, flt, out, "csv") == 1
+    text = out.read_bytes()
+    assert text.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[0][:4] == ["STT", "Ngày", "Giờ", "Dịch vụ"]
+    assert rows[1][9] == "'=HYPERLINK(\"x\")" and rows[1][10] == "Có"
+    xlsx = tmp_path / "a.xlsx"
+    assert journal.export(filled, journal.JournalFilter(), xlsx, "xlsx") == 902
+    sheet = load_workbook(xlsx, read_only=True).active
+    values = [row for row in sheet.iter_rows(values_only=True)]
+    assert len(values) == 903 and "'=HYPERLINK(\"x\")" in [v[9] for v in values]
+
+
+def test_cancelled_export_leaves_no_file(filled, tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "b.csv"
+    calls = []
+    journal.export(filled, journal.JournalFilter(), out, "csv", progress=calls.append, cancelled=lambda: bool(calls))
+    assert calls and not out.exists() and not list(folder.iterdir())

@@ -1,0 +1,112 @@
+"""The log browser: lazy model (qtmodeltester), filters, debounced search, export worker; 1.000.000 rows."""
+
+import os
+import resource
+
+import pytest
+from dxdesk.ui.app import build_main_window, create_application
+from dxdesk.ui.journal_model import MAX_PAGES, PAGE_SIZE, JournalModel
+from PySide6.QtCore import Qt
+
+from dxdesk import demo, journal
+from dxdesk.catalogue import ensure_catalogue
+from dxdesk.records import NewRecord, log_record
+
+
+@pytest.fixture
+def window(qtbot, db, home, admin, captured_messages):
+    ensure_catalogue(db)
+    demo.fill(db, admin, records=1500, seed=5)
+    log_record(db, admin, NewRecord(services=["vneid"], note="Ông Đặng Văn Bảy"))
+    create_application()
+    win = build_main_window(db, home, admin)
+    qtbot.addWidget(win)
+    win.resize(1093, 614)
+    win.show()
+    return win
+
+
+def test_model_passes_qtmodeltester(qtmodeltester, db, admin):
+    ensure_catalogue(db)
+    demo.fill(db, admin, records=450, seed=2)
+    model = JournalModel(db)
+    model.set_filter(journal.JournalFilter())
+    model.set_total(journal.count(db, model.flt), model.generation)
+    assert model.rowCount() == 450
+    qtmodeltester.check(model, force_py=True)
+    model.sort(4, Qt.SortOrder.AscendingOrder)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_search_is_debounced_counted_in_a_worker_and_accent_free(window, qtbot):
+    page = window.show_page("journal")
+    page.period_box.setCurrentIndex(page.period_box.findData("all"))
+    qtbot.waitUntil(lambda: page.count_label.text() == "1.501 mục", timeout=5000)
+    generation = page.model.generation
+    qtbot.keyClicks(page.search_edit, "dang van bay")
+    assert page.model.generation == generation  # no query per keystroke
+    qtbot.waitUntil(lambda: page.count_label.text() == "1 mục", timeout=5000)
+    assert page.model.generation == generation + 1
+    index = page.model.index(0, 7)
+    assert page.model.data(index) == "Ông Đặng Văn Bảy"
+
+
+def test_filters_voided_and_export_worker(window, qtbot, tmp_path):
+    page = window.show_page("journal")
+    page.period_box.setCurrentIndex(page.period_box.findData("all"))
+    page.channel_box.setCurrentIndex(page.channel_box.findData("outreach"))
+    qtbot.waitUntil(lambda: page.model.total is not None, timeout=5000)
+    outreach = page.model.total
+    assert 0 < outreach < 1501
+    assert all(page.model.data(page.model.index(r, 4)) == "Lưu động" for r in range(min(outreach, 50)))
+    out = tmp_path / "nhat-ky.csv"
+    worker = page.start_export(str(out), "csv")
+    assert page.export_row.isVisibleTo(page) and page.export_cancel.isEnabled()
+    with qtbot.waitSignal(worker.signals.finished, timeout=10000):
+        pass
+    assert out.read_text(encoding="utf-8-sig").count("\n") == outreach + 1
+    qtbot.waitUntil(lambda: not page.export_row.isVisibleTo(page))
+
+
+def test_log_browser_on_a_million_records_scrolls_to_the_end(qtbot, home, admin, captured_messages, tmp_path_factory):
+    """Builds a 1.000.000-record SQLite database (bulk inserts, ~15-30 s), then opens and scrolls it."""
+    from dxdesk.db.engine import open_database
+
+    db = open_database(None, home)
+    try:
+        ensure_catalogue(db)
+        demo.fill(db, admin, records=1_000_000, seed=7)
+        create_application()
+        win = build_main_window(db, home, admin)
+        qtbot.addWidget(win)
+        win.resize(1093, 614)
+        win.show()
+        page = win.show_page("journal")
+        page.period_box.setCurrentIndex(page.period_box.findData("all"))
+        qtbot.waitUntil(lambda: page.model.total == 1_000_000, timeout=60000)
+        assert page.count_label.text() == "1.000.000 mục"
+        table = page.table
+        table.scrollToBottom()
+        qtbot.wait(50)
+        last = page.model.rowCount() - 1
+        assert last == 999_999
+        bottom = table.rowAt(table.viewport().height() - 2)
+        assert bottom >= last - 40  # the view shows the end
+        assert page.model.data(page.model.index(last, 0)) == "1"  # newest first: the oldest entry is last
+        table.scrollToTop()
+        qtbot.wait(50)
+        assert page.model.data(page.model.index(0, 0)) == "1000000"
+        table.verticalScrollBar().setValue(table.verticalScrollBar().maximum() // 2)
+        qtbot.wait(50)
+        middle = table.rowAt(5)
+        assert page.model.data(page.model.index(middle, 0)) == str(1_000_000 - middle)
+        assert len(page.model.pages) <= MAX_PAGES  # never the whole table in memory
+        assert sum(len(p) for p in page.model.pages.values()) <= MAX_PAGES * PAGE_SIZE
+        if os.name == "posix":
+            assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 1_500_000  # KiB; whole pytest process
+    finally:
+        db.dispose()
+
+
+test_log_browser_on_a_million_records_scrolls_to_the_end = pytest.mark.slow(
+    test_log_browser_on_a_million_records_scrolls_to_the_end)
