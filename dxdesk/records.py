@@ -7,7 +7,7 @@ import uuid as uuidlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 
 from dxdesk import audit, clock
 from dxdesk.actor import Actor
@@ -19,16 +19,30 @@ from dxdesk.db.models import (
     OUTCOMES,
     SEXES,
     RecordService,
+    Service,
     ServiceRecord,
     Target,
+    UnitProfile,
     Volunteer,
 )
 from dxdesk.errors import UserError
-from dxdesk.i18n import _
+from dxdesk.i18n import _, language
 from dxdesk.permissions import allowed, require
 from dxdesk.text import clean_free_text, fold
 
 MAX_CAMPAIGN_COUNT = 100_000
+# Prepared once: Core inserts on the tables (cached compilation, no ORM unit of work per citizen).
+_INSERT_RECORD = insert(ServiceRecord.__table__)
+_INSERT_SERVICE = insert(RecordService.__table__)
+_SERVICE_NAMES = {
+    en: select(Service.code, Service.name_en if en else Service.name_vi, Service.short_en if en else Service.short_vi)
+    .where(Service.code.in_(bindparam("codes", expanding=True)), Service.active.is_(True))
+    for en in (False, True)
+}
+_VOLUNTEER_NAME = select(Volunteer.name).where(Volunteer.id == bindparam("id"))
+_UNIT_CODE = select(UnitProfile.unit_code).order_by(UnitProfile.id).limit(1)
+_NO_CONTACT = dict(contact_name_enc=None, contact_phone_enc=None, contact_lookup=None, consent_at=None,
+                   consent_purpose=None, consent_by=None)
 
 
 @dataclass
@@ -52,8 +66,19 @@ class NewRecord:
     contact: ContactInput | None = None  # optional consented call-back contact (encrypted at rest)
 
 
-def _validate(db, rec: NewRecord) -> tuple[list[str], str, str]:
-    codes = check_service_codes(db, rec.services)
+def _services_checked(session, db, given: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The codes (cleaned, no repeats) and their search names, in one small query inside SESSION; a bad code
+    gets the catalogue's own message."""
+    codes = list(dict.fromkeys(str(c).strip().lower() for c in given))
+    rows = []
+    if codes:
+        rows = session.connection().execute(_SERVICE_NAMES[language() == "en"], {"codes": codes}).all()
+    if not codes or len(rows) != len(codes):
+        codes = check_service_codes(db, given)  # raises the message naming the unknown code
+    return codes, {code: f"{name} {short}" for code, name, short in rows}
+
+
+def _validate(db, rec: NewRecord) -> tuple[str, str]:
     if rec.channel not in CHANNELS:
         raise UserError(_("Unknown channel '{v}': use counter, outreach or home.").format(v=rec.channel))
     if rec.outcome not in OUTCOMES:
@@ -66,7 +91,7 @@ def _validate(db, rec: NewRecord) -> tuple[list[str], str, str]:
         raise UserError(_("Unknown sex '{v}'.").format(v=rec.sex))
     note = clean_free_text(rec.note)
     place = clean_free_text(rec.place, max_length=200)
-    return codes, note, place
+    return note, place
 
 
 def search_text_for(db, codes: list[str], volunteer_name: str, place: str, note: str) -> str:
@@ -80,39 +105,40 @@ def log_record(db, actor: Actor, rec: NewRecord, unit_code: str | None = None) -
     The UUID is returned only after the commit, so whatever acknowledges it (screen, CLI) never
     shows a record that could still be lost."""
     require(actor, "record.log")
-    codes, note, place = _validate(db, rec)
+    note, place = _validate(db, rec)
     when = rec.occurred_at or clock.now()
     if when.date() > clock.today() + dt.timedelta(days=1):
         raise UserError(_("The date {d} is in the future.").format(d=when.date().strftime("%d/%m/%Y")))
     if rec.count > 1 and not rec.is_campaign:
         rec.is_campaign = True
-    if unit_code is None:
-        from dxdesk.profile import get_profile
-
-        profile = get_profile(db)
-        unit_code = profile.unit_code if profile else None
     record_uuid = str(uuidlib.uuid4())
     # Encrypt before the write transaction: the key may be created (its own short write) on first use.
     contact = contact_columns(db, actor, rec.contact) if rec.contact is not None else {}
+    # Core inserts (no ORM unit of work): this runs once per citizen, with a queue waiting.
     with db.write() as session:
+        codes, names = _services_checked(session, db, rec.services)
         volunteer_name = ""
         if rec.volunteer_id is not None:
-            volunteer = session.get(Volunteer, rec.volunteer_id)
-            if volunteer is None:
+            volunteer_name = session.connection().execute(_VOLUNTEER_NAME, {"id": rec.volunteer_id}).scalar()
+            if volunteer_name is None:
                 raise UserError(_("Unknown volunteer id {id}.").format(id=rec.volunteer_id))
-            volunteer_name = volunteer.name
-        row = ServiceRecord(
+        if unit_code is None:
+            unit_code = session.connection().execute(_UNIT_CODE).scalar()
+        search = fold(" ".join([*(names.get(c, c) for c in codes), volunteer_name, place, note]))
+        conn = session.connection()
+        result = conn.execute(_INSERT_RECORD, dict(
             uuid=record_uuid, unit_code=unit_code, work_date=when.date(), occurred_at=when,
             entered_at=clock.now(), entered_by=actor.username, volunteer_id=rec.volunteer_id,
             shift_id=rec.shift_id, channel=rec.channel, outcome=rec.outcome, duration_s=rec.duration_s,
             count=rec.count, is_campaign=rec.is_campaign, place=place, age_band=rec.age_band, sex=rec.sex,
-            note=note, search_text=search_text_for(db, codes, volunteer_name, place, note), voided=False,
-            void_reason="", origin="local", **contact,
-        )
-        row.services = [RecordService(service_code=code, count=rec.count) for code in codes]
-        session.add(row)
+            note=note, search_text=search, voided=False, void_reason="", origin="local",
+            **{**_NO_CONTACT, **contact},
+        ))
+        record_id = result.inserted_primary_key[0]
+        conn.execute(_INSERT_SERVICE, [
+            {"record_id": record_id, "service_code": code, "count": rec.count} for code in codes
+        ])
         if contact:
-            session.flush()
             audit.record(session, actor, "contact.record", "service_record", record_uuid,
                          purpose=contact["consent_purpose"])
     return record_uuid
