@@ -1,5 +1,38 @@
-"""Commands of this area are registered here (see dxdesk.cli.COMMAND_MODULES)."""
+"""`guides`: print the QR guide sheets for citizens as an A4 PDF (works before `init`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dxdesk.errors import UserError
+from dxdesk.i18n import _
 
 
 def register(sub) -> None:
-    """No commands in this area yet."""
+    from dxdesk.reports.guides import LAYOUTS
+
+    p = sub.add_parser("guides", help=_("print QR guide sheets for citizens (PDF)"))
+    p.add_argument("--service", dest="services", nargs="+", action="extend", metavar="CODE",
+                   help=_("a service code, or portal (default: every guide)"))
+    p.add_argument("--layout", choices=LAYOUTS, default="poster",
+                   help=_("poster: one guide a page; handout: two A5 a page; cards: eight a page; "
+                          "counter: every service on one page"))
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.set_defaults(handler=cmd_guides)
+
+
+def cmd_guides(ctx, args) -> int:
+    from dxdesk.reports.guides import qr_count, render_for
+
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise UserError(_("The folder {folder} does not exist.").format(folder=out.parent))
+    pdf, guides = render_for(ctx.db, ctx.actor, args.services, args.layout)
+    try:
+        out.write_bytes(pdf)
+    except OSError as exc:
+        raise UserError(_("The file could not be written: {reason}").format(reason=exc.strerror or str(exc))) from None
+    to_fill = sum(1 for g in guides for link in g.links if not link.printable)
+    ctx.out(_("Wrote {path}: {guides} guides, {codes} QR codes, {missing} links still to fill in.").format(
+        path=out, guides=len(guides), codes=qr_count(guides, args.layout), missing=to_fill))
+    return 0

@@ -1,0 +1,264 @@
+"""QR guide sheets for citizens: the shipped guides (resources/guides/guides.json), a coordinator's edits stored
+in the `guide_overrides` table (they override the shipped default until "restore default"), and validation.
+
+A guide has a bilingual title, 3–6 numbered steps, up to four links (each https:// or tel:, with `verified`:
+an unverified link prints no QR code but a box the clerk must fill in), a hotline, a free-text note printed as
+text (e.g. the SIM-owner SMS instruction, for the citizen's own phone: dxdesk never stores an ID number),
+`source` and `verified_on`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field, replace
+from functools import lru_cache
+from importlib.resources import files
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from dxdesk import audit, clock
+from dxdesk.actor import Actor
+from dxdesk.db.models import GuideOverride
+from dxdesk.errors import UserError
+from dxdesk.i18n import _, language
+from dxdesk.permissions import require
+from dxdesk.text import clean_free_text, nfc
+
+MIN_STEPS = 3
+MAX_STEPS = 6
+MAX_LINKS = 4
+PORTAL = "portal"
+
+_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_TEL = re.compile(r"^\+?[0-9]{3,15}$")
+_HOTLINE = re.compile(r"^[0-9+][0-9 .]{1,18}[0-9]$|^[0-9]{3,4}$")
+
+
+@dataclass(frozen=True)
+class Link:
+    label_vi: str
+    label_en: str
+    url: str
+    verified: bool
+    evidence: str = ""
+
+    def label(self) -> str:
+        return self.label_en if language() == "en" and self.label_en else self.label_vi
+
+    @property
+    def printable(self) -> bool:
+        """True when the sheet may carry a QR code for this link."""
+        return self.verified and bool(self.url)
+
+
+@dataclass(frozen=True)
+class Guide:
+    code: str
+    title_vi: str
+    title_en: str
+    steps_vi: tuple[str, ...]
+    steps_en: tuple[str, ...]
+    links: tuple[Link, ...] = ()
+    note_vi: str = ""
+    note_en: str = ""
+    hotline: str = ""
+    source: str = ""
+    verified_on: str = ""
+    overridden: bool = field(default=False, compare=False)
+
+    def title(self) -> str:
+        return self.title_en if language() == "en" and self.title_en else self.title_vi
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data.pop("overridden")
+        data["steps_vi"] = list(self.steps_vi)
+        data["steps_en"] = list(self.steps_en)
+        data["links"] = [asdict(link) for link in self.links]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict, overridden: bool = False) -> Guide:
+        return cls(
+            code=data["code"], title_vi=data["title_vi"], title_en=data.get("title_en", ""),
+            steps_vi=tuple(data["steps_vi"]), steps_en=tuple(data.get("steps_en", ())),
+            links=tuple(Link(**link) for link in data.get("links", ())),
+            note_vi=data.get("note_vi", ""), note_en=data.get("note_en", ""), hotline=data.get("hotline", ""),
+            source=data.get("source", ""), verified_on=data.get("verified_on", ""), overridden=overridden,
+        )
+
+
+def _from_resource(entry: dict) -> Guide:
+    return Guide(
+        code=entry["code"], title_vi=nfc(entry["title"]["vi"]), title_en=nfc(entry["title"].get("en", "")),
+        steps_vi=tuple(nfc(s) for s in entry["steps"]["vi"]), steps_en=tuple(nfc(s) for s in entry["steps"].get("en", ())),
+        links=tuple(
+            Link(nfc(link["label"]["vi"]), nfc(link["label"].get("en", "")), link["url"], bool(link["verified"]),
+                 link.get("evidence", ""))
+            for link in entry.get("links", ())
+        ),
+        note_vi=nfc(entry.get("note", {}).get("vi", "")), note_en=nfc(entry.get("note", {}).get("en", "")),
+        hotline=entry.get("hotline", ""), source=nfc(entry.get("source", "")), verified_on=entry.get("verified_on", ""),
+    )
+
+
+@lru_cache(maxsize=1)
+def default_guides() -> tuple[Guide, ...]:
+    """The shipped guides, in print order (the portal first, then the catalogue's services)."""
+    with (files("dxdesk.resources") / "guides" / "guides.json").open("r", encoding="utf-8") as fh:
+        data = json.load(fh)
+    return tuple(_from_resource(entry) for entry in data["guides"])
+
+
+def default_guide(code: str) -> Guide:
+    for guide in default_guides():
+        if guide.code == code:
+            return guide
+    raise UserError(_("Unknown guide '{code}'. Known: {codes}.").format(
+        code=code, codes=", ".join(g.code for g in default_guides())))
+
+
+def _overrides(db) -> dict[str, Guide]:
+    if db is None:
+        return {}
+    with db.session() as session:
+        rows = session.scalars(select(GuideOverride)).all()
+        result = {}
+        for row in rows:
+            try:
+                result[row.guide_code] = Guide.from_json(json.loads(row.data), overridden=True)
+            except (ValueError, KeyError, TypeError):
+                continue  # an unreadable edit never hides the shipped guide
+        return result
+
+
+def list_guides(db) -> list[Guide]:
+    """Every guide as it prints now: the coordinator's edit where there is one, else the shipped default."""
+    edits = _overrides(db)
+    return [edits.get(guide.code, guide) for guide in default_guides()]
+
+
+def get_guide(db, code: str) -> Guide:
+    default = default_guide(code)
+    return _overrides(db).get(code, default)
+
+
+def select_guides(db, codes: list[str] | None) -> list[Guide]:
+    """Guides for the given codes in the order given (all of them when codes is empty); unknown code → UserError."""
+    guides = list_guides(db)
+    if not codes:
+        return guides
+    by_code = {g.code: g for g in guides}
+    chosen = []
+    for code in codes:
+        if code not in by_code:
+            raise UserError(_("Unknown guide '{code}'. Known: {codes}.").format(code=code, codes=", ".join(by_code)))
+        if by_code[code] not in chosen:
+            chosen.append(by_code[code])
+    return chosen
+
+
+# --- validation ------------------------------------------------------------------------------------------------
+
+
+def validate_url(url: str) -> str:
+    """An https:// web address or a tel: number, cleaned; anything else raises UserError with the reason."""
+    value = nfc(url).strip()
+    if not value:
+        raise UserError(_("The link is empty."))
+    if any(ch.isspace() for ch in value):
+        raise UserError(_("The link “{url}” contains spaces.").format(url=value))
+    lowered = value.lower()
+    if lowered.startswith("tel:"):
+        number = value[4:]
+        if not _TEL.match(number):
+            raise UserError(_("The phone link “{url}” must be tel: followed by digits only, e.g. tel:1022.").format(url=value))
+        return "tel:" + number
+    parts = urlsplit(value)
+    if parts.scheme.lower() != "https":
+        raise UserError(_("The link “{url}” must start with https:// (or tel: for a phone number). "
+                          "Store links like market:// do not open on every phone.").format(url=value))
+    host = (parts.hostname or "").lower()
+    if not _HOST.match(host) or parts.username or parts.password:
+        raise UserError(_("The link “{url}” has no valid web address after https://.").format(url=value))
+    return value
+
+
+def _clean(text: str, what: str, max_length: int, required: bool = True) -> str:
+    value = " ".join(clean_free_text(text, max_length).split())
+    if required and not value:
+        raise UserError(_("{what} is empty.").format(what=what))
+    return value
+
+
+def validate_guide(guide: Guide) -> Guide:
+    """The guide cleaned (NFC, trimmed) or a UserError naming the first problem."""
+    title_vi = _clean(guide.title_vi, _("The Vietnamese title"), 120)
+    title_en = _clean(guide.title_en, _("The English title"), 120, required=False)
+    steps_vi = tuple(s for s in (_clean(s, _("A step"), 300, required=False) for s in guide.steps_vi) if s)
+    if not MIN_STEPS <= len(steps_vi) <= MAX_STEPS:
+        raise UserError(_("A guide has {low} to {high} steps in Vietnamese; this one has {n}.").format(
+            low=MIN_STEPS, high=MAX_STEPS, n=len(steps_vi)))
+    steps_en = tuple(s for s in (_clean(s, _("A step"), 300, required=False) for s in guide.steps_en) if s)
+    if len(steps_en) > MAX_STEPS:
+        raise UserError(_("A guide has at most {high} steps in English.").format(high=MAX_STEPS))
+    if len(guide.links) > MAX_LINKS:
+        raise UserError(_("A guide has at most {n} links.").format(n=MAX_LINKS))
+    links = []
+    for number, link in enumerate(guide.links, start=1):
+        label_vi = _clean(link.label_vi, _("The name of link {n}").format(n=number), 80)
+        label_en = _clean(link.label_en, _("The name of link {n}").format(n=number), 80, required=False)
+        url = (link.url or "").strip()
+        if url:
+            try:
+                url = validate_url(url)
+            except UserError as exc:
+                raise UserError(_("Link {n} ({label}): {reason}").format(n=number, label=label_vi, reason=exc.message)) from None
+        elif link.verified:
+            raise UserError(_("Link {n} ({label}) is marked checked but has no address: fill it in or untick "
+                              "“checked”.").format(n=number, label=label_vi))
+        links.append(Link(label_vi, label_en, url, bool(link.verified) and bool(url), link.evidence))
+    hotline = nfc(guide.hotline).strip()
+    if hotline and not _HOTLINE.match(hotline):
+        raise UserError(_("The hotline “{value}” must be a phone number (digits, spaces, dots).").format(value=hotline))
+    note_vi = _clean(guide.note_vi, _("The note"), 200, required=False)
+    note_en = _clean(guide.note_en, _("The note"), 200, required=False)
+    return replace(guide, title_vi=title_vi, title_en=title_en, steps_vi=steps_vi, steps_en=steps_en,
+                   links=tuple(links), hotline=hotline, note_vi=note_vi, note_en=note_en)
+
+
+# --- changes ---------------------------------------------------------------------------------------------------
+
+
+def save_guide(db, actor: Actor, guide: Guide) -> Guide:
+    """Store the coordinator's edit of a guide (validated first; nothing is stored on a problem)."""
+    require(actor, "guide.edit")
+    default = default_guide(guide.code)
+    clean = validate_guide(guide)
+    clean = replace(clean, source=default.source if not clean.source else nfc(clean.source),
+                    verified_on=clean.verified_on or default.verified_on, overridden=True)
+    payload = json.dumps(clean.to_json(), ensure_ascii=False, sort_keys=True)
+    with db.write() as session:
+        row = session.get(GuideOverride, guide.code)
+        if row is None:
+            row = GuideOverride(guide_code=guide.code, data=payload, updated_at=clock.now(), updated_by=actor.username)
+            session.add(row)
+        else:
+            row.data, row.updated_at, row.updated_by = payload, clock.now(), actor.username
+        audit.record(session, actor, "guide.edit", "guide", guide.code,
+                     links=[link.url for link in clean.links], steps=len(clean.steps_vi))
+    return clean
+
+
+def restore_default(db, actor: Actor, code: str) -> Guide:
+    """Drop the edit of one guide: the shipped default prints again."""
+    require(actor, "guide.edit")
+    default = default_guide(code)
+    with db.write() as session:
+        row = session.get(GuideOverride, code)
+        if row is not None:
+            session.delete(row)
+            audit.record(session, actor, "guide.restore", "guide", code)
+    return default
