@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from dxdesk.ui.pages.registry import PAGES
@@ -32,11 +33,11 @@ PLACES: dict[str, tuple[str, list[tuple[str, str]]]] = {
             (N_("Service buttons (keys 1–9, F1–F12)"), N_("Select the service(s) given to this citizen; press several keys for several services. The F keys work even when Unikey or EVKey types digits as tone marks.")),
             (N_("Save (Enter)"), N_("Saves the citizen; the form is empty again at once and a short confirmation shows what was logged.")),
             (N_("Clear (Esc)"), N_("Clears the selection without saving.")),
-            (N_("Quick: a click saves"), N_("When ticked, one click on a service button saves it for one citizen.")),
+            (N_("&Quick: a click saves"), N_("When ticked, one click on a service button saves it for one citizen.")),
             (N_("Outcome, age band, sex, note"), N_("Optional; leave them as they are when the queue is long. A note must never hold a citizen ID number, password or OTP: it is refused.")),
-            (N_("On duty"), N_("Who is serving: taken from today's shift; each entry is credited to that volunteer and shift.")),
-            (N_("Check in"), N_("Records that the volunteer on duty has arrived for the shift (hours are credited).")),
-            (N_("Campaign entry…"), N_("Outreach days: N citizens served with one service at a place, counted like N entries.")),
+            (N_("On &duty:"), N_("Who is serving: taken from today's shift; each entry is credited to that volunteer and shift.")),
+            (N_("Check &in"), N_("Records that the volunteer on duty has arrived for the shift (hours are credited).")),
+            (N_("Ca&mpaign entry…"), N_("Outreach days: N citizens served with one service at a place, counted like N entries.")),
             (N_("Undo (Ctrl+Z)"), N_("Voids the last entry within 5 minutes (reason \"Hoàn tác\", kept in the audit log).")),
             (N_("Correct… / Void…"), N_("Fix or void (with a reason) one of your own entries of today in the Today list. Nothing is ever deleted.")),
             (N_("Call-back contact"), N_("Only with the citizen's consent (tick the box): name and phone are stored encrypted and purged after the retention period.")),
@@ -48,7 +49,7 @@ PLACES: dict[str, tuple[str, list[tuple[str, str]]]] = {
             (N_("Period, service, volunteer, channel, outcome"), N_("Filter the list; the count above the list follows the filters.")),
             (N_("Valid / voided"), N_("Show valid entries only (default), voided ones only, or both.")),
             (N_("Search"), N_("Finds services, volunteers, places and notes; accents are optional (\"nguyen\" finds \"Nguyễn\").")),
-            (N_("Column headings"), N_("Click No., Date, Channel, Outcome or Count to sort.")),
+            (N_("Column headings"), N_("Click No., Date, Channel, Outcome or Count to sort")),
             (N_("Export CSV… / Export XLSX…"), N_("Saves the filtered list as a file for Excel; it can be cancelled while it runs.")),
         ],
     ),
@@ -125,6 +126,11 @@ SHORTCUTS: list[tuple[str, str]] = [
 ]
 
 
+def _no_mnemonic(text: str) -> str:
+    """A control's label as read on screen: without the & that marks its Alt+letter."""
+    return re.sub(r"&(?!&)", "", text).replace("&&", "&")
+
+
 def place_html(key: str) -> str:
     """The help page of one place (or of the shortcuts) as HTML."""
     if key == SHORTCUTS_KEY:
@@ -133,7 +139,7 @@ def place_html(key: str) -> str:
                 f"<table cellspacing='0' cellpadding='4'>{rows}</table>")
     title = next((_(s.title) for s in PAGES if s.key == key), key)
     intro, items = PLACES[key]
-    rows = "".join(f"<tr><td width='34%'><b>{escape(_(c))}</b></td><td>{escape(_(w))}</td></tr>" for c, w in items)
+    rows = "".join(f"<tr><td width='34%'><b>{escape(_no_mnemonic(_(c)))}</b></td><td>{escape(_(w))}</td></tr>" for c, w in items)
     return (f"<h2>{escape(title)}</h2><p>{escape(_(intro))}</p>"
             f"<table cellspacing='0' cellpadding='4' width='100%'>{rows}</table>"
             f"<p><i>{escape(_('Ctrl+F1 opens this help from anywhere; Ctrl+1 … Ctrl+8 go to the places.'))}</i></p>")

@@ -33,11 +33,11 @@ def test_every_place_of_the_sidebar_has_a_help_page():
     assert {s.key for s in PAGES} == set(PLACES)
     for key, (_intro, items) in PLACES.items():
         assert len(items) >= 3, key
-        text = _text(place_html(key))
+        text = _text(place_html(key)).replace("&", "")
         title = _(next(s.title for s in PAGES if s.key == key))
         assert title in text
         for control, what in items:
-            assert _(control) in text and _(what) in text
+            assert _(control).replace("&", "") in text and _(what) in text
 
 
 def test_help_pages_are_vietnamese_and_english():
