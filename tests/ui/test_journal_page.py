@@ -51,6 +51,29 @@ def test_search_is_debounced_counted_in_a_worker_and_accent_free(window, qtbot):
     assert page.model.data(index) == "Ông Đặng Văn Bảy"
 
 
+def test_decomposed_search_text_is_shown_and_searched_as_nfc(window, qtbot):
+    import unicodedata
+
+    page = window.show_page("journal")
+    page.period_box.setCurrentIndex(page.period_box.findData("all"))
+    typed = unicodedata.normalize("NFD", "Đặng Văn Bảy")
+    page.search_edit.setText(typed)
+    qtbot.waitUntil(lambda: page.count_label.text() == "1 mục", timeout=5000)
+    assert page.search_edit.text() == unicodedata.normalize("NFC", typed)
+
+
+def test_voided_filter_shows_only_voided(window, qtbot, db, admin):
+    from dxdesk.records import today_entries, void_record
+
+    void_record(db, admin, today_entries(db)[0].uuid, "ghi nhầm")
+    page = window.show_page("journal")
+    page.period_box.setCurrentIndex(page.period_box.findData("all"))
+    page.voided_box.setCurrentIndex(page.voided_box.findData(journal.VOIDED_ONLY))
+    qtbot.waitUntil(lambda: page.count_label.text() == "1 mục", timeout=5000)
+    assert page.model.data(page.model.index(0, 7)).startswith("ĐÃ HỦY")
+    assert page.model.data(page.model.index(0, 0), Qt.ItemDataRole.ToolTipRole) == "Đã hủy: ghi nhầm"
+
+
 def test_filters_voided_and_export_worker(window, qtbot, tmp_path):
     page = window.show_page("journal")
     page.period_box.setCurrentIndex(page.period_box.findData("all"))
@@ -68,6 +91,7 @@ def test_filters_voided_and_export_worker(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: not page.export_row.isVisibleTo(page))
 
 
+@pytest.mark.slow
 def test_log_browser_on_a_million_records_scrolls_to_the_end(qtbot, home, admin, captured_messages, tmp_path_factory):
     """Builds a 1.000.000-record SQLite database (bulk inserts, ~15-30 s), then opens and scrolls it."""
     from dxdesk.db.engine import open_database
@@ -107,6 +131,3 @@ def test_log_browser_on_a_million_records_scrolls_to_the_end(qtbot, home, admin,
     finally:
         db.dispose()
 
-
-test_log_browser_on_a_million_records_scrolls_to_the_end = pytest.mark.slow(
-    test_log_browser_on_a_million_records_scrolls_to_the_end)

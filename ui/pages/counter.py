@@ -315,6 +315,9 @@ class CounterPage(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._status_timer = QTimer(self, singleShot=True, interval=30_000)
         self._status_timer.timeout.connect(lambda: self.status_label.setText(""))
+        self._shift_timer = QTimer(self, interval=60_000)  # a shift starts or ends: show who is on duty then
+        self._shift_timer.timeout.connect(self._check_shift)
+        self._shift_timer.start()
         ctx.events.records_changed.connect(self.refresh_today)
         ctx.events.roster_changed.connect(self.refresh_roster)
         self.setTabOrder(self.volunteer_box, next(iter(self.buttons.values()), self.note_edit))
@@ -360,6 +363,11 @@ class CounterPage(QWidget):
                 kind=_(KIND_LABELS.get(self.shift.kind, self.shift.kind)),
                 start=self.shift.start.strftime("%H:%M"), end=self.shift.end.strftime("%H:%M")))
         self._volunteer_changed()
+
+    def _check_shift(self) -> None:
+        now_shift = current_shift(self.ctx.db, clock.now())
+        if (now_shift.id if now_shift else None) != (self.shift.id if self.shift else None):
+            self.refresh_roster()
 
     def volunteers_for_dialogs(self) -> list[tuple[int | None, str]]:
         items = []
