@@ -359,9 +359,8 @@ class CounterPage(QWidget):
         if self.shift is None:
             self.shift_label.setText(_("No shift now"))
         else:
-            self.shift_label.setText(_("{kind} {start}–{end}").format(
-                kind=_(KIND_LABELS.get(self.shift.kind, self.shift.kind)),
-                start=self.shift.start.strftime("%H:%M"), end=self.shift.end.strftime("%H:%M")))
+            kind = _(KIND_LABELS.get(self.shift.kind, self.shift.kind))
+            self.shift_label.setText(f"{kind} {self.shift.start:%H:%M}–{self.shift.end:%H:%M}")
         self._volunteer_changed()
 
     def _check_shift(self) -> None:
