@@ -2,8 +2,9 @@
 # Smoke-test the built one-folder program (scripts/build-linux.sh) the way an office PC would run it: the
 # folder is copied to a temporary directory OUTSIDE the repository, run with a fresh --home, with no access
 # to the source tree or .venv (PYTHONPATH/PYTHONHOME cleared, working directory elsewhere).
-# Checks: --version; init + stats (migrations run from the bundle); guides --out x.pdf (a real PDF with
-# embedded fonts) when the build has the guides command; the GUI starting offscreen. Exits non-zero on failure.
+# Checks: --version; init + log + stats (migrations run from the bundle); bad input (exit 2, one line);
+# guides --out x.pdf (a real PDF: embedded fonts, Vietnamese text via pdftotext, QR codes decoded by zbarimg);
+# the GUI starting offscreen. Exits non-zero on any failure. SMOKE_KEEP_PNG=file keeps page 2 of the guides.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DIST="${1:-$ROOT/dist/dxdesk}"
@@ -44,15 +45,29 @@ if "$APP" guides --help >/dev/null 2>&1; then
     pages=$(pdfinfo "$WORK/x.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
     fonts=$(pdffonts "$WORK/x.pdf" 2>/dev/null | awk 'NR>2 {print $1}' | sort -u | tr '\n' ' ')
     pass "guides --out x.pdf: $(stat -c %s "$WORK/x.pdf") bytes, ${pages:-?} pages, fonts: ${fonts:-?}"
-    if command -v pdftotext >/dev/null && ! pdftotext "$WORK/x.pdf" - | grep -q "VNeID"; then
-      fail "guides PDF text has no 'VNeID'"
+    if command -v pdftotext >/dev/null; then
+      text=$(pdftotext "$WORK/x.pdf" - 2>/dev/null)
+      if [[ "$text" == *"Cài đặt và đăng ký tài khoản VNeID"* ]]; then
+        pass "guides PDF text (pdftotext) has the Vietnamese VNeID guide, diacritics intact"
+      else
+        fail "guides PDF text has no 'Cài đặt và đăng ký tài khoản VNeID'"
+      fi
+    fi
+    if command -v pdftoppm >/dev/null && command -v zbarimg >/dev/null; then
+      pdftoppm -png -r 120 "$WORK/x.pdf" "$WORK/page"
+      [ -n "${SMOKE_KEEP_PNG:-}" ] && cp "$(ls "$WORK"/page*.png | sed -n 2p)" "$SMOKE_KEEP_PNG"
+      codes=$(zbarimg -q --raw "$WORK"/page*.png 2>/dev/null)
+      if [[ "$codes" == *"https://play.google.com/store/apps/details?id=com.vnid"* ]]; then
+        pass "guides PDF QR codes decode (zbarimg): $(echo "$codes" | wc -l) codes, VNeID store link among them"
+      else
+        fail "guides PDF: no VNeID QR decoded (got: $codes)"
+      fi
     fi
   else
     fail "guides --out x.pdf: rc=$rc $out"
   fi
 else
-  echo "  SKIP  guides: this build has no 'guides' command yet"
-  [ -n "${SMOKE_REQUIRE_GUIDES:-}" ] && fail "guides command required (SMOKE_REQUIRE_GUIDES)"
+  fail "guides: this build has no 'guides' command"
 fi
 
 QT_QPA_PLATFORM=offscreen timeout 8 "$APP" --home "$HOME_DIR" gui >"$WORK/gui.out" 2>&1; rc=$?
