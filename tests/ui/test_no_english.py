@@ -227,3 +227,20 @@ def test_no_english_text_on_any_vietnamese_screen(window, qtbot, detector):
     unique = sorted(set(found))
     assert unique == [], "English left on Vietnamese screens:\n" + "\n".join(
         f"  [{key}] {where}: {text!r}" for key, where, text in unique)
+
+
+def test_qt_own_buttons_are_vietnamese(qtbot, detector):
+    """Qt's standard dialog buttons (message boxes, button boxes) come out in Vietnamese too."""
+    from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+
+    create_application()
+    box = QMessageBox(QMessageBox.Icon.Question, "t", "x",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel)
+    qtbot.addWidget(box)
+    texts = {_plain(b.text()) for b in box.buttons()}
+    assert texts == {"Có", "Không", "Hủy"}, texts
+    bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Save
+                          | QDialogButtonBox.StandardButton.Close)
+    qtbot.addWidget(bb)
+    texts = {_plain(b.text()) for b in bb.buttons()}
+    assert not [t for t in texts if detector.english(t) or t in {"Save", "Close", "Cancel"}], texts
