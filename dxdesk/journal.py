@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from dxdesk.catalogue import list_services
 from dxdesk.db.models import CHANNELS, OUTCOMES, RecordService, ServiceRecord, Volunteer
@@ -79,8 +79,9 @@ def conditions(flt: JournalFilter) -> list:
     if flt.end is not None:
         where.append(ServiceRecord.work_date <= flt.end)
     if flt.services:
-        where.append(exists().where(RecordService.record_id == ServiceRecord.id,
-                                    RecordService.service_code.in_(list(flt.services))))
+        # IN (subquery): one pass over record_services, then id look-ups (faster than EXISTS per record here).
+        where.append(ServiceRecord.id.in_(
+            select(RecordService.record_id).where(RecordService.service_code.in_(list(flt.services)))))
     if flt.volunteer_id is not None:
         where.append(ServiceRecord.volunteer_id == flt.volunteer_id)
     if flt.channel:

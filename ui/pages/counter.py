@@ -534,6 +534,7 @@ class CounterPage(QWidget):
             cells = [entry.occurred_at.strftime("%H:%M"), services, entry.volunteer or "—"]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)
                 if entry.voided:
                     font = item.font()
                     font.setStrikeOut(True)
