@@ -71,6 +71,8 @@ def run_one(path: Path, quick: bool) -> tuple[list[dict], str | None, float]:
 def fmt_value(value, unit: str | None) -> str:
     if value is None:
         return "—"
+    if unit == "s" and abs(value) < 1:
+        value, unit = value * 1000, "ms"
     if isinstance(value, float) and abs(value) < 10:
         text = f"{value:.3g}" if abs(value) >= 0.01 else f"{value:.2g}"
     else:

@@ -35,7 +35,7 @@ def test_runner_tables_every_benchmark_and_survives_a_broken_one(tmp_path, monke
     assert run.main(["--quick", "--strict"]) == 1  # …unless asked
     table = (tmp_path / "out" / "latest.md").read_text(encoding="utf-8")
     assert "| figure | dxdesk | baseline (same run) | ratio | target |" in table
-    assert "| open the journal | 0.5 s | 0.25 s (bare SQL) | 2.00× | ≤ 3× |" in table
+    assert "| open the journal | 500 ms | 250 ms (bare SQL) | 2.00× | ≤ 3× |" in table
     assert "| bench_broken: **failed** | — | — | — | RuntimeError: database missing |" in table
     assert "Machine: CPU " in table and "SQLite " in table and "Python " in table
     docs = (tmp_path / "docs" / "benchmarks.md").read_text(encoding="utf-8")
