@@ -1,0 +1,177 @@
+"""The Hướng dẫn QR page: edit a guide, a bad link refused with a clear message and nothing saved, restore
+default, live preview of the sheet (its QR code scans), print preview and save as PDF, read-only for clerks."""
+
+import shutil
+import subprocess
+
+import pytest
+from dxdesk.ui import printing
+from dxdesk.ui.app import create_application
+from dxdesk.ui.context import PageContext
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import func, select
+
+from dxdesk.actor import Actor
+from dxdesk.db.models import AuditEvent, GuideOverride
+from dxdesk.guides import default_guides, get_guide
+
+COORDINATOR = Actor("chi.lan", "coordinator")
+
+
+def _counts(db):
+    with db.session() as s:
+        return (s.scalar(select(func.count()).select_from(GuideOverride)),
+                s.scalar(select(func.count()).select_from(AuditEvent)))
+
+
+def _page(qtbot, db, home, actor=COORDINATOR):
+    from dxdesk.ui.pages.guides import GuidesPage
+
+    create_application()
+    page = GuidesPage(PageContext(db=db, paths=home, actor=actor), "Hướng dẫn QR")
+    qtbot.addWidget(page)
+    page.resize(880, 560)
+    page.show()
+    return page
+
+
+def _pick(page, code):
+    for row in range(page.list.count()):
+        if page.list.item(row).data(Qt.ItemDataRole.UserRole) == code:
+            page.list.setCurrentRow(row)
+            return
+    raise AssertionError(code)
+
+
+def _type(qtbot, widget, text):
+    """Type like a user: ASCII by key clicks, Vietnamese as an input method commits it (e.g. Unikey)."""
+    widget.setFocus()
+    widget.selectAll()
+    if text.isascii():
+        qtbot.keyClicks(widget, text)
+    else:
+        event = QInputMethodEvent("", [])
+        event.setCommitString(text)
+        QApplication.sendEvent(widget, event)
+
+
+def _decode(tmp_path, pdf: bytes, name="x") -> list[str]:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "100", str(path), str(tmp_path / name)], check=True)
+    found = []
+    for png in sorted(tmp_path.glob(f"{name}-*.png")):
+        found += subprocess.run(["zbarimg", "-q", "--raw", str(png)], capture_output=True, text=True).stdout.split()
+    return found
+
+
+needs_tools = pytest.mark.skipif(not (shutil.which("zbarimg") and shutil.which("pdftoppm")), reason="zbar-tools")
+
+
+def test_lists_every_guide_in_vietnamese_and_fits_the_screen(qtbot, db, home):
+    page = _page(qtbot, db, home)
+    assert page.list.count() == len(default_guides())
+    texts = [page.list.item(i).text() for i in range(page.list.count())]
+    assert texts[0] == "Cổng Dịch vụ công quốc gia"
+    assert any("e-Đồng Tháp" in t and "còn liên kết cần điền" in t for t in texts)
+    hint = page.minimumSizeHint()
+    assert hint.width() <= 880 and hint.height() <= 560
+    assert page.save_button.text() == "Lư&u thay đổi"
+    assert page.preview.pixmap() is not None and not page.preview.pixmap().isNull()
+
+
+def test_a_bad_link_is_refused_with_a_clear_message_and_nothing_is_saved(qtbot, db, home, captured_messages):
+    page = _page(qtbot, db, home)
+    _pick(page, "vneid")
+    page.links.setCurrentCell(0, 0)
+    _type(qtbot, page.link_url, "market://details?id=com.vnid")
+    assert page.problem.isVisible()
+    assert "phải bắt đầu bằng https://" in page.problem.text() and "Liên kết 1" in page.problem.text()
+    _type(qtbot, page.title_vi, "Tiêu đề mới")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    kind, _title, text = captured_messages[-1]
+    assert kind == "warning" and text.startswith("Chưa lưu: Liên kết 1 (VNeID cho Android (Google Play))")
+    assert _counts(db) == (0, 0)
+    assert get_guide(db, "vneid").title_vi == "Cài đặt và đăng ký tài khoản VNeID"
+
+
+def test_edit_save_and_restore_default(qtbot, db, home, captured_messages):
+    page = _page(qtbot, db, home)
+    _pick(page, "portal")
+    _type(qtbot, page.title_vi, "Cổng Dịch vụ công – hướng dẫn của phường")
+    qtbot.mouseClick(page.add_link, Qt.MouseButton.LeftButton)
+    _type(qtbot, page.link_label, "Gọi Tổng đài 1022")
+    _type(qtbot, page.link_url, "tel:1022")
+    page.link_checked.setChecked(True)
+    assert not page.problem.isVisible()
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow, timeout=2000)
+    qtbot.keyClick(page.link_url, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)  # Ctrl+S saves
+    saved = get_guide(db, "portal")
+    assert saved.overridden and saved.title_vi == "Cổng Dịch vụ công – hướng dẫn của phường"
+    assert [(link.url, link.verified) for link in saved.links] == [("https://dichvucong.gov.vn", True), ("tel:1022", True)]
+    assert "(đã sửa)" in page.list.currentItem().text()
+    assert page.restore_button.isEnabled()
+    qtbot.mouseClick(page.restore_button, Qt.MouseButton.LeftButton)
+    assert captured_messages[-1][0] == "confirm"
+    assert not get_guide(db, "portal").overridden
+    assert page.title_vi.text() == "Cổng Dịch vụ công quốc gia"
+    assert not page.restore_button.isEnabled()
+    assert _counts(db) == (0, 2)
+
+
+def test_steps_are_shown_numbered_and_saved_without_numbers(qtbot, db, home):
+    page = _page(qtbot, db, home)
+    _pick(page, "sim_owner")
+    assert page.steps_vi.toPlainText().startswith("1. Dùng chính điện thoại có SIM cần kiểm tra.\n2. ")
+    page.steps_vi.setPlainText("1. Bước một\n2. Bước hai\nBước ba\n\n")
+    assert page.save()
+    assert get_guide(db, "sim_owner").steps_vi == ("Bước một", "Bước hai", "Bước ba")
+
+
+@needs_tools
+def test_live_preview_shows_the_edited_link_as_a_scannable_code(qtbot, db, home, tmp_path):
+    page = _page(qtbot, db, home)
+    _pick(page, "province_app")
+    assert _decode(tmp_path, page._preview_pdf, "before") == []  # unverified: a box, no code
+    url = "https://example.gov.vn/e-dong-thap"
+    page.links.setCurrentCell(0, 0)
+    _type(qtbot, page.link_url, url)
+    page.link_checked.setChecked(True)
+    qtbot.waitUntil(lambda: _decode(tmp_path, page._preview_pdf, "after") == [url], timeout=3000)
+    assert _counts(db) == (0, 0)  # preview only: nothing saved
+
+
+@needs_tools
+def test_print_preview_and_save_pdf_use_the_saved_guides(qtbot, db, home, tmp_path, captured_messages):
+    page = _page(qtbot, db, home)
+    _pick(page, "vssid")
+    page.layout_box.setCurrentIndex(page.layout_box.findData("cards"))
+    printing.preview_for_tests = []
+    printing.save_path_for_tests = tmp_path / "out.pdf"
+    try:
+        qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+        assert len(printing.preview_for_tests) == 1
+        path = page.save_sheets()
+        assert path == tmp_path / "out.pdf"
+        assert sorted(_decode(tmp_path, path.read_bytes(), "saved")) == [
+            "https://apps.apple.com/vn/app/vssid/id1521647264",
+            "https://play.google.com/store/apps/details?id=com.bhxhapp",
+        ]
+        _type(qtbot, page.title_vi, "Chưa lưu")
+        assert page.save_sheets() is None  # unsaved edits: asks to save first
+        assert captured_messages[-1][0] == "info"
+    finally:
+        printing.preview_for_tests = None
+        printing.save_path_for_tests = None
+
+
+def test_a_clerk_sees_the_guides_but_cannot_edit(qtbot, db, home):
+    page = _page(qtbot, db, home, Actor("anh.tu", "clerk"))
+    assert page.title_vi.isReadOnly() and page.steps_vi.isReadOnly()
+    assert not page.save_button.isEnabled() and not page.add_link.isEnabled()
+    assert page.print_button.isEnabled()
+    assert page.save() is False
+    assert _counts(db) == (0, 0)
