@@ -156,7 +156,6 @@ class GuidesPage(QWidget):
         editor_box.setContentsMargins(0, 0, 4, 0)
         editor_box.addWidget(self.status)
         editor_box.addLayout(form)
-        editor_box.addWidget(self.problem)
         editor_box.addStretch(1)
         scroll = QScrollArea(objectName="guide_editor")
         scroll.setWidgetResizable(True)
@@ -175,6 +174,7 @@ class GuidesPage(QWidget):
         middle_box = QVBoxLayout(middle)
         middle_box.setContentsMargins(0, 0, 0, 0)
         middle_box.addWidget(scroll, 1)
+        middle_box.addWidget(self.problem)  # outside the scroll area: always in view
         middle_box.addLayout(edit_buttons)
 
         # --- right: preview and printing -----------------------------------------------------------------
