@@ -33,6 +33,6 @@ def cmd_guides(ctx, args) -> int:
     except OSError as exc:
         raise UserError(_("The file could not be written: {reason}").format(reason=exc.strerror or str(exc))) from None
     to_fill = sum(1 for g in guides for link in g.links if not link.printable)
-    ctx.out(_("Wrote {path}: {guides} guides, {codes} QR codes, {missing} links still to fill in.").format(
+    ctx.out(_("Wrote {path}. Guides: {guides}; QR codes: {codes}; links still to fill in: {missing}.").format(
         path=out, guides=len(guides), codes=qr_count(guides, args.layout), missing=to_fill))
     return 0

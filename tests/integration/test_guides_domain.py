@@ -141,7 +141,7 @@ def test_guides_command_before_init_and_with_bad_input(cli, tmp_path):
     code, stdout, err = cli("guides", "--service", "vneid", "portal", "--layout", "cards", "--out", out)
     assert code == 0, err
     assert out.read_bytes().startswith(b"%PDF")
-    assert "2 hướng dẫn" in stdout and "1 liên kết còn cần điền" in stdout
+    assert "Số hướng dẫn: 2; số mã QR: 2; số liên kết còn cần điền: 1." in stdout
     code, _, err = cli("guides", "--service", "khong_co", "--out", tmp_path / "x.pdf")
     assert code == 2 and "khong_co" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "x.pdf").exists()
