@@ -25,6 +25,8 @@ start=$(date +%s)
 echo "smoke-frozen: $WORK/app (copied from $DIST)"
 
 out=$("$APP" --version 2>&1) && [[ "$out" == dxdesk\ * ]] && pass "--version: $out" || fail "--version: $out"
+out=$("$WORK/app/dxdesk-gui" --version 2>&1) && [[ "$out" == dxdesk\ * ]] && pass "dxdesk-gui --version: $out" \
+  || fail "dxdesk-gui --version: $out"
 
 out=$("$APP" --home "$HOME_DIR" init --province-code 82 --unit-code 28261 --unit "Mỹ Tho" 2>&1) \
   && pass "init: $out" || fail "init: $out"
