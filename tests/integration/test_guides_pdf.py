@@ -133,6 +133,8 @@ def test_poster_code_is_at_least_six_centimetres(tmp_path):
 
     def runs(y):
         xs = [x for x in range(half) if image.getpixel((x, y)) < 128]
+        if not xs:
+            return []
         out, begin = [], None
         for a, b in zip(xs, xs[1:] + [None], strict=True):
             begin = a if begin is None else begin
