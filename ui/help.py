@@ -76,10 +76,16 @@ PLACES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "guides": (
         N_("Printed guides for citizens: the steps of each digital service and QR codes that open the right app or page."),
         [
-            (N_("Guide list and editor"), N_("Edit the title, steps and links of a guide; links must be https:// or tel:. The preview shows the sheet as it will print.")),
-            (N_("Restore default"), N_("Drops your changes to this guide and goes back to the shipped text.")),
-            (N_("Layout"), N_("Poster (one service, large QR), handout (two A5 per page), cards (eight per page) or counter sheet (every service on one page).")),
-            (N_("Print… / Save PDF…"), N_("Prints through the system print dialog with a preview, or saves an A4 PDF.")),
+            (N_("&Guides:"), N_("Pick the guide to edit; the preview on the right shows the sheet as it will print.")),
+            (N_("&Title:"), N_("The guide's title, steps (one per line, 3 to 6), hotline and note, in Vietnamese and English.")),
+            (N_("&Add link"), N_("Adds a link (app store, web page, phone number); links must be https:// or tel:. “Remove link” takes one away.")),
+            (N_("Address che&cked: print its QR code"), N_("Tick it once the address is checked; an unchecked link prints a box saying it must be filled in, not a QR code.")),
+            (N_("Sa&ve changes"), N_("Stores your edit in this database; it replaces the shipped text on every print. A bad link is refused and nothing is saved.")),
+            (N_("&Restore default"), N_("Drops your changes to this guide and goes back to the shipped text.")),
+            (N_("La&yout:"), N_("Poster (one guide per page, large QR), handout (two A5 per page), cards (eight per page, cut marks) or counter sheet (every service on one page).")),
+            (N_("Print &every guide"), N_("Prints all guides instead of the one selected.")),
+            (N_("&Print…"), N_("Opens the system print dialog with a preview.")),
+            (N_("Save P&DF…"), N_("Saves the sheets as an A4 PDF.")),
         ],
     ),
     "reports": (

@@ -93,3 +93,27 @@ def test_help_dialog_lists_places_then_shortcuts_and_is_keyboard_driven(qtbot, h
     qtbot.keyClick(dialog.places, Qt.Key.Key_End)
     assert "Phím tắt" in dialog.text.toPlainText()
     assert "Ctrl+Q" in dialog.text.toPlainText()
+
+
+def test_help_names_the_controls_as_the_pages_show_them(window, qtbot):
+    """Where a help entry uses a page's own label (same msgid in the page's source), that control is on the page
+    with exactly that text: the help cannot drift from the screen."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QAbstractButton, QGroupBox, QLabel, QTabWidget
+
+    ui = Path(__file__).resolve().parents[2] / "ui" / "pages"
+    checked = 0
+    for spec in PAGES:
+        source = (ui / f"{spec.module}.py").read_text(encoding="utf-8")
+        labels = [c for c, _w in PLACES[spec.key][1] if f'"{c}"' in source]
+        if not labels:
+            continue
+        page = window.show_page(spec.key)
+        shown = {w.text() for w in page.findChildren(QAbstractButton)} | {w.text() for w in page.findChildren(QLabel)}
+        shown |= {w.title() for w in page.findChildren(QGroupBox)}
+        shown |= {t.tabText(i) for t in page.findChildren(QTabWidget) for i in range(t.count())}
+        for msgid in labels:
+            assert _(msgid) in shown, f"{spec.key}: {msgid!r} is in the help but not on the page"
+            checked += 1
+    assert checked >= 3  # the counter page's check-in, campaign entry and quick mode at least
