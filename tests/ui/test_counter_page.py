@@ -180,3 +180,16 @@ def test_page_fits_the_office_screen(window):
     assert page.minimumSizeHint().width() <= 880 and page.minimumSizeHint().height() <= 560
     font = page.buttons["vneid"].name_label.font()
     assert font.pointSize() >= 14
+
+
+def test_check_in_the_volunteer_on_duty(shift_now, window, qtbot, db):
+    pytest.importorskip("dxdesk.attendance")
+    shift_id, lan, _minh = shift_now
+    page = window.show_page("counter")
+    assert page.checkin_button.isVisible() and page.checkin_button.isEnabled()
+    qtbot.mouseClick(page.checkin_button, Qt.MouseButton.LeftButton)
+    with db.session() as s:
+        row = s.scalar(select(Assignment).where(Assignment.shift_id == shift_id, Assignment.volunteer_id == lan))
+    assert row.check_in is not None
+    assert page.status_label.text() == "✓ Đã điểm danh: Trần Thị Lan"
+    assert page.checkin_button.text().startswith("Đã điểm danh") and not page.checkin_button.isEnabled()

@@ -387,7 +387,16 @@ class CounterPage(QWidget):
             text = ""
         self.volunteer_warning.setText(("⚠ " + text) if text else "")
         self.volunteer_warning.setVisible(bool(text))
-        self.checkin_button.setEnabled(vid is not None and self.shift is not None)
+        checked_in = None
+        if vid is not None and self.shift is not None:
+            with self.ctx.db.session() as session:
+                checked_in = session.scalar(select(Assignment.check_in).where(
+                    Assignment.shift_id == self.shift.id, Assignment.volunteer_id == vid))
+        if checked_in is not None:
+            self.checkin_button.setText(_("Checked in {time}").format(time=checked_in.strftime("%H:%M")))
+        else:
+            self.checkin_button.setText(_("Check &in"))
+        self.checkin_button.setEnabled(vid is not None and self.shift is not None and checked_in is None)
 
     def check_in(self) -> None:  # only shown when dxdesk.attendance exists (issue #4)
         import dxdesk.attendance as attendance
