@@ -175,3 +175,16 @@ def test_a_clerk_sees_the_guides_but_cannot_edit(qtbot, db, home):
     assert page.print_button.isEnabled()
     assert page.save() is False
     assert _counts(db) == (0, 0)
+
+
+def test_showing_the_page_again_picks_up_edits_made_elsewhere(qtbot, db, home):
+    from dataclasses import replace
+
+    from dxdesk.guides import save_guide
+
+    page = _page(qtbot, db, home)
+    _pick(page, "vssid")
+    save_guide(db, COORDINATOR, replace(get_guide(db, "vssid"), title_vi="VssID – sửa từ máy khác"))
+    page.activated()
+    assert page.title_vi.text() == "VssID – sửa từ máy khác"
+    assert "(đã sửa)" in page.list.currentItem().text()

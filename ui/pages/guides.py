@@ -232,6 +232,11 @@ class GuidesPage(QWidget):
         self.setTabOrder(self.list, self.title_vi)
         self.reload()
 
+    def activated(self) -> None:
+        """Shown again: pick up edits made meanwhile (another PC on the same database), unless mid-edit."""
+        if not self._dirty:
+            self.reload()
+
     # --- helpers ---------------------------------------------------------------------------------------------
 
     @staticmethod
