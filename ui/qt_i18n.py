@@ -27,10 +27,12 @@ class QtVietnamese(QTranslator):
     """Answers Qt's translate() calls from the app's gettext catalogue."""
 
     def translate(self, context, source_text, disambiguation=None, n=-1):  # noqa: N802 - Qt override
+        # None (a null QString) means "not translated here": Qt then keeps its own text. An empty string
+        # would be taken as the translation and blank out Qt's texts (and break QPageSize names).
         if language() == "en":
-            return ""
+            return None
         msgid = QT_TEXTS.get(source_text)
-        return _(msgid) if msgid else ""
+        return _(msgid) if msgid else None
 
     def isEmpty(self) -> bool:  # noqa: N802 - Qt override
         return False

@@ -89,3 +89,12 @@ def test_qt_dialog_buttons_speak_vietnamese(window):
 
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Hủy"
     assert QCoreApplication.translate("QPlatformTheme", "&Yes") == "Có"
+
+
+def test_qt_texts_we_do_not_translate_stay_intact(window):
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QPageSize
+
+    assert QCoreApplication.translate("QPrintPreviewDialog", "Fit width") == "Fit width"
+    assert QPageSize(QPageSize.PageSizeId.A4).isValid()
+    assert QPageSize(QPageSize.PageSizeId.A4).name() != ""
