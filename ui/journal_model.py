@@ -159,8 +159,11 @@ class JournalModel(QAbstractTableModel):
             return
         from dataclasses import replace
 
+        total = self.total  # the same rows in another order: the count stands
         self.set_filter(replace(self.flt, sort=COLUMNS[column][1],
                                 descending=order == Qt.SortOrder.DescendingOrder))
+        if total is not None:
+            self.set_total(total, self.generation)
 
 
 class WorkerSignals(QObject):

@@ -35,6 +35,7 @@ def test_model_passes_qtmodeltester(qtmodeltester, db, admin):
     assert model.rowCount() == 450
     qtmodeltester.check(model, force_py=True)
     model.sort(4, Qt.SortOrder.AscendingOrder)
+    assert model.rowCount() == 450 and model.flt.sort == "channel"
     qtmodeltester.check(model, force_py=True)
 
 
@@ -85,10 +86,10 @@ def test_filters_voided_and_export_worker(window, qtbot, tmp_path):
     out = tmp_path / "nhat-ky.csv"
     worker = page.start_export(str(out), "csv")
     assert page.export_row.isVisibleTo(page) and page.export_cancel.isEnabled()
-    with qtbot.waitSignal(worker.signals.finished, timeout=10000):
-        pass
+    assert worker is page.export_worker
+    qtbot.waitUntil(lambda: page.export_worker is None, timeout=10000)  # finished, back on the main thread
+    assert not page.export_row.isVisibleTo(page) and page.csv_button.isEnabled()
     assert out.read_text(encoding="utf-8-sig").count("\n") == outreach + 1
-    qtbot.waitUntil(lambda: not page.export_row.isVisibleTo(page))
 
 
 @pytest.mark.slow
@@ -109,7 +110,15 @@ def test_log_browser_on_a_million_records_scrolls_to_the_end(qtbot, home, admin,
         page.period_box.setCurrentIndex(page.period_box.findData("all"))
         qtbot.waitUntil(lambda: page.model.total == 1_000_000, timeout=60000)
         assert page.count_label.text() == "1.000.000 mục"
+        assert page.model.flt.sort == "date"  # opens on the newest day
+        first_day = page.model.data(page.model.index(0, 1))[:10]
         table = page.table
+        table.scrollToBottom()
+        qtbot.wait(50)
+        last_day = page.model.data(page.model.index(999_999, 1))[:10]
+        assert first_day.split("/")[::-1] > last_day.split("/")[::-1]
+        table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # by No.: the count stands, no recount
+        assert page.model.rowCount() == 1_000_000 and page.model.flt.sort == "id"
         table.scrollToBottom()
         qtbot.wait(50)
         last = page.model.rowCount() - 1

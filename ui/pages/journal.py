@@ -106,10 +106,11 @@ class JournalPage(QWidget):
         row3.addWidget(self.xlsx_button)
 
         self.model = JournalModel(ctx.db, self)
+        self.model.flt = journal.JournalFilter(sort="date")  # newest days first
         self.table = QTableView(objectName="journal_table")
         self.table.setModel(self.model)
+        self.table.horizontalHeader().setSortIndicator(1, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
