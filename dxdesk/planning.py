@@ -538,16 +538,42 @@ def auto_assign(db, actor: Actor, start: dt.date, end: dt.date, up_to: str = "mi
         result.past_skipped = sum(1 for s in all_shifts if today is not None and s.date < today)
         result.shifts = len(todo)
         target = {s.id: (s.min_staff if up_to == "min" else s.max_staff) for s in todo}
-        new_rows = []
+        new_pairs: list[tuple[Shift, int]] = []
         rounds = max(target.values(), default=0)
         stuck: set[int] = set()
+
+        def eligible(v: Volunteer, sh: Shift) -> bool:
+            return (v.id not in on_shift[sh.id] and available_on(v.weekdays or "", sh.date)
+                    and not any(_overlap(o, sh) for o in busy[(v.id, sh.date)]))
+
+        # how many of the remaining shifts each volunteer could still take: the scarcer, the sooner
+        remaining: dict[int, int] = defaultdict(int)
+        for sh in todo:
+            for v in active:
+                if available_on(v.weekdays or "", sh.date):
+                    remaining[v.id] += 1
+
+        def take(v_id: int, sh: Shift) -> None:
+            staffed[sh.id].append(v_id)
+            on_shift[sh.id].add(v_id)
+            count[v_id] += 1
+            hours[v_id] += _hours(sh)
+            busy[(v_id, sh.date)].append(sh)
+            last[v_id] = max(last.get(v_id, sh.date), sh.date)
+
+        def drop(v_id: int, sh: Shift) -> None:
+            staffed[sh.id].remove(v_id)
+            on_shift[sh.id].discard(v_id)
+            count[v_id] -= 1
+            hours[v_id] -= _hours(sh)
+            busy[(v_id, sh.date)].remove(sh)
+
+        far = dt.date.min
         for rnd in range(rounds):
             for sh in todo:
                 if sh.id in stuck or len(staffed[sh.id]) >= target[sh.id] or len(staffed[sh.id]) > rnd:
                     continue
-                candidates = [v for v in active if v.id not in on_shift[sh.id]
-                              and available_on(v.weekdays or "", sh.date)
-                              and not any(_overlap(o, sh) for o in busy[(v.id, sh.date)])]
+                candidates = [v for v in active if eligible(v, sh)]
                 if not candidates:
                     stuck.add(sh.id)
                     continue
@@ -555,17 +581,37 @@ def auto_assign(db, actor: Actor, start: dt.date, end: dt.date, up_to: str = "mi
                     capable = [v for v in candidates if v.id in vneid]
                     if capable:
                         candidates = capable
-                far = dt.date.min
-                best = min(candidates, key=lambda v: (count[v.id], round(hours[v.id], 2),
-                                                      bool(busy[(v.id, sh.date)]), last.get(v.id, far), v.id))
-                staffed[sh.id].append(best.id)
-                on_shift[sh.id].add(best.id)
-                count[best.id] += 1
-                hours[best.id] += _hours(sh)
-                busy[(best.id, sh.date)].append(sh)
-                last[best.id] = max(last.get(best.id, sh.date), sh.date)
-                new_rows.append(Assignment(shift_id=sh.id, volunteer_id=best.id, status="assigned",
-                                           created_at=clock.now()))
+                best = min(candidates, key=lambda v: (count[v.id], round(hours[v.id], 2), bool(busy[(v.id, sh.date)]),
+                                                      remaining[v.id], last.get(v.id, far), v.id))
+                take(best.id, sh)
+                new_pairs.append((sh, best.id))
+            if rnd == 0:
+                for sh in todo:  # opportunities counted per shift in the first round only
+                    for v in active:
+                        if available_on(v.weekdays or "", sh.date):
+                            remaining[v.id] -= 1
+        # even out what the greedy order left uneven: along a chain of volunteers, each hands one new assignment
+        # to the next who can take it, from someone with the most shifts to someone with at least two fewer
+        # (intermediate volunteers keep their count; a shift never loses its only VNeID helper)
+        def can_hand(giver: int, taker: Volunteer, sh: Shift) -> bool:
+            if not eligible(taker, sh):
+                return False
+            return not (sh.kind == "counter" and giver in vneid and taker.id not in vneid
+                        and sum(1 for x in staffed[sh.id] if x in vneid) == 1)
+
+        for _guard in range(4 * len(new_pairs) + 1):
+            path = _augmenting_path(active, count, new_pairs, can_hand)
+            if path is None:
+                break
+            for i, giver, taker in reversed(path):
+                sh = new_pairs[i][0]
+                if new_pairs[i][1] != giver or not can_hand(giver, taker, sh):
+                    break
+                drop(giver, sh)
+                take(taker.id, sh)
+                new_pairs[i] = (sh, taker.id)
+        new_rows = [Assignment(shift_id=sh.id, volunteer_id=vid, status="assigned", created_at=clock.now())
+                    for sh, vid in sorted(new_pairs, key=lambda p: (p[0].date, p[0].start, p[0].id, p[1]))]
         session.add_all(new_rows)
         result.assigned = len(new_rows)
         for sh in todo:
@@ -578,6 +624,38 @@ def auto_assign(db, actor: Actor, start: dt.date, end: dt.date, up_to: str = "mi
         audit.record(session, actor, "shift.auto_assign", "shift", "", start=start.isoformat(), end=end.isoformat(),
                      assigned=result.assigned, unfilled=len(result.unfilled))
     return result
+
+
+def _augmenting_path(active, count, new_pairs, can_hand):
+    """Breadth-first, deterministic: [(pair index, giver id, taker Volunteer), …] from a volunteer with the
+    most shifts to one with at least two fewer, or None."""
+    if not active:
+        return None
+    top = max(count[v.id] for v in active)
+    sources = [v for v in active if count[v.id] == top]
+    owned: dict[int, list[int]] = defaultdict(list)
+    for i, (_sh, vid) in enumerate(new_pairs):
+        owned[vid].append(i)
+    for src in sources:
+        prev: dict[int, tuple[int, int, Volunteer] | None] = {src.id: None}
+        queue = [src.id]
+        while queue:
+            giver = queue.pop(0)
+            for i in owned[giver]:
+                sh = new_pairs[i][0]
+                for taker in active:
+                    if taker.id in prev or not can_hand(giver, taker, sh):
+                        continue
+                    prev[taker.id] = (i, giver, taker)
+                    if count[taker.id] <= top - 2:
+                        path, node = [], taker.id
+                        while prev[node] is not None:
+                            step = prev[node]
+                            path.append(step)
+                            node = step[1]
+                        return list(reversed(path))
+                    queue.append(taker.id)
+    return None
 
 
 def _hours(sh: Shift) -> float:
