@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import bindparam, insert, select
+from sqlalchemy.orm import selectinload
 
 from dxdesk import audit, clock
 from dxdesk.actor import Actor
@@ -283,6 +284,7 @@ def today_entries(db, day: dt.date | None = None, limit: int = 200) -> list[Toda
     with db.session() as session:
         rows = session.scalars(
             select(ServiceRecord).where(ServiceRecord.work_date == day)
+            .options(selectinload(ServiceRecord.services), selectinload(ServiceRecord.volunteer))
             .order_by(ServiceRecord.occurred_at.desc(), ServiceRecord.id.desc()).limit(limit)
         ).all()
         out = []

@@ -311,6 +311,8 @@ class CounterPage(QWidget):
         layout.addWidget(self.volunteer_warning)
         layout.addLayout(body, 1)
 
+        for box in (self.volunteer_box, self.age_box, self.sex_box):  # after a choice, keys are service keys again
+            box.activated.connect(lambda _index: self.setFocus())
         QShortcut(QKeySequence.StandardKey.Undo, self, self.undo,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._status_timer = QTimer(self, singleShot=True, interval=30_000)
