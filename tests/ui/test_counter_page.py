@@ -68,6 +68,7 @@ def test_two_key_presses_log_a_citizen_and_three_services_by_keyboard(shift_now,
     assert _records(db)[1] == (lan, shift_id, "counter", "done", False, ["dvc_account", "ewallet", "vssid"])
     assert page.today_table.rowCount() == 2
     assert page.today_table.item(0, 1).text() == "Dịch vụ công trực tuyến, Ví điện tử, VssID"
+    qtbot.waitUntil(page.figures_current)  # counted in a worker
     assert page.totals_label.text().startswith("Hôm nay: 2 lượt")
     progress = {page.progress_table.item(r, 0).toolTip(): page.progress_table.item(r, 1).text()
                 for r in range(page.progress_table.rowCount())}
@@ -82,6 +83,7 @@ def test_ctrl_z_undoes_the_last_entry(window, qtbot, db):
     qtbot.keyClick(page, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert [r[4] for r in _records(db)] == [True]
     assert page.today_table.item(0, 1).text() == "e-Đồng Tháp (đã hủy)"
+    qtbot.waitUntil(page.figures_current)
     assert page.totals_label.text().startswith("Hôm nay: 0 lượt")
     with db.session() as s:
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "record.void"))
@@ -174,6 +176,7 @@ def test_campaign_entry_counts_like_n_records(window, qtbot, db):
         svc = s.scalar(select(RecordService))
     assert (row.count, row.is_campaign, row.channel, row.place, svc.count) == (120, True, "outreach", "Chợ phường", 120)
     page.refresh_today()
+    qtbot.waitUntil(page.figures_current)
     assert page.totals_label.text().startswith("Hôm nay: 120 lượt")
 
 

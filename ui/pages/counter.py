@@ -8,7 +8,7 @@ import logging
 
 from dxdesk.ui import messages
 from dxdesk.ui.counter_dialogs import CampaignDialog, CorrectDialog
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -107,6 +107,27 @@ class ServiceButton(QPushButton):
         )
 
 
+class FiguresSignals(QObject):
+    done = Signal(int, object, object)  # generation, ((today, week), progress) or None, the signals object
+
+
+class FiguresWorker(QRunnable):
+    """Today's and this week's totals and progress against targets, off the UI thread."""
+
+    def __init__(self, db, generation: int):
+        super().__init__()
+        self.db, self.generation = db, generation
+        self.signals = FiguresSignals()
+
+    def run(self) -> None:
+        try:
+            figures = (day_totals(self.db), today_progress(self.db))
+        except Exception:  # noqa: BLE001 - logged; the panel keeps its last figures
+            log.exception("today's figures")
+            figures = None
+        self.signals.done.emit(self.generation, figures, self.signals)
+
+
 class CounterPage(QWidget):
     record_saved = Signal(str)  # uuid, after the commit
 
@@ -118,6 +139,9 @@ class CounterPage(QWidget):
         self.shift = None
         self.services = list_services(ctx.db)
         self._entries = []
+        self._figures_generation = 0
+        self.figures_shown = -1  # generation of the figures on screen (tests wait for it)
+        self._figures_signals: set = set()  # keep the workers' signal objects alive until they report
 
         # --- who is at the counter ---
         self.shift_label = QLabel(objectName="shift_label")
@@ -552,9 +576,23 @@ class CounterPage(QWidget):
                     item.setFont(font)
                     item.setForeground(Qt.GlobalColor.gray)
                 table.setItem(row, col, item)
-        today, week = day_totals(self.ctx.db)
+        # Counts over the week and the target's period scan many rows on a big database: a worker does them.
+        self._figures_generation += 1
+        worker = FiguresWorker(self.ctx.db, self._figures_generation)
+        worker.signals.done.connect(self._show_figures)
+        self._figures_signals.add(worker.signals)
+        QThreadPool.globalInstance().start(worker)
+
+    def figures_current(self) -> bool:
+        return self.figures_shown == self._figures_generation
+
+    def _show_figures(self, generation: int, figures, signals=None) -> None:
+        self._figures_signals.discard(signals)
+        if generation != self._figures_generation or figures is None:
+            return
+        (today, week), progress = figures
+        self.figures_shown = generation
         self.totals_label.setText(_("Today: {today} · Week: {week}").format(today=fmt_int(today), week=fmt_int(week)))
-        progress = today_progress(self.ctx.db)
         short_by_indicator: dict[str, list[str]] = {}
         for svc in self.services:
             short_by_indicator.setdefault(svc.indicator_code, []).append(svc.short)
