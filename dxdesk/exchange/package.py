@@ -1,0 +1,202 @@
+"""The exchange package: one .zip with manifest.json, records.csv, tally.xlsx (and personal.csv on request).
+
+Reading a package is defensive: every check here runs before anything is written to a database, and any
+failure refuses the whole package with one Vietnamese message (a UserError). See docs/exchange.md."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from dxdesk.errors import UserError
+from dxdesk.i18n import _
+
+FORMAT_NAME = "dxdesk-export"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+RECORDS = "records.csv"
+TALLY = "tally.xlsx"
+PERSONAL = "personal.csv"
+REPORT = "report.pdf"
+KNOWN_FILES = (RECORDS, TALLY, PERSONAL, REPORT)
+CSV_HEADER = ("record_uuid", "date", "time", "channel", "outcome", "service_code", "indicator_code", "count",
+              "volunteer", "voided")
+
+# Zip-bomb limits: a real package of a million records is ~120 MB of CSV that deflates ~6-10x.
+MAX_TOTAL_UNCOMPRESSED = 1024 * 1024 * 1024  # 1 GiB for all entries together
+MAX_MANIFEST_BYTES = 1024 * 1024
+MAX_RATIO = 100  # uncompressed / compressed, per entry (ignored for entries under 64 KiB)
+RATIO_FLOOR = 64 * 1024
+MAX_ENTRIES = 16
+_CHUNK = 1024 * 1024
+_SHA = re.compile(r"^[0-9a-f]{64}$")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(_CHUNK), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class Manifest:
+    """What manifest.json says about the package."""
+
+    data: dict
+
+    @property
+    def unit(self) -> dict:
+        return self.data["unit"]
+
+    @property
+    def unit_code(self) -> str:
+        return self.data["unit"]["unit_code"]
+
+    @property
+    def period_key(self) -> str:
+        return self.data["period"]["key"]
+
+    @property
+    def record_count(self) -> int:
+        return int(self.data["record_count"])
+
+    @property
+    def files(self) -> dict[str, str]:
+        return self.data["files"]
+
+
+@dataclass
+class CheckedPackage:
+    """A package whose structure, manifest and hashes passed; `open_member` streams a checked file."""
+
+    path: Path
+    sha256: str
+    manifest: Manifest
+    sizes: dict[str, int] = field(default_factory=dict)
+
+    def open_member(self, name: str):
+        zf = zipfile.ZipFile(self.path)
+        return zf, zf.open(name)
+
+
+def refuse(path: Path | str, reason: str) -> UserError:
+    return UserError(_("Package {name} refused: {reason}").format(name=Path(path).name, reason=reason))
+
+
+def _bad_name(name: str) -> bool:
+    if not name or name.startswith(("/", "\\")) or "\\" in name or re.match(r"^[A-Za-z]:", name):
+        return True
+    parts = PurePosixPath(name).parts
+    return any(p in ("..", ".") for p in parts) or "\x00" in name
+
+
+def check_package(path: Path) -> CheckedPackage:
+    """Open PATH and check it whole: zip structure, entry names, size limits, manifest, hashes.
+
+    Raises a UserError naming the problem; reads (never extracts) the entries."""
+    path = Path(path)
+    try:
+        if not zipfile.is_zipfile(path):
+            raise refuse(path, _("it is not a zip file made by dxdesk."))
+        zf = zipfile.ZipFile(path)
+    except OSError as exc:
+        raise refuse(path, _("the file cannot be read ({error}).").format(error=exc.strerror or exc)) from None
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise refuse(path, _("it holds too many files."))
+        names = [i.filename for i in infos]
+        for name in names:
+            if _bad_name(name):
+                raise refuse(path, _("it contains a file with an unsafe path ('{name}').").format(name=name))
+        if len(set(names)) != len(names):
+            raise refuse(path, _("it contains the same file twice."))
+        total = 0
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise refuse(path, _("it contains an encrypted file."))
+            total += info.file_size
+            if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise refuse(path, _("'{name}' unpacks to far more than its size (zip bomb).").format(name=info.filename))
+        if total > MAX_TOTAL_UNCOMPRESSED:
+            raise refuse(path, _("it unpacks to more than {limit} MB.").format(limit=MAX_TOTAL_UNCOMPRESSED // (1024 * 1024)))
+        if MANIFEST not in names:
+            raise refuse(path, _("manifest.json is missing."))
+        manifest = Manifest(_read_manifest(path, zf))
+        listed = set(manifest.files)
+        present = set(names) - {MANIFEST}
+        if listed != present:
+            missing = sorted(listed - present)
+            extra = sorted(present - listed)
+            if missing:
+                raise refuse(path, _("files listed in the manifest are missing: {names}.").format(names=", ".join(missing)))
+            raise refuse(path, _("files not listed in the manifest: {names}.").format(names=", ".join(extra)))
+        if RECORDS not in listed:
+            raise refuse(path, _("records.csv is missing."))
+        sizes = {}
+        for name in sorted(present):
+            digest, size = _hash_member(path, zf, zf.getinfo(name))
+            if digest != manifest.files[name]:
+                raise refuse(path, _("'{name}' was changed after export (checksum mismatch).").format(name=name))
+            sizes[name] = size
+    return CheckedPackage(path, sha256_file(path), manifest, sizes)
+
+
+def _hash_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[str, int]:
+    """SHA-256 of an entry, counting the bytes really inflated (a forged header cannot lie about the size)."""
+    digest, size = hashlib.sha256(), 0
+    try:
+        with zf.open(info) as fh:
+            for block in iter(lambda: fh.read(_CHUNK), b""):
+                size += len(block)
+                if size > info.file_size or size > MAX_TOTAL_UNCOMPRESSED:
+                    raise refuse(path, _("'{name}' unpacks to far more than its size (zip bomb).").format(name=info.filename))
+                digest.update(block)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:  # zlib.error is caught by zipfile as BadZipFile
+        raise refuse(path, _("the zip file is damaged ({error}).").format(error=exc)) from None
+    except Exception as exc:  # noqa: BLE001 - zlib.error and NotImplementedError (unsupported compression)
+        if isinstance(exc, UserError):
+            raise
+        raise refuse(path, _("the zip file is damaged ({error}).").format(error=type(exc).__name__)) from None
+    return digest.hexdigest(), size
+
+
+def _read_manifest(path: Path, zf: zipfile.ZipFile) -> dict:
+    info = zf.getinfo(MANIFEST)
+    if info.file_size > MAX_MANIFEST_BYTES:
+        raise refuse(path, _("manifest.json is too large."))
+    try:
+        raw = zf.read(info)
+        if len(raw) > MAX_MANIFEST_BYTES:
+            raise refuse(path, _("manifest.json is too large."))
+        data = json.loads(raw.decode("utf-8"))
+    except UserError:
+        raise
+    except Exception:  # noqa: BLE001 - any decoding or zip error means the same to the user
+        raise refuse(path, _("manifest.json is not valid JSON text.")) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
+        raise refuse(path, _("it is not a dxdesk export package (format name)."))
+    version = data.get("format_version")
+    if version != FORMAT_VERSION:
+        raise refuse(path, _("format version {version} is not supported (this program reads version {ours}).").format(
+            version=version, ours=FORMAT_VERSION))
+    try:
+        unit = data["unit"]
+        assert isinstance(unit, dict) and isinstance(unit["unit_code"], str) and isinstance(unit["province_code"], str)
+        period = data["period"]
+        assert isinstance(period, dict) and isinstance(period["key"], str)
+        assert isinstance(period["from"], str) and isinstance(period["to"], str)
+        assert isinstance(data["record_count"], int) and data["record_count"] >= 0
+        files = data["files"]
+        assert isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, str) and _SHA.match(v)
+                                               for k, v in files.items())
+        assert all(k in KNOWN_FILES for k in files)
+    except (KeyError, TypeError, AssertionError):
+        raise refuse(path, _("manifest.json lacks required fields or has wrong values.")) from None
+    return data

@@ -1,0 +1,183 @@
+"""Export from two communes, roll up into a province database (SQLite and PostgreSQL): stats add up,
+a second import adds nothing, voids travel one way, conflicts are reported and never merged."""
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+
+from dxdesk import demo, tally
+from dxdesk.actor import Actor
+from dxdesk.db.engine import open_database
+from dxdesk.db.models import AuditEvent, ImportBatch, ServiceRecord, Unit, Volunteer
+from dxdesk.errors import UserError
+from dxdesk.exchange import package as pkg
+from dxdesk.exchange.export import Cancelled, export_package
+from dxdesk.exchange.importer import import_package
+from dxdesk.paths import AppPaths
+from dxdesk.periods import parse_period
+from dxdesk.profile import set_profile
+from dxdesk.records import NewRecord, log_record, void_record
+
+PERIOD = parse_period("2025")
+UNIT_A, UNIT_B = "28249", "28270"  # Phường Đạo Thạnh, Phường Thới Sơn (Đồng Tháp)
+
+
+def commune(tmp_path: Path, name: str, unit: str, admin, records: int, seed: int):
+    db = open_database(None, AppPaths(tmp_path / name).ensure())
+    set_profile(db, admin, "82", unit_code=unit)
+    demo.fill(db, admin, records=records, seed=seed, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+    return db
+
+
+@pytest.fixture
+def communes(tmp_path, admin):
+    a = commune(tmp_path, "a", UNIT_A, admin, 400, 1)
+    b = commune(tmp_path, "b", UNIT_B, admin, 300, 2)
+    yield a, b
+    a.dispose()
+    b.dispose()
+
+
+def counts(result):
+    return {r.code: r.count for r in result.indicators}
+
+
+def record_count(db) -> int:
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(ServiceRecord))
+
+
+def test_round_trip_two_communes_into_province(any_db, communes, tmp_path, admin):
+    a, b = communes
+    set_profile(any_db, admin, "82")  # province-level database
+    pa = export_package(a, admin, PERIOD, tmp_path / "a.zip")
+    pb = export_package(b, admin, PERIOD, tmp_path / "b.zip")
+    assert (pa.records, pb.records) == (400, 300)
+
+    ra = import_package(any_db, admin, pa.path)
+    rb = import_package(any_db, admin, pb.path)
+    assert (ra.new, ra.present, rb.new, rb.present) == (400, 0, 300, 0)
+
+    ta, tb, tp = counts(tally.compute(a, PERIOD)), counts(tally.compute(b, PERIOD)), counts(tally.compute(any_db, PERIOD))
+    assert sum(tp.values()) > 0
+    assert tp == {code: ta[code] + tb[code] for code in tp}
+    # units stay apart: one commune's tally in the province database equals that commune's own
+    assert counts(tally.compute(any_db, PERIOD, UNIT_A)) == ta
+    assert counts(tally.compute(any_db, PERIOD, UNIT_B)) == tb
+
+    again = import_package(any_db, admin, pa.path)
+    assert (again.new, again.present, again.conflicts) == (0, 400, 0)
+    assert "0 mới, 400 đã có" in again.summary()
+    assert counts(tally.compute(any_db, PERIOD)) == tp
+    assert record_count(any_db) == 700
+
+    with any_db.session() as s:
+        origins = set(s.scalars(select(ServiceRecord.origin)).all())
+        assert origins == {f"import:{UNIT_A}:{pa.sha256}", f"import:{UNIT_B}:{pb.sha256}"}
+        assert set(s.scalars(select(Unit.code)).all()) >= {UNIT_A, UNIT_B}
+        assert s.scalar(select(func.count()).select_from(ImportBatch)) == 3
+        assert s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "data.import")) == 3
+
+
+def test_void_travels_one_way_and_conflicts_are_reported(any_db, communes, tmp_path, admin):
+    a, _b = communes
+    set_profile(any_db, admin, "82")
+    old = export_package(a, admin, PERIOD, tmp_path / "old.zip")
+    with a.session() as s:
+        victim = s.scalar(select(ServiceRecord.uuid).where(ServiceRecord.voided.is_(False)).order_by(ServiceRecord.id))
+    void_record(a, admin, victim, "nhập trùng")
+    new = export_package(a, admin, PERIOD, tmp_path / "new.zip")
+
+    import_package(any_db, admin, old.path)
+    before = counts(tally.compute(any_db, PERIOD))
+    result = import_package(any_db, admin, new.path)
+    assert (result.new, result.void_updates, result.present, result.conflicts) == (0, 1, 399, 0)
+    assert counts(tally.compute(any_db, PERIOD)) == counts(tally.compute(a, PERIOD))
+    assert counts(tally.compute(any_db, PERIOD)) != before
+    # the older package again does not bring the record back
+    import_package(any_db, admin, old.path)
+    with any_db.session() as s:
+        assert s.scalar(select(ServiceRecord.voided).where(ServiceRecord.uuid == victim)) is True
+
+    # a package where a known UUID carries different content: conflict, stored record untouched
+    with a.write() as s:
+        s.execute(update(ServiceRecord).where(ServiceRecord.uuid != victim).values(channel="home"))
+    changed = export_package(a, admin, PERIOD, tmp_path / "changed.zip")
+    stored = counts(tally.compute(any_db, PERIOD))
+    result = import_package(any_db, admin, changed.path)
+    assert result.conflicts > 0 and result.new == 0
+    assert "xung đột" in result.summary()
+    assert counts(tally.compute(any_db, PERIOD)) == stored
+    with any_db.session() as s:
+        assert s.scalar(select(func.count()).select_from(ServiceRecord).where(ServiceRecord.channel == "home")) == 0
+
+
+def test_csv_has_the_contract_header_bom_and_no_personal_data(db, tmp_path, admin):
+    set_profile(db, admin, "82", unit_code=UNIT_A)
+    demo.fill(db, admin, records=50, seed=3, start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 31))
+    log_record(db, admin, NewRecord(services=["vneid"], occurred_at=dt.datetime(2025, 3, 5, 9, 30),
+                                    place="Nhà bà Tư", note="Cô Lan ở ấp 3"))
+    out = export_package(db, admin, PERIOD, tmp_path / "p.zip")
+    with zipfile.ZipFile(out.path) as zf:
+        raw = zf.read(pkg.RECORDS)
+        assert zf.namelist() == [pkg.RECORDS, pkg.TALLY, pkg.MANIFEST]
+        manifest = json.loads(zf.read(pkg.MANIFEST))
+    assert raw.startswith(b"\xef\xbb\xbf" + b"record_uuid,date,time,channel,outcome,service_code,indicator_code,"
+                          b"count,volunteer,voided\r\n")
+    text = raw.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len({r["record_uuid"] for r in rows}) == 51 == manifest["record_count"]
+    assert all(r["volunteer"].startswith("TNV-") or r["volunteer"] == "" for r in rows)
+    with db.session() as s:
+        people = s.execute(select(Volunteer.name, Volunteer.phone)).all()
+    assert len(people) == 20
+    for needle in ["Nhà bà Tư", "Cô Lan", *(n for n, _p in people), *(p for _n, p in people)]:
+        assert needle not in text  # place, note, volunteer names and phones
+    assert manifest["unit"]["unit_code"] == UNIT_A and manifest["period"]["key"] == "2025"
+    with db.session() as s:
+        assert s.scalar(select(AuditEvent.action).order_by(AuditEvent.id.desc())) == "data.export"
+
+
+def test_personal_data_needs_the_coordinator_and_is_audited(db, tmp_path, admin):
+    set_profile(db, admin, "82", unit_code=UNIT_A)
+    log_record(db, admin, NewRecord(services=["vneid"], occurred_at=dt.datetime(2025, 3, 5, 9, 30), note="Ghi chú"))
+    clerk = Actor("thu", "clerk")
+    with pytest.raises(UserError, match="không được"):
+        export_package(db, clerk, PERIOD, tmp_path / "x.zip", with_personal_data=True)
+    assert not (tmp_path / "x.zip").exists()
+    assert export_package(db, clerk, PERIOD, tmp_path / "ok.zip").records == 1
+    out = export_package(db, admin, PERIOD, tmp_path / "p.zip", with_personal_data=True)
+    with zipfile.ZipFile(out.path) as zf:
+        assert "Ghi chú" in zf.read(pkg.PERSONAL).decode("utf-8-sig")
+    with db.session() as s:
+        assert s.scalar(select(AuditEvent.action).order_by(AuditEvent.id.desc())) == "data.export_personal"
+    with pytest.raises(UserError, match="không được"):
+        import_package(db, clerk, out.path)
+
+
+def test_cancelled_export_and_import_leave_nothing(any_db, communes, tmp_path, admin):
+    a, _b = communes
+    with pytest.raises(Cancelled):
+        export_package(a, admin, PERIOD, tmp_path / "c.zip", progress=lambda done, total: False)
+    assert list(tmp_path.glob("c.zip*")) == []
+
+    set_profile(any_db, admin, "82")
+    import dxdesk.exchange.importer as importer
+
+    big = export_package(a, admin, PERIOD, tmp_path / "a.zip")
+    old_chunk = importer.CHUNK
+    importer.CHUNK = 50  # so progress is asked for mid-package, after some rows were written
+    try:
+        with pytest.raises(Cancelled):
+            import_package(any_db, admin, big.path, progress=lambda done, total: done < 200)
+    finally:
+        importer.CHUNK = old_chunk
+    assert record_count(any_db) == 0
+    with any_db.session() as s:
+        assert s.scalar(select(func.count()).select_from(ImportBatch)) == 0
