@@ -1,10 +1,205 @@
-"""Who uses the GUI. Until accounts exist, the GUI acts as this PC's local administrator."""
+"""Who uses the GUI: the first start creates the administrator, a demo database opens as its coordinator,
+otherwise a sign-in dialog (user name + PIN/password) that shows the lockout wait."""
 
 from __future__ import annotations
 
-from dxdesk.actor import Actor, cli_actor
+import logging
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
+
+from dxdesk import auth
+from dxdesk.actor import Actor
+from dxdesk.errors import UserError
+from dxdesk.i18n import _
+
+log = logging.getLogger("dxdesk.ui")
+
+
+def _secret_edit(name: str) -> QLineEdit:
+    edit = QLineEdit(objectName=name)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setMaxLength(128)
+    return edit
+
+
+class SignInDialog(QDialog):
+    """User name + PIN/password. `actor` holds who signed in after accept()."""
+
+    def __init__(self, db, parent=None, title: str | None = None, username: str = ""):
+        super().__init__(parent)
+        self.db = db
+        self.actor: Actor | None = None
+        self.setWindowTitle(title or _("Sign in to dxdesk"))
+        self.setMinimumWidth(420)
+        intro = QLabel(_("Each person at the counter signs in with their own user name and PIN, so entries and "
+                         "the audit log show who did what."))
+        intro.setWordWrap(True)
+        self.username = QLineEdit(username, objectName="username")
+        self.username.setMaxLength(60)
+        names = [u.username for u in auth.list_users(db) if u.active]
+        completer = QCompleter(names, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.username.setCompleter(completer)
+        self.secret = _secret_edit("secret")
+        self.message = QLabel("", objectName="signin_message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        form = QFormLayout()
+        user_label = QLabel(_("&User name:"))
+        user_label.setBuddy(self.username)
+        secret_label = QLabel(_("&PIN or password:"))
+        secret_label.setBuddy(self.secret)
+        form.addRow(user_label, self.username)
+        form.addRow(secret_label, self.secret)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(_("&Sign in"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.buttons.accepted.connect(self.try_sign_in)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self._timer = QTimer(self, interval=1000)
+        self._timer.timeout.connect(self._tick)
+        (self.secret if username else self.username).setFocus()
+
+    def _tick(self) -> None:
+        left = auth.lockout_remaining(self.db, self.username.text())
+        if left <= 0:
+            self._timer.stop()
+            self.ok_button.setEnabled(True)
+            self.message.setText(_("You can try again now."))
+            return
+        self.ok_button.setEnabled(False)
+        self.message.setText(_("Too many wrong tries. Try again in {n} seconds.").format(n=left))
+
+    def try_sign_in(self) -> None:
+        if not self.username.text().strip():
+            self.message.setText(_("Write your user name."))
+            self.username.setFocus()
+            return
+        try:
+            self.actor = auth.authenticate(self.db, self.username.text(), self.secret.text())
+        except UserError as exc:
+            self.secret.clear()
+            self.secret.setFocus()
+            self.message.setText(exc.message)
+            if auth.lockout_remaining(self.db, self.username.text()) > 0:
+                self.ok_button.setEnabled(False)
+                self._timer.start()
+            return
+        self.accept()
+
+
+class FirstAdminDialog(QDialog):
+    """The first start on a database without users: create the administrator."""
+
+    def __init__(self, db, parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.actor: Actor | None = None
+        self.setWindowTitle(_("Create the administrator"))
+        self.setMinimumWidth(460)
+        intro = QLabel(_("This database has no users yet. Create the administrator account: it adds the other "
+                         "users (volunteers, clerks, coordinators) in Settings → Users."))
+        intro.setWordWrap(True)
+        self.username = QLineEdit("quantri", objectName="username")
+        self.display = QLineEdit(objectName="display_name")
+        self.display.setPlaceholderText(_("e.g. Nguyễn Thị Lan"))
+        self.secret = _secret_edit("secret")
+        self.again = _secret_edit("secret_again")
+        hint = QLabel(_("A PIN of at least 6 digits, or a password of at least 8 characters."))
+        hint.setWordWrap(True)
+        self.message = QLabel("", objectName="signin_message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        form = QFormLayout()
+        for text, widget in ((_("&User name:"), self.username), (_("&Name shown:"), self.display),
+                             (_("&PIN or password:"), self.secret), (_("&Again:"), self.again)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        form.addRow("", hint)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("C&reate and sign in"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        buttons.accepted.connect(self.create)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.display.setFocus()
+
+    def create(self) -> None:
+        if self.secret.text() != self.again.text():
+            self.message.setText(_("The two entries differ."))
+            self.again.clear()
+            self.again.setFocus()
+            return
+        try:
+            self.actor = auth.create_first_admin(self.db, self.username.text(), self.display.text(),
+                                                 self.secret.text())
+        except UserError as exc:
+            self.message.setText(exc.message)
+            return
+        self.accept()
+
+
+def _is_demo(db) -> bool:
+    from dxdesk.profile import get_profile
+
+    profile = get_profile(db)
+    return bool(profile and profile.is_demo)
+
+
+def demo_actor(db) -> Actor | None:
+    """A demo database opens signed in as its coordinator (display name marked as demo)."""
+    if not _is_demo(db):
+        return None
+    coordinator = auth.demo_coordinator(db)
+    if coordinator is None and not auth.has_users(db):
+        auth.create_demo_users(db)
+        coordinator = auth.demo_coordinator(db)
+    if coordinator is None:
+        return None
+    from dxdesk import audit
+
+    with db.write() as session:
+        audit.record(session, coordinator, "auth.sign_in", "user", coordinator.user_id, demo=True)
+    return coordinator
+
+
+def _after_sign_in(db) -> None:
+    """Housekeeping once someone is in: the automatic retention purge of contact fields (once a day)."""
+    from dxdesk import privacy
+
+    try:
+        privacy.auto_purge(db)
+    except Exception:  # noqa: BLE001 - never keeps anyone out of the app; logged for the admin
+        log.exception("automatic retention purge failed")
 
 
 def sign_in(parent, db, paths) -> Actor | None:
     """The actor for this session, or None when the user gave up signing in."""
-    return cli_actor()
+    actor = demo_actor(db)
+    if actor is None:
+        dialog = SignInDialog(db, parent) if auth.has_users(db) else FirstAdminDialog(db, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        actor = dialog.actor
+    _after_sign_in(db)
+    return actor
