@@ -64,7 +64,7 @@ def _signature(db, st, width: float) -> Table:
     line = (f"{place}, " if place else "") + fmt_date_nd30(clock.today())
     t = Table([["", _p(line, st["date"])], ["", _p(_("PREPARED BY"), st["sign"])]],
               colWidths=[width * 0.45, width * 0.55])
-    t.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1)]))
+    t.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("FONTNAME", (0, 0), (-1, -1), SERIF)]))
     return t
 
 
@@ -83,14 +83,14 @@ def roster_pdf(db, period: Period) -> bytes:
     st = _styles()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=14 * mm,
-                            bottomMargin=16 * mm, title=nfc(_("Shift roster")), author="dxdesk")
+                            bottomMargin=16 * mm, title=nfc(_("Shift roster")), author="dxdesk", initialFontName=SERIF)
     width = A4[0] - 30 * mm
     shifts = [s for s in list_shifts(db, period.start, period.end)]
     rule = get_rule(db)
     off = calendar_vn.days_off(db, period.start, period.end)
     rows = [[_p(h, st["head"]) for h in (_("Date"), _("Weekday"), _("Time"), _("Shift / place"),
                                           _("Volunteers"), _("Staff"))]]
-    styles = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    styles = [("FONTNAME", (0, 0), (-1, -1), SERIF), ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
               ("BACKGROUND", (0, 0), (-1, 0), GREY), ("REPEATROWS", (0, 0), (-1, 0))]
     items: list[tuple] = [(s.date, s.start.strftime("%H:%M"), "shift", s) for s in shifts]
     planned_days = {s.date for s in shifts}
@@ -152,7 +152,7 @@ def hours_pdf(db, period: Period) -> bytes:
     buf = io.BytesIO()
     page = landscape(A4)
     doc = SimpleDocTemplate(buf, pagesize=page, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=14 * mm,
-                            bottomMargin=16 * mm, title=nfc(_("Volunteer hours")), author="dxdesk")
+                            bottomMargin=16 * mm, title=nfc(_("Volunteer hours")), author="dxdesk", initialFontName=SERIF)
     width = page[0] - 30 * mm
     data = [h for h in hours_report(db, period.start, period.end) if h.shifts or h.services or h.absences]
     head = (_("No."), _("Full name"), _("Team"), _("Youth Union member"), _("Shifts"), _("Attended"),
@@ -175,7 +175,7 @@ def hours_pdf(db, period: Period) -> bytes:
                      _p(str(sum(h.services for h in data)), st["cellc"])])
     table = Table(rows, colWidths=[w * width for w in (0.05, 0.19, 0.19, 0.07, 0.06, 0.07, 0.07, 0.09, 0.07,
                                                         0.07, 0.07)], repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SERIF), ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("BACKGROUND", (0, 0), (-1, 0), GREY)]))
     story = _header(db, st, _("VOLUNTEER HOURS"), period)
     story.append(table if data else _p(_("No volunteer work recorded in this period."), st["note"]))
