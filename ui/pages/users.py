@@ -121,8 +121,8 @@ class UsersTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model = QStandardItemModel(0, 6, self)
-        self.model.setHorizontalHeaderLabels([_(c) for c in (
-            "User name", "Name shown", "Role", "Volunteer", "State", "Created")])
+        self.model.setHorizontalHeaderLabels([_("User name"), _("Name shown"), _("Role"), _("Volunteer"),
+                                              _("State"), _("Created")])
         self.table = QTableView(objectName="users_table")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
