@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import extract, func, select
 
 from dxdesk.catalogue import list_indicators, list_services
-from dxdesk.db.models import RecordService, ServiceRecord, Target
+from dxdesk.db.models import CHANNELS, RecordService, ServiceRecord, Target, Volunteer
 from dxdesk.periods import Period
 from dxdesk.vnformat import percent
 
@@ -77,7 +77,9 @@ def compute(db, period: Period, unit_code: str | None = None) -> Tally:
     services = list_services(db, include_inactive=True)
     indicator_of = {s.code: s.indicator_code for s in services}
     counts = service_counts(db, period.start, period.end, unit_code)
-    cumulative_counts = service_counts(db, dt.date(period.end.year, 1, 1), period.end, unit_code)
+    year_start = dt.date(period.end.year, 1, 1)
+    # A period that starts on 1 January is its own cumulative: one query instead of two.
+    cumulative_counts = counts if period.start == year_start else service_counts(db, year_start, period.end, unit_code)
     targets = targets_for(db, period, unit_code)
 
     def per_indicator(by_service: dict[str, int]) -> dict[str, int]:
@@ -115,3 +117,99 @@ def tally_json(tally: Tally, unit: dict) -> dict:
         ],
         "services": [{"code": s.code, "name": s.name, "count": s.count} for s in tally.services],
     }
+
+
+# --- breakdowns for the dashboard and the report (issue #6) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class VolunteerRow:
+    volunteer_id: int | None
+    name: str  # the volunteer's name on screen; `pseudonym` in anything exported
+    pseudonym: str
+    citizens: int
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Who was served how, when: citizens counted by the record's `count` (a campaign entry of 40 is 40)."""
+
+    period: Period
+    unit_code: str | None
+    by_channel: dict[str, int]  # counter / outreach / home -> citizens
+    by_volunteer: list[VolunteerRow]  # most citizens first; volunteer_id None = not named
+    by_weekday_hour: dict[tuple[int, int], int]  # (weekday 0=Monday, hour 0-23) -> citizens
+    services_by_week: list[tuple[str, dt.date, int]]  # ('2024-W05', Monday of that week, services given)
+    citizens_total: int
+
+    def busiest_hours(self, weekday: int | None = None, top: int = 3) -> list[tuple[int, int, int]]:
+        """(weekday, hour, citizens), most first; only WEEKDAY's hours if given (0 = Monday)."""
+        cells = [(wd, h, n) for (wd, h), n in self.by_weekday_hour.items() if weekday is None or wd == weekday]
+        return sorted(cells, key=lambda c: (-c[2], c[0], c[1]))[:top]
+
+    def by_hour(self) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for (_wd, hour), n in self.by_weekday_hour.items():
+            out[hour] = out.get(hour, 0) + n
+        return out
+
+
+def iso_week_key(day: dt.date) -> str:
+    """'2024-W05': the ISO year and week, computed in Python (SQLite 3.40 has no %V)."""
+    year, week, _weekday = day.isocalendar()
+    return f"{year:04d}-W{week:02d}"
+
+
+def _record_filter(stmt, start: dt.date, end: dt.date, unit_code: str | None):
+    stmt = stmt.where(ServiceRecord.work_date >= start, ServiceRecord.work_date <= end,
+                      ServiceRecord.voided.is_(False))
+    if unit_code:
+        stmt = stmt.where(ServiceRecord.unit_code == unit_code)
+    return stmt
+
+
+def breakdown(db, period: Period, unit_code: str | None = None) -> Breakdown:
+    """Channel, volunteer, weekday×hour and ISO-week splits of the period (province DB: all units unless given)."""
+    citizens = func.sum(ServiceRecord.count)
+    channel_stmt = _record_filter(select(ServiceRecord.channel, citizens), period.start, period.end, unit_code)
+    channel_stmt = channel_stmt.group_by(ServiceRecord.channel)
+    vol_stmt = _record_filter(select(ServiceRecord.volunteer_id, citizens), period.start, period.end, unit_code)
+    vol_stmt = vol_stmt.group_by(ServiceRecord.volunteer_id)
+    # Day of week is computed from the work date in Python (dialects number weekdays differently).
+    hour = extract("hour", ServiceRecord.occurred_at)
+    day_hour_stmt = _record_filter(select(ServiceRecord.work_date, hour, citizens), period.start, period.end, unit_code)
+    day_hour_stmt = day_hour_stmt.group_by(ServiceRecord.work_date, hour)
+    week_stmt = _record_filter(
+        select(ServiceRecord.work_date, func.sum(RecordService.count))
+        .join(RecordService, RecordService.record_id == ServiceRecord.id),
+        period.start, period.end, unit_code,
+    ).group_by(ServiceRecord.work_date)
+    with db.session() as session:
+        by_channel = {c: 0 for c in CHANNELS}
+        for channel, n in session.execute(channel_stmt):
+            by_channel[channel] = by_channel.get(channel, 0) + int(n or 0)
+        vol_counts = {vid: int(n or 0) for vid, n in session.execute(vol_stmt)}
+        names = {}
+        ids = [v for v in vol_counts if v is not None]
+        if ids:
+            for vid, name, pseudonym in session.execute(
+                select(Volunteer.id, Volunteer.name, Volunteer.pseudonym).where(Volunteer.id.in_(ids))
+            ):
+                names[vid] = (name, pseudonym)
+        by_weekday_hour: dict[tuple[int, int], int] = {}
+        for day, hr, n in session.execute(day_hour_stmt):
+            key = (day.weekday(), int(hr or 0))
+            by_weekday_hour[key] = by_weekday_hour.get(key, 0) + int(n or 0)
+        weeks: dict[str, tuple[dt.date, int]] = {}
+        for day, n in session.execute(week_stmt):
+            key = iso_week_key(day)
+            monday = day - dt.timedelta(days=day.weekday())
+            weeks[key] = (monday, weeks.get(key, (monday, 0))[1] + int(n or 0))
+    volunteers = [
+        VolunteerRow(vid, names.get(vid, ("", ""))[0], names.get(vid, ("", ""))[1], n)
+        for vid, n in vol_counts.items()
+    ]
+    volunteers.sort(key=lambda r: (-r.citizens, r.volunteer_id is None, r.name))
+    services_by_week = [(key, monday, n) for key, (monday, n) in sorted(weeks.items())]
+    return Breakdown(period, unit_code, by_channel, volunteers, by_weekday_hour, services_by_week,
+                     sum(by_channel.values()))

@@ -1,10 +1,577 @@
-"""Not built yet: shows the honest placeholder (replace with the real page)."""
+"""Báo cáo: choose a period (Tháng / Quý / Năm / Tùy chọn) and the report kind, see page 1 live, print it
+(system dialog), save it as PDF or Word, copy a tally card for Zalo; a Dashboard tab with four charts.
 
-from dxdesk.ui.pages.placeholder import PlaceholderPage
+All counting and rendering runs in a QThreadPool worker (progress bar, cancel button); the widgets are only
+touched on the main thread. Printing and saving register the report number first ("Số: …" never repeats)."""
 
-NOT_BUILT = True
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from dxdesk.ui import messages
+from dxdesk.ui.dashboard import Dashboard
+from PySide6.QtCore import QDate, QObject, QRunnable, QSettings, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dxdesk import clock, reportnumbers, tally
+from dxdesk.errors import UserError
+from dxdesk.i18n import N_, _
+from dxdesk.periods import Period, month_period, parse_period
+from dxdesk.permissions import allowed
+from dxdesk.report_settings import ReportSettings, load, save
+from dxdesk.text import clean_free_text
+
+PERIOD_KINDS = (("month", N_("Month")), ("quarter", N_("Quarter")), ("year", N_("Year")), ("custom", N_("Custom")))
+REPORT_KINDS = (("state", N_("Results report (state layout, ND 30/2020)")),
+                ("doan", N_("Results report (Youth Union layout)")))
+
+# Tests set these instead of answering file dialogs.
+save_path_for_tests: str | Path | None = None
 
 
-class ReportsPage(PlaceholderPage):
+class _Signals(QObject):
+    progress = Signal(int, int, int)  # step, steps, generation
+    done = Signal(object, int)  # result dict, generation
+    failed = Signal(str, int)
+
+
+class ReportWorker(QRunnable):
+    """Counts, then renders what was asked: 'preview' (PDF), 'pdf', 'docx', 'zalo' (PNG), 'dashboard' (data)."""
+
+    def __init__(self, db, actor, period: Period, doan: bool, texts, day: dt.date, purpose: str, generation: int,
+                 number_text: str | None = None):
+        super().__init__()
+        self.db, self.actor, self.period, self.doan, self.texts, self.day = db, actor, period, doan, texts, day
+        self.purpose, self.generation, self.number_text = purpose, generation, number_text
+        self.signals = _Signals()
+        self.cancel = False
+
+    def run(self) -> None:
+        from dxdesk.reports import tally_pdf
+
+        steps = 3
+        try:
+            self.signals.progress.emit(0, steps, self.generation)
+            if self.purpose == "dashboard":
+                result = {"tally": tally.compute(self.db, self.period), "breakdown": tally.breakdown(self.db, self.period)}
+                self.signals.done.emit(result, self.generation)
+                return
+            report = tally_pdf.prepare(self.db, self.period, doan=self.doan, texts=self.texts, day=self.day,
+                                       number_text=self.number_text)
+            self.signals.progress.emit(1, steps, self.generation)
+            if self.cancel:
+                return
+            result = {"report": report}
+            if self.purpose == "zalo":
+                from dxdesk.reports import zalo
+
+                result["png"] = zalo.render(report.tally, report.unit_name, self.day)
+            elif self.purpose == "docx":
+                from dxdesk.reports import tally_docx
+
+                result["docx"] = tally_docx.render(report)
+            else:
+                result["pdf"] = tally_pdf.render(report)
+            self.signals.progress.emit(steps, steps, self.generation)
+            if not self.cancel:
+                self.signals.done.emit(result, self.generation)
+        except UserError as exc:
+            self.signals.failed.emit(str(exc), self.generation)
+        except Exception as exc:  # noqa: BLE001 - shown on the page, never a crash in a thread
+            self.signals.failed.emit(_("The report could not be made: {error}").format(error=exc), self.generation)
+
+
+class SignerDialog(QDialog):
+    """Issuing body, signer and recipients of the report (stored in the database's settings)."""
+
+    def __init__(self, value: ReportSettings, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(_("Signer and recipients"))
+        self.parent_edit = QLineEdit(value.parent_agency, objectName="parent_edit")
+        self.body_edit = QLineEdit(value.issuing_body, objectName="body_edit")
+        self.symbol_edit = QLineEdit(value.symbol, objectName="symbol_edit")
+        self.authority_edit = QLineEdit(value.signer_authority, objectName="authority_edit")
+        self.position_edit = QLineEdit(value.signer_position, objectName="position_edit")
+        self.name_edit = QLineEdit(value.signer_name, objectName="name_edit")
+        self.recipients_edit = QPlainTextEdit("\n".join(value.recipients), objectName="recipients_edit")
+        self.recipients_edit.setTabChangesFocus(True)
+        self.recipients_edit.setFixedHeight(90)
+        form = QFormLayout()
+        form.addRow(_("&Parent agency:"), self.parent_edit)
+        form.addRow(_("&Issuing body:"), self.body_edit)
+        form.addRow(_("S&ymbol (BC-…):"), self.symbol_edit)
+        form.addRow(_("Signing &authority (TM./KT.):"), self.authority_edit)
+        form.addRow(_("P&osition:"), self.position_edit)
+        form.addRow(_("Signer's &name:"), self.name_edit)
+        form.addRow(_("&Recipients (one a line):"), self.recipients_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(560, 380)
+
+    def value(self) -> ReportSettings:
+        return ReportSettings(
+            parent_agency=self.parent_edit.text().strip(), issuing_body=self.body_edit.text().strip(),
+            symbol=self.symbol_edit.text().strip(), signer_authority=self.authority_edit.text().strip(),
+            signer_position=self.position_edit.text().strip(), signer_name=self.name_edit.text().strip(),
+            recipients=[line.strip() for line in self.recipients_edit.toPlainText().splitlines() if line.strip()],
+        )
+
+
+class ReportsPage(QWidget):
     def __init__(self, ctx, title: str, parent=None):
-        super().__init__(ctx, title, parent)
+        super().__init__(parent)
+        self.ctx = ctx
+        self.pool = QThreadPool.globalInstance()
+        self.generation = 0
+        self.worker: ReportWorker | None = None
+        self.pending: str | None = None  # what the running worker is for
+        self._workers: set = set()
+        self.last_pdf: bytes | None = None
+        self.last_png: bytes | None = None
+        self.issued: dict[tuple, str] = {}  # (period, kind, symbol) -> number text given in this session
+        self.dashboard_data: dict | None = None
+
+        today = clock.today()
+        # --- period picker (shared by both tabs) ---
+        self.kind_box = QComboBox(objectName="period_kind")
+        for key, label in PERIOD_KINDS:
+            self.kind_box.addItem(_(label), key)
+        self.year_spin = QSpinBox(objectName="year_spin", minimum=2000, maximum=2100, value=today.year)
+        self.month_box = QComboBox(objectName="month_box")
+        for m in range(1, 13):
+            self.month_box.addItem(_("Month {m}").format(m=m), m)
+        self.month_box.setCurrentIndex(today.month - 1)
+        self.quarter_box = QComboBox(objectName="quarter_box")
+        for q in range(1, 5):
+            self.quarter_box.addItem(_("Quarter {q}").format(q=q), q)
+        self.quarter_box.setCurrentIndex((today.month - 1) // 3)
+        self.from_edit = QDateEdit(objectName="from_edit", calendarPopup=True)
+        self.to_edit = QDateEdit(objectName="to_edit", calendarPopup=True)
+        for edit in (self.from_edit, self.to_edit):
+            edit.setDisplayFormat("dd/MM/yyyy")
+        self.from_edit.setDate(QDate(today.year, today.month, 1))
+        self.to_edit.setDate(QDate(today.year, today.month, today.day))
+        period_label = QLabel(_("&Period:"))
+        period_label.setBuddy(self.kind_box)
+        self.period_text = QLabel(objectName="period_text")
+        top = QHBoxLayout()
+        top.addWidget(period_label)
+        top.addWidget(self.kind_box)
+        top.addWidget(self.year_spin)
+        top.addWidget(self.month_box)
+        top.addWidget(self.quarter_box)
+        top.addWidget(self.from_edit)
+        top.addWidget(self.to_edit)
+        top.addWidget(self.period_text, 1)
+
+        # --- report tab ---
+        self.report_kind = QComboBox(objectName="report_kind")
+        for key, label in REPORT_KINDS:
+            self.report_kind.addItem(_(label), key)
+        self.date_edit = QDateEdit(objectName="report_date", calendarPopup=True)
+        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.date_edit.setDate(QDate(today.year, today.month, today.day))
+        self.number_label = QLabel(objectName="number_label")
+        self.texts_tabs = QTabWidget(objectName="texts_tabs")
+        self.difficulties_edit = QPlainTextEdit(objectName="difficulties_edit")
+        self.proposals_edit = QPlainTextEdit(objectName="proposals_edit")
+        self.plan_edit = QPlainTextEdit(objectName="plan_edit")
+        for edit, label in ((self.difficulties_edit, _("Difficulties")), (self.proposals_edit, _("Proposals")),
+                            (self.plan_edit, _("Next period"))):
+            edit.setTabChangesFocus(True)
+            edit.setPlaceholderText(_("Left empty, the report prints dotted lines to write on."))
+            self.texts_tabs.addTab(edit, label)
+        self.signer_button = QPushButton(_("Si&gner and recipients…"), objectName="signer_button")
+        self.print_button = QPushButton(_("&Print…"), objectName="print_button")
+        self.pdf_button = QPushButton(_("Save P&DF"), objectName="pdf_button")
+        self.docx_button = QPushButton(_("Save &Word"), objectName="docx_button")
+        self.zalo_button = QPushButton(_("Copy &image (Zalo)"), objectName="zalo_button")
+        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
+        self.progress = QProgressBar(objectName="progress")
+        self.progress.setTextVisible(False)
+        self.cancel_button = QPushButton(_("Cancel"), objectName="cancel_button")
+        self.status_label = QLabel(objectName="status_label")
+        self.status_label.setWordWrap(True)
+
+        form = QFormLayout()
+        kind_label = QLabel(_("Report &kind:"))
+        kind_label.setBuddy(self.report_kind)
+        form.addRow(kind_label, self.report_kind)
+        date_label = QLabel(_("Report &date:"))
+        date_label.setBuddy(self.date_edit)
+        form.addRow(date_label, self.date_edit)
+        form.addRow(_("Number:"), self.number_label)
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addWidget(self.texts_tabs, 1)
+        left.addWidget(self.signer_button)
+        buttons = QGridLayout()
+        buttons.addWidget(self.print_button, 0, 0)
+        buttons.addWidget(self.pdf_button, 0, 1)
+        buttons.addWidget(self.docx_button, 1, 0)
+        buttons.addWidget(self.zalo_button, 1, 1)
+        left.addLayout(buttons)
+        busy = QHBoxLayout()
+        busy.addWidget(self.progress, 1)
+        busy.addWidget(self.cancel_button)
+        left.addLayout(busy)
+        left.addWidget(self.status_label)
+        left_box = QWidget()
+        left_box.setLayout(left)
+        left_box.setFixedWidth(340)
+
+        self.preview = QLabel(objectName="preview")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.preview.setText(_("Preparing the preview…"))
+        self.preview_area = QScrollArea(objectName="preview_area")
+        self.preview_area.setWidget(self.preview)
+        self.preview_area.setWidgetResizable(True)
+        self.preview_area.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        report_tab = QWidget()
+        row = QHBoxLayout(report_tab)
+        row.setContentsMargins(0, 4, 0, 0)
+        row.addWidget(left_box)
+        row.addWidget(self.preview_area, 1)
+
+        # --- dashboard tab ---
+        self.dashboard = Dashboard()
+        self.dash_copy = QPushButton(_("Copy d&ashboard image"), objectName="dash_copy")
+        dash_tab = QWidget()
+        dash_layout = QVBoxLayout(dash_tab)
+        dash_layout.setContentsMargins(0, 4, 0, 0)
+        dash_layout.addWidget(self.dashboard, 1)
+        dash_row = QHBoxLayout()
+        dash_row.addStretch(1)
+        dash_row.addWidget(self.dash_copy)
+        dash_layout.addLayout(dash_row)
+
+        self.tabs = QTabWidget(objectName="report_tabs")
+        self.tabs.addTab(report_tab, _("&Report"))
+        self.tabs.addTab(dash_tab, _("Dash&board"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+
+        # --- behaviour ---
+        self.refresh_timer = QTimer(self, singleShot=True, interval=350)
+        self.refresh_timer.timeout.connect(self.refresh)
+        for signal in (self.kind_box.currentIndexChanged, self.year_spin.valueChanged,
+                       self.month_box.currentIndexChanged, self.quarter_box.currentIndexChanged,
+                       self.from_edit.dateChanged, self.to_edit.dateChanged, self.report_kind.currentIndexChanged,
+                       self.date_edit.dateChanged, self.difficulties_edit.textChanged,
+                       self.proposals_edit.textChanged, self.plan_edit.textChanged):
+            signal.connect(self.schedule_refresh)
+        self.kind_box.currentIndexChanged.connect(self._show_period_fields)
+        self.tabs.currentChanged.connect(lambda _i: self.schedule_refresh())
+        self.print_button.clicked.connect(lambda: self.start("print"))
+        self.pdf_button.clicked.connect(lambda: self.start("pdf"))
+        self.docx_button.clicked.connect(lambda: self.start("docx"))
+        self.zalo_button.clicked.connect(lambda: self.start("zalo"))
+        self.dash_copy.clicked.connect(self.copy_dashboard)
+        self.signer_button.clicked.connect(self.edit_signer)
+        self.cancel_button.clicked.connect(self.cancel)
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=lambda: self.start("pdf"))
+        ctx.events.records_changed.connect(self.schedule_refresh)
+        ctx.events.profile_changed.connect(self.schedule_refresh)
+        ctx.events.actor_changed.connect(self._apply_permissions)
+        self._show_period_fields()
+        self._set_busy(False)
+        self._apply_permissions()
+        self.schedule_refresh()
+
+    # --- inputs ---
+    def _show_period_fields(self) -> None:
+        kind = self.kind_box.currentData()
+        self.year_spin.setVisible(kind != "custom")
+        self.month_box.setVisible(kind == "month")
+        self.quarter_box.setVisible(kind == "quarter")
+        self.from_edit.setVisible(kind == "custom")
+        self.to_edit.setVisible(kind == "custom")
+
+    def period(self) -> Period:
+        kind, year = self.kind_box.currentData(), self.year_spin.value()
+        if kind == "month":
+            return month_period(year, self.month_box.currentData())
+        if kind == "quarter":
+            return parse_period(f"{year}-Q{self.quarter_box.currentData()}")
+        if kind == "year":
+            return parse_period(str(year))
+        a, b = self.from_edit.date().toPython(), self.to_edit.date().toPython()
+        return parse_period(f"{a.isoformat()}..{b.isoformat()}")
+
+    def set_period(self, text: str) -> None:
+        """Select a period given as the CLI writes it (used by tests and 'open this period')."""
+        p = parse_period(text)
+        if p.kind in ("month", "quarter", "year"):
+            self.kind_box.setCurrentIndex(self.kind_box.findData(p.kind))
+            self.year_spin.setValue(p.start.year)
+            if p.kind == "month":
+                self.month_box.setCurrentIndex(p.start.month - 1)
+            if p.kind == "quarter":
+                self.quarter_box.setCurrentIndex((p.start.month - 1) // 3)
+        else:
+            self.kind_box.setCurrentIndex(self.kind_box.findData("custom"))
+            self.from_edit.setDate(QDate(p.start.year, p.start.month, p.start.day))
+            self.to_edit.setDate(QDate(p.end.year, p.end.month, p.end.day))
+        self.refresh()
+
+    @property
+    def doan(self) -> bool:
+        return self.report_kind.currentData() == "doan"
+
+    def texts(self):
+        from dxdesk.reports.tally_pdf import ReportTexts
+
+        return ReportTexts(clean_free_text(self.difficulties_edit.toPlainText(), max_length=4000),
+                           clean_free_text(self.proposals_edit.toPlainText(), max_length=4000),
+                           clean_free_text(self.plan_edit.toPlainText(), max_length=4000))
+
+    def _apply_permissions(self) -> None:
+        may = allowed(self.ctx.actor, "report.print")
+        for button in (self.print_button, self.pdf_button, self.docx_button, self.signer_button):
+            button.setEnabled(may)
+            button.setToolTip("" if may else _("Your role may not print reports."))
+
+    # --- work ---
+    def schedule_refresh(self, *_args) -> None:
+        self.refresh_timer.start()
+
+    def _key(self, period: Period) -> tuple:
+        return (period.key, self.doan, load(self.ctx.db, self.doan).symbol)
+
+    def refresh(self) -> None:
+        """Recount and redraw what the visible tab shows (page 1 preview, or the charts)."""
+        try:
+            period = self.period()
+        except UserError as exc:
+            self.period_text.setText(str(exc))
+            return
+        self.period_text.setText(f"{period.start:%d/%m/%Y} – {period.end:%d/%m/%Y}")
+        self._update_number(period)
+        self.start("dashboard" if self.tabs.currentIndex() == 1 else "preview")
+
+    def _update_number(self, period: Period) -> None:
+        settings = load(self.ctx.db, self.doan)
+        given = self.issued.get(self._key(period))
+        if given:
+            self.number_label.setText(_("{number} (registered)").format(number=given))
+        else:
+            year = self.date_edit.date().year()
+            n = reportnumbers.next_number(self.ctx.db, settings.symbol, year)
+            text = f"{n}-{settings.symbol}" if self.doan else f"{n}/{settings.symbol}"
+            self.number_label.setText(_("{number} (given when printed or saved)").format(number=text))
+
+    def start(self, purpose: str) -> ReportWorker | None:
+        try:
+            period, texts = self.period(), self.texts()
+        except UserError as exc:
+            messages.warning(self, _("Reports"), str(exc))
+            return None
+        number_text = None
+        if purpose in ("print", "pdf", "docx"):
+            try:
+                number_text = self._register(period)
+            except UserError as exc:
+                messages.warning(self, _("Reports"), str(exc))
+                return None
+        elif purpose == "preview":
+            number_text = self.issued.get(self._key(period))
+        if self.worker is not None:
+            self.worker.cancel = True
+        self.generation += 1
+        render_purpose = {"print": "pdf"}.get(purpose, purpose)
+        worker = ReportWorker(self.ctx.db, self.ctx.actor, period, self.doan, texts, self.date_edit.date().toPython(),
+                              render_purpose, self.generation, number_text)
+        worker.setAutoDelete(False)
+        self._workers.add(worker)
+        self.worker, self.pending = worker, purpose
+        worker.signals.progress.connect(self._progress)
+        worker.signals.done.connect(self._done)
+        worker.signals.failed.connect(self._failed)
+        worker.signals.done.connect(lambda *_a, w=worker: self._workers.discard(w))
+        worker.signals.failed.connect(lambda *_a, w=worker: self._workers.discard(w))
+        self._set_busy(True)
+        self.pool.start(worker)
+        return worker
+
+    def _register(self, period: Period) -> str:
+        """The report's number: taken from the register once per period and kind in this session."""
+        key = self._key(period)
+        if key not in self.issued:
+            settings = load(self.ctx.db, self.doan)
+            title = _("Results of the community digital technology team's work, {period}").format(
+                period=period.label())
+            issued = reportnumbers.issue(self.ctx.db, self.ctx.actor, settings.symbol, title, period.key,
+                                         year=self.date_edit.date().year())
+            self.issued[key] = issued.text(self.doan)
+            self._update_number(period)
+        return self.issued[key]
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel = True
+            self.worker = None
+            self.generation += 1
+        self._set_busy(False)
+        self.status_label.setText(_("Cancelled."))
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        if busy:
+            self.progress.setRange(0, 0)
+
+    def _progress(self, step: int, steps: int, generation: int) -> None:
+        if generation == self.generation:
+            self.progress.setRange(0, steps)
+            self.progress.setValue(step)
+
+    def _failed(self, text: str, generation: int) -> None:
+        if generation != self.generation:
+            return
+        self.worker = None
+        self._set_busy(False)
+        self.status_label.setText(text)
+        if self.pending not in ("preview", "dashboard"):
+            messages.warning(self, _("Reports"), text)
+
+    def _done(self, result: dict, generation: int) -> None:
+        if generation != self.generation:
+            return
+        purpose = self.pending
+        self.worker = None
+        self._set_busy(False)
+        self.status_label.setText("")
+        if purpose == "dashboard":
+            self.dashboard_data = result
+            self.dashboard.show_data(result["tally"], result["breakdown"])
+            return
+        report = result["report"]
+        if "pdf" in result:
+            self.last_pdf = result["pdf"]
+            self._show_preview(result["pdf"])
+        if purpose == "print":
+            from dxdesk.ui.printing import print_pdf
+
+            if print_pdf(self, result["pdf"], _("Report {number}").format(number=report.number_text.strip())):
+                self.ctx.events.status_message.emit(_("Report {number} sent to the printer.").format(
+                    number=report.number_text.strip()))
+        elif purpose == "pdf":
+            self._save(result["pdf"], self._file_name(report, "pdf"), _("PDF files (*.pdf)"), ".pdf")
+        elif purpose == "docx":
+            self._save(result["docx"], self._file_name(report, "docx"), _("Word documents (*.docx)"), ".docx")
+        elif purpose == "zalo":
+            self.last_png = result["png"]
+            self._copy_png(result["png"], report.tally.period)
+
+    def _file_name(self, report, ext: str) -> str:
+        return f"bao-cao-{report.tally.period.key.replace('..', '_')}.{ext}"
+
+    def _save(self, data: bytes, name: str, file_filter: str, suffix: str) -> Path | None:
+        settings = QSettings(str(self.ctx.paths.ui_settings), QSettings.Format.IniFormat)
+        folder = settings.value("reports/save_dir", str(Path.home()))
+        if save_path_for_tests is not None:
+            chosen = str(save_path_for_tests)
+        else:
+            chosen, _f = QFileDialog.getSaveFileName(self, _("Save the report"), f"{folder}/{name}", file_filter)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() != suffix:
+            path = path.with_name(path.name + suffix)
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            messages.warning(self, _("Save the report"),
+                             _("The file could not be written: {reason}").format(reason=exc.strerror or str(exc)))
+            return None
+        settings.setValue("reports/save_dir", str(path.parent))
+        self.status_label.setText(_("Saved: {path}").format(path=path))
+        self.ctx.events.status_message.emit(_("Saved: {path}").format(path=path))
+        return path
+
+    def _image_folder(self) -> Path:
+        folder = self.ctx.paths.home / "zalo"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def _copy_png(self, png: bytes, period: Period) -> Path | None:
+        image = QImage.fromData(png, "PNG")
+        QGuiApplication.clipboard().setImage(image)
+        path = self._image_folder() / f"bao-cao-{period.key.replace('..', '_')}.png"
+        try:
+            path.write_bytes(png)
+        except OSError as exc:
+            messages.warning(self, _("Reports"),
+                             _("The file could not be written: {reason}").format(reason=exc.strerror or str(exc)))
+            return None
+        text = _("Image copied: paste it into Zalo (Ctrl+V). Also saved as {path}").format(path=path)
+        self.status_label.setText(text)
+        self.ctx.events.status_message.emit(text)
+        return path
+
+    def copy_dashboard(self) -> Path | None:
+        if self.dashboard_data is None:
+            self.status_label.setText(_("The charts are not ready yet."))
+            return None
+        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+        pixmap = self.dashboard.grab()
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        pixmap.save(buffer, "PNG")
+        buffer.close()
+        return self._copy_png(bytes(data.data()), self.dashboard_data["tally"].period)
+
+    def _show_preview(self, pdf: bytes) -> None:
+        from dxdesk.ui.printing import render_page
+
+        width = max(300, self.preview_area.viewport().width() - 16)
+        image = render_page(pdf, 0, dpi=width / 8.27)  # A4 is 8,27 in wide: page 1 fits the width
+        if image is None:
+            self.preview.setText(_("The preview could not be drawn."))
+            return
+        self.preview.setPixmap(QPixmap.fromImage(image))
+
+    def edit_signer(self) -> None:
+        dialog = SignerDialog(load(self.ctx.db, self.doan), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            save(self.ctx.db, self.ctx.actor, dialog.value(), self.doan)
+        except UserError as exc:
+            messages.warning(self, _("Signer and recipients"), str(exc))
+            return
+        self.schedule_refresh()
+
+    def activated(self) -> None:
+        self.schedule_refresh()

@@ -1,0 +1,95 @@
+"""The register of report numbers: "Số: 12/BC-TCNSCĐ" never repeats within a year for the same symbol."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from dxdesk import audit, clock
+from dxdesk.actor import Actor
+from dxdesk.db.models import ReportNumber
+from dxdesk.errors import UserError
+from dxdesk.i18n import _
+from dxdesk.permissions import require
+from dxdesk.text import clean_free_text, nfc
+
+
+@dataclass(frozen=True)
+class IssuedNumber:
+    year: int
+    symbol: str
+    number: int
+    title: str
+    period_key: str
+    created_at: dt.datetime
+    created_by: str
+
+    def text(self, doan: bool = False) -> str:
+        """How it is written after "Số: ": 12/BC-UBND (state bodies) or 12-BC/ĐTN (Youth Union documents)."""
+        return f"{self.number}-{self.symbol}" if doan else f"{self.number}/{self.symbol}"
+
+
+def _clean_symbol(symbol: str) -> str:
+    symbol = nfc((symbol or "").strip()).upper()
+    if not symbol or len(symbol) > 40 or any(ch.isspace() for ch in symbol):
+        raise UserError(_("The document symbol must be short and without spaces, e.g. BC-UBND."))
+    return symbol
+
+
+def next_number(db, symbol: str, year: int) -> int:
+    """The number the next report with SYMBOL in YEAR will get (nothing is reserved)."""
+    symbol = _clean_symbol(symbol)
+    with db.session() as session:
+        last = session.scalar(select(func.max(ReportNumber.number)).where(
+            ReportNumber.year == year, ReportNumber.symbol == symbol))
+    return int(last or 0) + 1
+
+
+def issue(db, actor: Actor, symbol: str, title: str, period_key: str, year: int | None = None,
+          number: int | None = None) -> IssuedNumber:
+    """Register a number for a report (the next free one, or NUMBER if given and still free); audited."""
+    require(actor, "report.print")
+    symbol = _clean_symbol(symbol)
+    title = clean_free_text(title, max_length=300)
+    year = year or clock.today().year
+    if number is not None and (not isinstance(number, int) or number < 1):
+        raise UserError(_("A report number must be a whole number of 1 or more."))
+    for _attempt in range(5):
+        try:
+            with db.write() as session:
+                if number is None:
+                    last = session.scalar(select(func.max(ReportNumber.number)).where(
+                        ReportNumber.year == year, ReportNumber.symbol == symbol))
+                    chosen = int(last or 0) + 1
+                else:
+                    taken = session.scalar(select(ReportNumber.id).where(
+                        ReportNumber.year == year, ReportNumber.symbol == symbol, ReportNumber.number == number))
+                    if taken is not None:
+                        raise UserError(_("Number {n}/{symbol} has already been given to a report in {year}.").format(
+                            n=number, symbol=symbol, year=year))
+                    chosen = number
+                now = clock.now()
+                row = ReportNumber(year=year, symbol=symbol, number=chosen, title=title, period_key=period_key,
+                                   created_at=now, created_by=actor.username)
+                session.add(row)
+                session.flush()
+                audit.record(session, actor, "report.number", "report_number", f"{chosen}/{symbol}/{year}",
+                             title=title, period=period_key)
+            return IssuedNumber(year, symbol, chosen, title, period_key, now, actor.username)
+        except IntegrityError:
+            if number is not None:
+                raise UserError(_("Number {n}/{symbol} has already been given to a report in {year}.").format(
+                    n=number, symbol=symbol, year=year)) from None
+            continue  # someone took the same number at the same moment: take the next one
+    raise UserError(_("No report number could be registered; try again."))
+
+
+def list_numbers(db, year: int) -> list[IssuedNumber]:
+    with db.session() as session:
+        rows = session.scalars(select(ReportNumber).where(ReportNumber.year == year)
+                               .order_by(ReportNumber.symbol, ReportNumber.number)).all()
+        return [IssuedNumber(r.year, r.symbol, r.number, r.title, r.period_key, r.created_at, r.created_by)
+                for r in rows]
