@@ -170,6 +170,7 @@ class UsersTab(QWidget):
             _("Each person signs in with their own user name and PIN. Roles decide what they may do; the "
               "table of permissions is in the documentation.") if may else
             _("Only an administrator manages users. You can change your own PIN."))
+        keep = self.selected().id if getattr(self, "rows", None) and self.selected() else None
         self.rows = auth.list_users(self.ctx.db)
         self.model.removeRows(0, self.model.rowCount())
         for r in self.rows:
@@ -180,6 +181,9 @@ class UsersTab(QWidget):
                                                 r.volunteer_name or "", state, fmt_date(r.created_at.date()))]
             items[0].setData(r.id, Qt.ItemDataRole.UserRole)
             self.model.appendRow(items)
+        for index, r in enumerate(self.rows):
+            if r.id == keep:
+                self.table.selectRow(index)
         self.own_button.setEnabled(self.ctx.actor.user_id is not None)
         self._update_buttons()
 
