@@ -72,6 +72,7 @@ class JournalPage(QWidget):
         self.voided_box.addItem(_("Valid and voided"), journal.VOIDED_ALL)
         self.voided_box.addItem(_("Valid only"), journal.VOIDED_EXCLUDE)
         self.voided_box.addItem(_("Voided only"), journal.VOIDED_ONLY)
+        self.voided_box.setCurrentIndex(1)  # valid entries by default: voided ones never count
         self.search_edit = QLineEdit(objectName="search_edit")
         self.search_edit.setPlaceholderText(_("Search: service, volunteer, place, note (accents optional)"))
         self.search_edit.setClearButtonEnabled(True)
