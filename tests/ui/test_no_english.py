@@ -2,8 +2,8 @@
 
 The main window is built in Vietnamese on a database with demo data; every place of the sidebar and every tab
 inside it is visited, and every visible text is read: labels, buttons, check boxes, group-box titles, tab
-texts, window titles, table and tree headers, list items, combo-box items, placeholders and tooltips; the Help
-and About dialogs too. A text equal to an English msgid of the catalogue whose Vietnamese is different (or a
+texts, window titles, table and tree headers, list items, combo-box items, placeholders and tooltips; the Help,
+About, sign-in and first-administrator dialogs too. A text equal to an English msgid of the catalogue whose Vietnamese is different (or a
 formatted one, "User: admin" from "User: {name}") was not translated: the test fails and names the widget.
 """
 
@@ -223,6 +223,16 @@ def test_no_english_text_on_any_vietnamese_screen(window, qtbot, detector):
     about.show()
     collect(about)
     visit_tabs(about, lambda: collect(about))
+
+    from dxdesk.ui.signin import FirstAdminDialog, SignInDialog
+
+    for name, dialog in (("sign-in", SignInDialog(window.ctx.db, window)),
+                         ("first admin", FirstAdminDialog(window.ctx.db, window))):
+        place["key"] = name
+        qtbot.addWidget(dialog)
+        dialog.show()
+        collect(dialog)
+        dialog.reject()
 
     unique = sorted(set(found))
     assert unique == [], "English left on Vietnamese screens:\n" + "\n".join(
