@@ -40,7 +40,7 @@ def defaults(db, doan: bool = False) -> ReportSettings:
             signer_position="BÍ THƯ",
             signer_name="",
             recipients=[_("Standing Committee of the provincial Youth Union (to report)"),
-                        _("Commune People's Committee (to report)"), _("Filed: Youth Union office")],
+                        _("People's Committee of {unit} (to report)").format(unit=unit), _("Filed: Youth Union office")],
         )
     return ReportSettings(
         parent_agency=nfc(f"UBND {unit}").upper() if unit else "",
@@ -49,7 +49,7 @@ def defaults(db, doan: bool = False) -> ReportSettings:
         signer_authority="TM. TỔ CÔNG NGHỆ SỐ CỘNG ĐỒNG",
         signer_position="TỔ TRƯỞNG",
         signer_name="",
-        recipients=[_("Commune People's Committee (to report)"),
+        recipients=[_("People's Committee of {unit} (to report)").format(unit=unit),
                     _("Department of Science and Technology (to report)"), _("Filed: office, team")],
     )
 

@@ -138,8 +138,8 @@ def date_line(report: TallyReport) -> str:
 
 
 def target_table(report: TallyReport) -> tuple[list[str], list[list[str]]]:
-    header = [_("No."), _("Indicator"), _("Unit"), _("This period"), _("Since 1 January"), _("Target"),
-              _("Achieved")]
+    header = [_("No."), _("Indicator"), _("Unit of measure"), _("This period"), _("Since 1 January"), _("Assigned target"),
+              _("Share achieved")]
     rows = []
     for i, r in enumerate(report.tally.with_target, 1):
         rows.append([str(i), r.name, r.unit, fmt_int(r.count), fmt_int(r.cumulative), fmt_int(r.target),
@@ -148,7 +148,7 @@ def target_table(report: TallyReport) -> tuple[list[str], list[list[str]]]:
 
 
 def other_table(report: TallyReport) -> tuple[list[str], list[list[str]]]:
-    header = [_("No."), _("Task"), _("Unit"), _("This period"), _("Since 1 January")]
+    header = [_("No."), _("Task"), _("Unit of measure"), _("This period"), _("Since 1 January")]
     rows = [[str(i), r.name, r.unit, fmt_int(r.count), fmt_int(r.cumulative)]
             for i, r in enumerate(report.tally.other_tasks, 1)]
     return header, rows
@@ -312,7 +312,7 @@ def _table(header: list[str], rows: list[list[str]], widths: list[float], numeri
 
 def _dotted_lines(n: int = 3) -> list[Paragraph]:
     st = _style("dots", SERIF, BODY, TA_LEFT, leading=20)
-    dots = "." * int(FRAME_W / stringWidth(".", SERIF, BODY) - 2)
+    dots = "." * int(FRAME_W / stringWidth(".", SERIF, BODY) - 8)
     return [Paragraph(dots, st) for _i in range(n)]
 
 
