@@ -15,7 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Frame, Paragraph, Spacer, Table
+from reportlab.platypus import Frame, Paragraph, Spacer, Table, TableStyle
 
 from dxdesk.vnformat import fmt_date
 
@@ -68,7 +68,8 @@ def consent_slip_paragraphs(unit_name: str, purpose: str, retention_days: int, k
         _p("Ngày ...... tháng ...... năm 20......", st["small"]),
         Table([[_p("NGƯỜI DÂN ĐỒNG Ý", st["sign"]), _p("NGƯỜI TIẾP NHẬN", st["sign"])],
                [_p("(ký, ghi rõ họ tên)", st["small"]), _p("(ký, ghi rõ họ tên)", st["small"])],
-               ["", ""]], colWidths=[80 * mm, 80 * mm], rowHeights=[None, None, 16 * mm]),
+               ["", ""]], colWidths=[80 * mm, 80 * mm], rowHeights=[None, None, 16 * mm],
+              style=TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.SERIF)])),
     ]
 
 

@@ -1,0 +1,64 @@
+"""Settings → Backup: backup off the UI thread, checked restore (a damaged file refused), erase on request,
+retention setting; buttons off for non-admins."""
+
+import datetime as dt
+
+from dxdesk.ui.app import create_application
+from dxdesk.ui.context import PageContext
+
+from dxdesk import backup, privacy, records
+from dxdesk.actor import Actor
+from dxdesk.contact import ContactInput
+
+
+def _tab(qtbot, db, home, actor):
+    from dxdesk.ui.pages.backup import BackupTab
+
+    create_application()
+    tab = BackupTab(PageContext(db=db, paths=home, actor=actor), "Sao lưu")
+    qtbot.addWidget(tab)
+    tab.resize(880, 560)
+    tab.show()
+    return tab
+
+
+def test_backup_erase_and_retention(qtbot, db, home, admin, captured_messages, tmp_path):
+    for phone in ("0912345678", "0912345678", "0987654321"):
+        records.log_record(db, admin, records.NewRecord(services=["vneid"], contact=ContactInput(consent=True, phone=phone)))
+    tab = _tab(qtbot, db, home, admin)
+    assert "3" in tab.contact_count.text()
+    target = tmp_path / "usb.sqlite3"
+    tab.backup_now(str(target))
+    qtbot.waitUntil(lambda: any(k == "info" for k, *_ in captured_messages), timeout=10000)
+    assert backup.verify(target).records == 3
+    tab.erase_request("0912 345 678")
+    assert captured_messages[-2][0] == "confirm" and "2 lượt" in captured_messages[-2][2]
+    assert "2 lượt" in captured_messages[-1][2]
+    assert "1" in tab.contact_count.text()
+    tab.retention.setValue(30)
+    tab.set_retention()
+    assert privacy.retention_days(db) == 30
+
+
+def test_restore_refuses_a_damaged_file(qtbot, db, home, admin, captured_messages, tmp_path):
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 5000)
+    before = home.database.read_bytes()
+    tab = _tab(qtbot, db, home, admin)
+    tab.restore(str(bad))
+    assert captured_messages[-1][0] == "warning" and "Không có gì bị thay đổi" in captured_messages[-1][2]
+    assert home.database.read_bytes() == before
+
+
+def test_buttons_off_for_coordinator(qtbot, db, home):
+    tab = _tab(qtbot, db, home, Actor("tt", "coordinator"))
+    assert not tab.backup_button.isEnabled() and not tab.restore_button.isEnabled()
+    assert not tab.code_button.isEnabled() and not tab.erase_button.isEnabled()
+    assert "Chỉ quản trị viên" in tab.backup_note.text()
+
+
+def test_daily_backup_listed(qtbot, db, home, admin):
+    backup.daily_backup_if_due(db, home, today=dt.date(2026, 3, 2))
+    tab = _tab(qtbot, db, home, admin)
+    names = [tab.backup_list.item(i).text() for i in range(tab.backup_list.count())]
+    assert any(n.startswith("daily-2026-03-02.sqlite3") for n in names)
