@@ -297,6 +297,7 @@ def _table(header: list[str], rows: list[list[str]], widths: list[float], numeri
         data.append([Paragraph(xml_text(_("(none)")), centre)] + [""] * (len(header) - 1))
     t = LongTable(data, colWidths=widths, repeatRows=1)
     style = [
+        ("FONTNAME", (0, 0), (-1, -1), SERIF),  # reportlab sets each cell's font, even around Paragraphs
         ("GRID", (0, 0), (-1, -1), 0.5, black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -367,7 +368,7 @@ def signature_table(report: TallyReport):
     right.append(Spacer(1, 62))
     right.append(Paragraph(xml_text(s.signer_name or " "), sign))
     t = Table([[left, right]], colWidths=[75 * mm, FRAME_W - 75 * mm])
-    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SERIF), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                            ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     return t
 
