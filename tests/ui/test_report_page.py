@@ -1,0 +1,149 @@
+"""The Báo cáo page: live preview of page 1 for the chosen period, Lưu PDF / Lưu Word register the report
+number once, Sao chép ảnh (Zalo) puts a PNG on the clipboard and in a file, print goes through the shared
+print preview, the dashboard charts show the data, a volunteer cannot print, it fits 880×560."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+
+import pytest
+from dxdesk.ui import printing
+from dxdesk.ui.app import create_application
+from dxdesk.ui.context import PageContext
+from PySide6.QtGui import QGuiApplication
+
+from dxdesk import reportnumbers
+from dxdesk.actor import Actor
+from dxdesk.periods import parse_period
+from dxdesk.profile import set_profile
+from dxdesk.records import NewRecord, log_record
+from dxdesk.targets import set_target
+
+CLERK = Actor("thu.ha", "clerk")
+
+
+@pytest.fixture
+def filled(db, admin):
+    set_profile(db, admin, "82", unit_code="28261")
+    set_target(db, admin, "APP_PROVINCE", 4802, parse_period("2023"))
+    set_target(db, admin, "SHOP_EPAY", 480, parse_period("2023"))
+    log_record(db, admin, NewRecord(["province_app"], dt.datetime(2023, 3, 6, 8, 30), count=6800, is_campaign=True))
+    log_record(db, admin, NewRecord(["shop_epay"], dt.datetime(2023, 5, 12, 14, 0), count=739, is_campaign=True,
+                                    channel="outreach"))
+    log_record(db, admin, NewRecord(["vneid", "dvc_account"], dt.datetime(2023, 5, 15, 9, 10)))
+    return db
+
+
+def _page(qtbot, db, home, actor=CLERK):
+    from dxdesk.ui.pages.reports import ReportsPage
+
+    create_application()
+    page = ReportsPage(PageContext(db=db, paths=home, actor=actor), "Báo cáo")
+    qtbot.addWidget(page)
+    page.resize(880, 560)
+    page.show()
+    qtbot.waitUntil(lambda: page.worker is None, timeout=10000)
+    return page
+
+
+def _settle(qtbot, page):
+    qtbot.waitUntil(lambda: page.worker is None and not page.refresh_timer.isActive(), timeout=15000)
+
+
+def test_preview_save_pdf_and_word_register_one_number(qtbot, filled, home, tmp_path, monkeypatch):
+    from dxdesk.ui.pages import reports
+
+    page = _page(qtbot, filled, home)
+    assert page.minimumSizeHint().width() <= 880 and page.minimumSizeHint().height() <= 560
+    page.set_period("2023")
+    _settle(qtbot, page)
+    assert page.preview.pixmap() is not None and not page.preview.pixmap().isNull()
+    assert page.last_pdf is not None
+    assert "1/BC-TCNSCĐ" in page.number_label.text()  # the next number, not yet taken
+    assert reportnumbers.next_number(filled, "BC-TCNSCĐ", dt.date.today().year) == 1
+
+    monkeypatch.setattr(reports, "save_path_for_tests", tmp_path / "bc")
+    page.difficulties_edit.setPlainText("Thiếu máy tính bảng.")
+    page.start("pdf")
+    _settle(qtbot, page)
+    saved = tmp_path / "bc.pdf"
+    assert saved.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(saved), "-"], capture_output=True, text=True).stdout
+        for expected in ("Số: 1/BC-TCNSCĐ", "6.800", "141,6 %", "154 %", "Thiếu máy tính bảng.",
+                         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"):
+            assert expected in text, expected
+    assert "(đã cấp số)" in page.number_label.text()
+
+    monkeypatch.setattr(reports, "save_path_for_tests", tmp_path / "bc.docx")
+    page.start("docx")
+    _settle(qtbot, page)
+    from docx import Document
+
+    doc = Document(io.BytesIO((tmp_path / "bc.docx").read_bytes()))
+    cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert "Số: 1/BC-TCNSCĐ" in cells  # the same report keeps its number
+    assert reportnumbers.next_number(filled, "BC-TCNSCĐ", dt.date.today().year) == 2
+
+
+def test_zalo_image_on_clipboard_and_in_a_file(qtbot, filled, home):
+    page = _page(qtbot, filled, home)
+    page.set_period("2023")
+    _settle(qtbot, page)
+    QGuiApplication.clipboard().clear()
+    page.start("zalo")
+    _settle(qtbot, page)
+    image = QGuiApplication.clipboard().image()
+    assert not image.isNull() and image.width() == 1080
+    files = list((home.home / "zalo").glob("*.png"))
+    assert [f.name for f in files] == ["bao-cao-2023.png"]
+    assert "Zalo" in page.status_label.text()
+    assert reportnumbers.next_number(filled, "BC-TCNSCĐ", dt.date.today().year) == 1  # an image takes no number
+
+
+def test_print_goes_through_the_print_preview(qtbot, filled, home, monkeypatch):
+    collected = []
+    monkeypatch.setattr(printing, "preview_for_tests", collected)
+    page = _page(qtbot, filled, home)
+    page.set_period("2023-Q2")
+    _settle(qtbot, page)
+    page.print_button.click()
+    _settle(qtbot, page)
+    assert len(collected) == 1
+    dialog, _printer = collected[0]
+    assert "1/BC-TCNSCĐ" in dialog.windowTitle()
+
+
+def test_dashboard_charts(qtbot, filled, home):
+    page = _page(qtbot, filled, home)
+    page.set_period("2023")
+    page.tabs.setCurrentIndex(1)
+    _settle(qtbot, page)
+    charts = page.dashboard.charts
+    assert len(charts) == 4
+    weeks = charts[0].series()[0]
+    assert weeks.count() == 3 and max(p.y() for p in weeks.points()) == 6800  # 3 ISO weeks with work
+    bars = charts[1].series()[0]  # targets reached
+    assert sorted(bars.barSets()[0].at(i) for i in range(bars.barSets()[0].count())) == [141.6, 154.0]
+    pie = charts[2].series()[0]
+    assert sorted(s.value() for s in pie.slices()) == [739, 6801]
+    assert "Thứ Hai" in charts[3].title() and "6.800" in charts[3].title()
+    assert "7.540" in page.dashboard.summary.text()
+    path = page.copy_dashboard()
+    assert path is not None and path.exists() and not QGuiApplication.clipboard().image().isNull()
+
+
+def test_volunteer_cannot_print_and_bad_range_is_refused(qtbot, filled, home, captured_messages):
+    page = _page(qtbot, filled, home, Actor("tnv", "volunteer"))
+    assert not page.pdf_button.isEnabled() and not page.print_button.isEnabled()
+    page.start("pdf")  # even if asked directly: refused by the domain, nothing registered
+    assert captured_messages and "không được" in captured_messages[-1][2]
+    assert reportnumbers.next_number(filled, "BC-TCNSCĐ", dt.date.today().year) == 1
+    page = _page(qtbot, filled, home)
+    page.kind_box.setCurrentIndex(page.kind_box.findData("custom"))
+    page.from_edit.setDate(page.to_edit.date().addDays(3))
+    page.refresh()
+    assert "2024-Q1" in page.period_text.text()  # the period's own message, no report made
