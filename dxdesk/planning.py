@@ -627,16 +627,18 @@ def auto_assign(db, actor: Actor, start: dt.date, end: dt.date, up_to: str = "mi
 
 
 def _augmenting_path(active, count, new_pairs, can_hand):
-    """Breadth-first, deterministic: [(pair index, giver id, taker Volunteer), …] from a volunteer with the
-    most shifts to one with at least two fewer, or None."""
+    """Breadth-first, deterministic: [(pair index, giver id, taker Volunteer), …] from a volunteer (those with
+    the most shifts tried first) to one with at least two fewer than that volunteer, or None."""
     if not active:
         return None
-    top = max(count[v.id] for v in active)
-    sources = [v for v in active if count[v.id] == top]
+    sources = sorted(active, key=lambda v: (-count[v.id], v.id))
     owned: dict[int, list[int]] = defaultdict(list)
     for i, (_sh, vid) in enumerate(new_pairs):
         owned[vid].append(i)
     for src in sources:
+        top = count[src.id]
+        if top < 2:
+            break
         prev: dict[int, tuple[int, int, Volunteer] | None] = {src.id: None}
         queue = [src.id]
         while queue:

@@ -1,0 +1,138 @@
+"""Lịch trực page: planning a month from the toolbar, Tết days greyed with their names, auto-assign,
+manual assignment with a conflict (forced, then shown red with its reason), side list, iCal and PDF."""
+
+import datetime as dt
+import os
+
+import pytest
+from dxdesk.ui import printing, schedule_dialogs
+from dxdesk.ui.app import build_main_window, create_application
+from dxdesk.ui.pages import schedule as schedule_module
+from icalendar import Calendar
+
+from dxdesk import clock, planning, roster
+from dxdesk.catalogue import ensure_catalogue
+
+D = dt.date
+SHOTS = os.environ.get("DXDESK_SHOTS")  # a folder: save screenshots there to look at
+
+
+@pytest.fixture
+def page(qtbot, db, home, admin, captured_messages, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: D(2024, 1, 15))
+    ensure_catalogue(db)
+    create_application()
+    win = build_main_window(db, home, admin)
+    qtbot.addWidget(win)
+    win.resize(1093, 614)
+    win.show()
+    p = win.show_page("schedule")
+    p.go_to(D(2024, 2, 1))
+    return win, p
+
+
+def test_plan_month_greys_tet_and_lists_sessions(page, captured_messages, db):
+    win, p = page
+    changed = []
+    p.ctx.events.roster_changed.connect(lambda: changed.append(1))
+    p.plan_button.click()
+    assert changed
+    kind, _title, text = captured_messages[-1]
+    assert kind == "info" and "12" in text and "09/02/2024" in text and "12/02/2024" in text
+    buttons = p.grid.buttons()
+    assert len(buttons) == 12 and all(b.state == "understaffed" for b in buttons)
+    assert "0/2–4" in buttons[0].text()
+    tet = p.grid.cells[D(2024, 2, 9)]
+    assert not tet.buttons and "Tết" in tet.findChild(type(p.period_label), "day_label").text()
+    assert "Thứ Hai" not in p.period_label.text() and "02/2024" in p.period_label.text()
+    # Monday first: the first column of the grid is the Monday 29/01/2024
+    assert min(p.grid.cells) == D(2024, 1, 29)
+    p.plan_button.click()  # again: nothing new
+    assert len(p.grid.buttons()) == 12 and "(12" in captured_messages[-1][2]
+
+
+def test_auto_assign_manual_conflict_side_list_ics_pdf(page, captured_messages, db, admin, tmp_path, qtbot):
+    win, p = page
+    names = ["Nguyễn Thị Ánh", "Trần Văn Đức", "Lê Hoàng Yến", "Phạm Quốc Hưng", "Võ Thị Sáu"]
+    ids = [roster.add_volunteer(db, admin, n, weekdays=w, skills=s)
+           for n, w, s in zip(names, ["mon,fri", "", "mon", "fri", "fri"], ["vneid", "ewallet", "vneid", "", ""],
+                              strict=True)]
+    p.plan_button.click()
+    p.auto_button.click()
+    assert "24" in captured_messages[-1][2]  # 12 shifts x 2
+    assert all(b.state == "ok" for b in p.grid.buttons())
+    side = {p.side.item(r, 0).text(): int(p.side.item(r, 1).text()) for r in range(p.side.rowCount())}
+    # Feb 2024 has 3 Mondays and 3 Fridays (Tết takes 9/2 and 12/2): Ánh is the only VNeID helper on Fridays and
+    # Yến on Mondays (6 each); Monday's second places can only go to Đức; Hưng and Sáu share Friday's second places
+    assert side == {"Nguyễn Thị Ánh": 6, "Lê Hoàng Yến": 6, "Trần Văn Đức": 6, "Phạm Quốc Hưng": 3, "Võ Thị Sáu": 3}
+    # by hand: Võ Thị Sáu (Fridays only) onto Monday 05/02 morning -> conflict, forced
+    monday = next(b for b in p.grid.buttons() if b.shift.date == D(2024, 2, 5) and b.shift.start.hour == 7)
+
+    def drive(dialog):
+        dialog.volunteer_box.setCurrentIndex(dialog.volunteer_box.findData(ids[4]))
+        assert "Thứ Hai" in dialog.conflict_label.text() and not dialog.force_check.isHidden()
+        dialog.add_button.click()  # refused without force
+        assert captured_messages[-1][0] == "warning"
+        dialog.force_check.setChecked(True)
+        dialog.add_button.click()
+        assert "Võ Thị Sáu" in dialog.staff_list.item(dialog.staff_list.count() - 1).text()
+        return 0
+
+    schedule_dialogs.exec_hook = drive
+    try:
+        p.open_shift(monday.shift.id)
+    finally:
+        schedule_dialogs.exec_hook = None
+    monday = next(b for b in p.grid.buttons() if b.shift.date == D(2024, 2, 5) and b.shift.start.hour == 7)
+    assert monday.state == "conflict" and "Võ Thị Sáu" in monday.toolTip() and "Thứ Hai" in monday.toolTip()
+    assert "Sáu" in monday.text() and "3/2–4" in monday.text()
+    if SHOTS:
+        qtbot.wait(100)
+        win.grab().save(os.path.join(SHOTS, "schedule-month.png"))
+        p.view_box.setCurrentIndex(p.view_box.findData("week"))
+        p.go_to(D(2024, 2, 5))
+        qtbot.wait(100)
+        win.grab().save(os.path.join(SHOTS, "schedule-week.png"))
+        p.view_box.setCurrentIndex(p.view_box.findData("month"))
+        p.go_to(D(2024, 2, 1))
+    # iCal of the month
+    schedule_module.ics_path_for_tests = tmp_path / "feb.ics"
+    try:
+        p.ics_button.click()
+    finally:
+        schedule_module.ics_path_for_tests = None
+    cal = Calendar.from_ical((tmp_path / "feb.ics").read_bytes())
+    assert len(cal.walk("VEVENT")) == 12
+    # Save PDF of the roster
+    printing.save_path_for_tests = tmp_path / "feb.pdf"
+    try:
+        p.save_button.click()
+    finally:
+        printing.save_path_for_tests = None
+    assert (tmp_path / "feb.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_week_view_and_keyboard_paging(page, qtbot):
+    win, p = page
+    p.plan_button.click()
+    p.view_box.setCurrentIndex(p.view_box.findData("week"))
+    p.go_to(D(2024, 2, 7))
+    assert sorted(p.grid.cells) == [D(2024, 2, 5) + dt.timedelta(days=i) for i in range(7)]
+    assert len(p.grid.buttons()) == 2  # Monday 5/2 only: Friday 9/2 is Tết
+    p.step(1)
+    assert min(p.grid.cells) == D(2024, 2, 12)
+    assert {b.shift.date for b in p.grid.buttons()} == {D(2024, 2, 16)}  # Monday 12/2 is Tết
+    p.step(1)
+    assert len(p.grid.buttons()) == 4
+
+
+def test_volunteer_role_sees_but_cannot_plan(qtbot, db, home, captured_messages, monkeypatch):
+    from dxdesk.actor import Actor
+
+    ensure_catalogue(db)
+    create_application()
+    win = build_main_window(db, home, Actor(username="tnv", role="volunteer"))
+    qtbot.addWidget(win)
+    p = win.show_page("schedule")
+    assert not p.plan_button.isEnabled() and not p.auto_button.isEnabled()
+    assert planning.list_shifts(db, D(2024, 1, 1), D(2024, 12, 31)) == []
