@@ -93,7 +93,8 @@ def _page_number_field(paragraph) -> None:
         run._element.append(el)
 
 
-def _grid(doc, header: list[str], rows: list[list[str]], widths_mm: list[float], numeric_from: int):
+def _grid(doc, header: list[str], rows: list[list[str]], widths_mm: list[float], numeric_from: int,
+          empty: str | None = None):
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -102,7 +103,7 @@ def _grid(doc, header: list[str], rows: list[list[str]], widths_mm: list[float],
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(cell.paragraphs[0], text, 11.5, bold=True)
     _repeat_header(table.rows[0])
-    for values in rows or [[_("(none)")] + [""] * (len(header) - 1)]:
+    for values in rows or [[empty or _("(none)")] + [""] * (len(header) - 1)]:
         cells = table.add_row().cells
         for i, text in enumerate(values):
             p = cells[i].paragraphs[0]
@@ -175,7 +176,7 @@ def render(report: TallyReport) -> bytes:
     _para(doc, h1, bold=True, before=10, after=4)
     _para(doc, summary_paragraph(report), align=justify, before=6, after=6, indent_mm=10)
     header, rows = target_table(report)
-    _grid(doc, header, rows, [10, 55, 19, 20, 22, 20, 19], 3)
+    _grid(doc, header, rows, [10, 55, 19, 20, 22, 20, 19], 3, empty=_("(no targets set for this period)"))
     _para(doc, h2, bold=True, before=10, after=4)
     header, rows = other_table(report)
     _grid(doc, header, rows, [10, 85, 22, 24, 24], 3)

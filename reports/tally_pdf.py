@@ -284,7 +284,8 @@ class ShortRule(Flowable):
         self.canv.line(x0, 3, x0 + self.rule_w, 3)
 
 
-def _table(header: list[str], rows: list[list[str]], widths: list[float], numeric_from: int) -> LongTable:
+def _table(header: list[str], rows: list[list[str]], widths: list[float], numeric_from: int,
+           empty: str | None = None) -> LongTable:
     head_style = _style("th", SERIF_BOLD, 11.5, TA_CENTER, leading=13.5)
     cell = _style("td", SERIF, 12, TA_LEFT, leading=14.5)
     num = _style("tdn", SERIF, 12, TA_RIGHT, leading=14.5)
@@ -294,7 +295,7 @@ def _table(header: list[str], rows: list[list[str]], widths: list[float], numeri
         data.append([Paragraph(xml_text(v), centre if i in (0, 2) else num if i >= numeric_from else cell)
                      for i, v in enumerate(row)])
     if not rows:
-        data.append([Paragraph(xml_text(_("(none)")), centre)] + [""] * (len(header) - 1))
+        data.append([Paragraph(xml_text(empty or _("(none)")), centre)] + [""] * (len(header) - 1))
     t = LongTable(data, colWidths=widths, repeatRows=1)
     style = [
         ("FONTNAME", (0, 0), (-1, -1), SERIF),  # reportlab sets each cell's font, even around Paragraphs
@@ -335,7 +336,8 @@ def story(report: TallyReport) -> list:
     out.append(Paragraph(xml_text(summary_paragraph(report)), body))
     out.append(Spacer(1, 6))
     header, rows = target_table(report)
-    out.append(_table(header, rows, [10 * mm, 55 * mm, 19 * mm, 20 * mm, 22 * mm, 20 * mm, 19 * mm], 3))
+    out.append(_table(header, rows, [10 * mm, 55 * mm, 19 * mm, 20 * mm, 22 * mm, 20 * mm, 19 * mm], 3,
+                      empty=_("(no targets set for this period)")))
     out.append(Paragraph(xml_text(h2), h_section))
     header, rows = other_table(report)
     out.append(_table(header, rows, [10 * mm, 85 * mm, 22 * mm, 24 * mm, 24 * mm], 3))

@@ -63,5 +63,8 @@ def cmd_report_tally(ctx, args) -> int:
             docx_out.write_bytes(tally_docx.render(report))
     except OSError as exc:
         raise UserError(_("The file could not be written: {reason}").format(reason=exc.strerror or str(exc))) from None
-    ctx.out(_("Report No. {number} written to {path}.").format(number=report.number_text.strip(), path=out))
+    if args.draft:
+        ctx.out(_("Draft report (number left blank) written to {path}.").format(path=out))
+    else:
+        ctx.out(_("Report No. {number} written to {path}.").format(number=report.number_text.strip(), path=out))
     return 0
