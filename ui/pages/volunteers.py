@@ -37,6 +37,15 @@ class _Filter(QSortFilterProxyModel):
         self.needle = ""
         self.show_inactive = False
 
+    def set_filter(self, needle: str, show_inactive: bool) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10+: invalidateFilter() is deprecated
+            self.beginFilterChange()
+            self.needle, self.show_inactive = needle, show_inactive
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self.needle, self.show_inactive = needle, show_inactive
+            self.invalidateFilter()
+
     def filterAcceptsRow(self, row, parent):  # noqa: N802 - Qt API
         model = self.sourceModel()
         item = model.item(row, 0)
@@ -141,9 +150,7 @@ class VolunteersPage(QWidget):
         self._update_buttons()
 
     def _filter(self) -> None:
-        self.proxy.needle = fold(self.search.text())
-        self.proxy.show_inactive = self.inactive_check.isChecked()
-        self.proxy.invalidateFilter()
+        self.proxy.set_filter(fold(self.search.text()), self.inactive_check.isChecked())
         shown = self.proxy.rowCount()
         active = sum(1 for r in self.rows.values() if r.active)
         self.count_label.setText(_("{shown} shown · {active} active volunteers, {inactive} inactive").format(
