@@ -240,8 +240,8 @@ class HeadingBlock(Flowable):
         else:
             short = max(widest / 3, 20 * mm)
             c.setLineWidth(0.6)
-            c.line(lx - short / 2, last_baseline - 6, lx + short / 2, last_baseline - 6)
-            left_bottom = last_baseline - 6
+            c.line(lx - short / 2, last_baseline - 8, lx + short / 2, last_baseline - 8)
+            left_bottom = last_baseline - 8
 
         # Right: Quốc hiệu + Tiêu ngữ (state) or the Youth Union heading.
         yr = top - 12
