@@ -1,10 +1,391 @@
-"""Not built yet: shows the honest placeholder (replace with the real page)."""
+"""Trao đổi dữ liệu: export a period's package, import (roll up) packages, and the upload queue.
 
-from dxdesk.ui.pages.placeholder import PlaceholderPage
+Export, import and upload run in a QThreadPool worker with a progress bar and a Cancel button; a cancelled
+export leaves no file and a cancelled import writes nothing (dxdesk.exchange does the all-or-nothing)."""
 
-NOT_BUILT = True
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from dxdesk.ui import messages
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dxdesk import clock, secrets
+from dxdesk.errors import UserError
+from dxdesk.exchange import upload
+from dxdesk.exchange.export import Cancelled, export_package
+from dxdesk.exchange.importer import import_package
+from dxdesk.i18n import N_, _
+from dxdesk.periods import parse_period
+from dxdesk.permissions import allowed
+from dxdesk.vnformat import fmt_int
+
+log = logging.getLogger("dxdesk.ui")
+STATUS_LABELS = {"queued": N_("Waiting"), "sent": N_("Sent"), "failed": N_("Refused")}
 
 
-class ExchangePage(PlaceholderPage):
+class _Signals(QObject):
+    progress = Signal(int, int)
+    item = Signal(str, bool)  # one line of the result list, ok?
+    done = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+
+class _Job(QRunnable):
+    """Runs FN(progress) off the UI thread. FN calls progress(done, total) -> False when cancelled."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+        self.stop = threading.Event()
+        self.signals = _Signals()
+
+    def progress(self, done: int, total: int) -> bool:
+        self.signals.progress.emit(min(done, 2**31 - 1), min(max(total, 1), 2**31 - 1))
+        return not self.stop.is_set()
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self)
+        except Cancelled:
+            self.signals.cancelled.emit()
+            return
+        except UserError as exc:
+            self.signals.failed.emit(exc.message)
+            return
+        except Exception:  # noqa: BLE001 - a bug: logged, one sentence for the user
+            log.exception("exchange job failed")
+            self.signals.failed.emit(_("Unexpected error; details are in the log file."))
+            return
+        self.signals.done.emit(result)
+
+
+class ExchangePage(QWidget):
     def __init__(self, ctx, title: str, parent=None):
-        super().__init__(ctx, title, parent)
+        super().__init__(parent)
+        self.ctx = ctx
+        self.job: _Job | None = None
+        self.pool = QThreadPool.globalInstance()
+
+        # --- export
+        self.period = QLineEdit(objectName="export_period")
+        self.period.setText(clock.today().strftime("%Y-%m"))
+        self.period.setToolTip(_("2025, 2025-Q1, 2025-03, 2025-W05 or 2025-03-01..2025-03-31"))
+        self.period.setMaximumWidth(200)
+        period_label = QLabel(_("Package &period:"))
+        period_label.setBuddy(self.period)
+        self.personal = QCheckBox(_("With personal &data (notes, names, phone numbers)"), objectName="personal")
+        self.queue_after = QCheckBox(_("Put in the &upload queue"), objectName="queue_after")
+        self.export_button = QPushButton(_("E&xport…"), objectName="export")
+        self.export_button.clicked.connect(lambda: self.choose_export())
+        export_box = QGroupBox(_("Send up: the package of a period"))
+        e = QHBoxLayout(export_box)
+        e.addWidget(period_label)
+        e.addWidget(self.period)
+        e.addWidget(self.personal)
+        e.addWidget(self.queue_after)
+        e.addStretch(1)
+        e.addWidget(self.export_button)
+
+        # --- import
+        self.import_button = QPushButton(_("&Import packages…"), objectName="import")
+        self.import_button.clicked.connect(lambda: self.choose_import())
+        self.results = QListWidget(objectName="results")
+        self.results.setWordWrap(True)
+        import_note = QLabel(_("Merges the packages of several communes; the same package twice adds nothing, and "
+                               "a damaged or altered package is refused whole."))
+        import_note.setWordWrap(True)
+        import_box = QGroupBox(_("Roll up: packages from the communes"))
+        i = QVBoxLayout(import_box)
+        top = QHBoxLayout()
+        top.addWidget(import_note, 1)
+        top.addWidget(self.import_button)
+        i.addLayout(top)
+        i.addWidget(self.results, 1)
+
+        # --- progress (shared by the three jobs)
+        self.progress = QProgressBar(objectName="progress")
+        self.progress_label = QLabel(objectName="progress_label")
+        self.cancel_button = QPushButton(_("&Cancel"), objectName="cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        prog = QHBoxLayout()
+        prog.addWidget(self.progress_label)
+        prog.addWidget(self.progress, 1)
+        prog.addWidget(self.cancel_button)
+
+        # --- upload
+        self.endpoint = QLineEdit(objectName="endpoint")
+        self.endpoint.setPlaceholderText("https://…")
+        self.token = QLineEdit(objectName="token")
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.save_upload = QPushButton(_("&Save"), objectName="save_upload")
+        self.save_upload.clicked.connect(self.save_settings)
+        self.send_button = QPushButton(_("Se&nd now"), objectName="send_now")
+        self.send_button.clicked.connect(self.send_now)
+        self.retry_button = QPushButton(_("&Queue again"), objectName="retry")
+        self.retry_button.clicked.connect(self.retry_selected)
+        self.table = QTableWidget(0, 4, objectName="queue")
+        self.table.setHorizontalHeaderLabels([_("Package"), _("Status"), _("Tries"), _("Server's answer")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setTabKeyNavigation(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        upload_box = QGroupBox(_("Upload"))
+        form = QFormLayout()
+        endpoint_label = QLabel(_("&Address:"))
+        endpoint_label.setBuddy(self.endpoint)
+        token_label = QLabel(_("Access &token:"))
+        token_label.setBuddy(self.token)
+        row = QHBoxLayout()
+        row.addWidget(self.endpoint, 2)
+        row.addWidget(token_label)
+        row.addWidget(self.token, 1)
+        row.addWidget(self.save_upload)
+        form.addRow(endpoint_label, row)
+        u = QVBoxLayout(upload_box)
+        u.addLayout(form)
+        u.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.queue_note = QLabel(objectName="queue_note")
+        buttons.addWidget(self.queue_note, 1)
+        buttons.addWidget(self.retry_button)
+        buttons.addWidget(self.send_button)
+        u.addLayout(buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(export_box)
+        layout.addWidget(import_box, 2)
+        layout.addLayout(prog)
+        layout.addWidget(upload_box, 3)
+        self.setTabOrder(self.period, self.personal)
+        self._set_busy(False)
+        self.refresh()
+
+    # --- state -----------------------------------------------------------------------------------------
+    def activated(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        actor = self.ctx.actor
+        may_export = allowed(actor, "data.export")
+        busy = self.job is not None
+        self.export_button.setEnabled(may_export and not busy)
+        self.personal.setEnabled(allowed(actor, "data.export_personal"))
+        if not self.personal.isEnabled():
+            self.personal.setChecked(False)
+        self.import_button.setEnabled(allowed(actor, "data.import") and not busy)
+        may_configure = allowed(actor, "settings.manage")
+        for w in (self.endpoint, self.token, self.save_upload):
+            w.setEnabled(may_configure)
+        self.send_button.setEnabled(may_export and not busy)
+        self.retry_button.setEnabled(may_export)
+        self.endpoint.setText(upload.get_endpoint(self.ctx.db) or "")
+        try:
+            has_token = bool(secrets.get_secret(upload.TOKEN_NAME))
+            self.token.setPlaceholderText(_("(kept in the system's password store)") if has_token else "")
+        except UserError as exc:
+            self.token.setEnabled(False)
+            self.token.setToolTip(exc.message)
+        self.fill_queue()
+
+    def fill_queue(self) -> None:
+        entries = upload.queue(self.ctx.db)
+        self.table.setRowCount(len(entries))
+        for r, e in enumerate(entries):
+            status = _(STATUS_LABELS.get(e.status, e.status))
+            if e.status == "queued" and e.attempts and e.next_try_at:
+                status += " " + _("(next try {at})").format(at=e.next_try_at.strftime("%H:%M %d/%m"))
+            values = [e.name, status, fmt_int(e.attempts), e.last_answer]
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, e.id)
+                if c == 3:
+                    item.setToolTip(value)
+                self.table.setItem(r, c, item)
+        waiting = sum(1 for e in entries if e.status == "queued")
+        self.queue_note.setText(_("Waiting to be sent: {n}").format(n=fmt_int(waiting)))
+
+    def _set_busy(self, busy: bool, label: str = "") -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.cancel_button.setEnabled(busy)
+        self.progress_label.setText(label)
+        if busy:
+            self.progress.setRange(0, 0)
+
+    def _start(self, fn, label: str, on_done) -> _Job:
+        job = _Job(fn)
+        self.job = job
+        job.signals.progress.connect(self._on_progress)
+        job.signals.item.connect(self._on_item)
+        job.signals.done.connect(lambda result: self._finished(on_done, result))
+        job.signals.failed.connect(self._on_failed)
+        job.signals.cancelled.connect(self._on_cancelled)
+        self._set_busy(True, label)
+        self.refresh()
+        self.pool.start(job)
+        return job
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.stop.set()
+            self.cancel_button.setEnabled(False)
+            self.progress_label.setText(_("Cancelling…"))
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(min(done, total))
+
+    def _on_item(self, text: str, ok: bool) -> None:
+        self.results.insertItem(0, ("✓ " if ok else "✗ ") + text)
+
+    def _end(self) -> None:
+        self.job = None
+        self._set_busy(False)
+        self.refresh()
+
+    def _finished(self, on_done, result) -> None:
+        self._end()
+        on_done(result)
+
+    def _on_failed(self, text: str) -> None:
+        self._end()
+        messages.warning(self, _("Data exchange"), text)
+
+    def _on_cancelled(self) -> None:
+        self._end()
+        self.ctx.events.status_message.emit(_("Cancelled: nothing was written."))
+        self.results.insertItem(0, _("Cancelled: nothing was written."))
+
+    # --- export ----------------------------------------------------------------------------------------
+    def choose_export(self) -> None:
+        try:
+            period = parse_period(self.period.text().strip())
+        except UserError as exc:
+            messages.warning(self, _("Export"), exc.message)
+            self.period.setFocus()
+            return
+        if self.personal.isChecked() and not messages.confirm(
+                self, _("Export with personal data"),
+                _("The package will contain notes, places, volunteer names and phone numbers and consented "
+                  "contacts. Send it only where the law allows. Continue?")):
+            return
+        default = str(Path.home() / f"dxdesk-{period.key}.zip")
+        path, _filter = QFileDialog.getSaveFileName(self, _("Export package"), default, _("Packages (*.zip)"))
+        if path:
+            self.start_export(Path(path if path.lower().endswith(".zip") else path + ".zip"))
+
+    def start_export(self, path: Path) -> _Job | None:
+        try:
+            period = parse_period(self.period.text().strip())
+        except UserError as exc:
+            messages.warning(self, _("Export"), exc.message)
+            return None
+        personal, queue_after = self.personal.isChecked(), self.queue_after.isChecked()
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def work(job: _Job):
+            result = export_package(db, actor, period, path, with_personal_data=personal, progress=job.progress)
+            if queue_after:
+                upload.enqueue(db, actor, result.path)
+            return result
+
+        def done(result) -> None:
+            text = _("Package {file}: {records} records ({rows} services), {period}.").format(
+                file=result.path.name, records=fmt_int(result.records), rows=fmt_int(result.rows),
+                period=period.label())
+            self.results.insertItem(0, "✓ " + text)
+            self.ctx.events.status_message.emit(text)
+
+        return self._start(work, _("Exporting…"), done)
+
+    # --- import ----------------------------------------------------------------------------------------
+    def choose_import(self) -> None:
+        paths, _filter = QFileDialog.getOpenFileNames(self, _("Import packages"), "", _("Packages (*.zip)"))
+        if paths:
+            self.start_import([Path(p) for p in paths])
+
+    def start_import(self, paths: list[Path]) -> _Job:
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def work(job: _Job):
+            imported = refused = 0
+            for path in paths:
+                if job.stop.is_set():
+                    raise Cancelled()
+                try:
+                    result = import_package(db, actor, path, progress=job.progress)
+                except UserError as exc:
+                    refused += 1
+                    job.signals.item.emit(exc.message, False)
+                    continue
+                imported += 1
+                job.signals.item.emit(result.summary(), result.conflicts == 0)
+            return imported, refused
+
+        def done(counts) -> None:
+            imported, refused = counts
+            if imported:
+                self.ctx.events.records_changed.emit()
+            self.ctx.events.status_message.emit(
+                _("Packages imported: {n}; refused: {m}.").format(n=imported, m=refused))
+
+        return self._start(work, _("Importing…"), done)
+
+    # --- upload ----------------------------------------------------------------------------------------
+    def save_settings(self) -> None:
+        try:
+            upload.configure(self.ctx.db, self.ctx.actor, self.endpoint.text(), self.token.text() or None)
+        except UserError as exc:
+            messages.warning(self, _("Upload"), exc.message)
+            return
+        self.token.clear()
+        self.refresh()
+        self.ctx.events.status_message.emit(_("Upload address saved."))
+
+    def send_now(self) -> _Job:
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def done(totals) -> None:
+            self.ctx.events.status_message.emit(_("Sent: {sent}, refused: {failed}, still waiting: {waiting}.").format(
+                **totals))
+
+        return self._start(lambda job: upload.process_queue(db, actor), _("Sending…"), done)
+
+    def retry_selected(self) -> None:
+        items = self.table.selectedItems()
+        if not items:
+            messages.info(self, _("Upload"), _("Choose a package in the list first."))
+            return
+        try:
+            upload.requeue(self.ctx.db, self.ctx.actor, items[0].data(Qt.ItemDataRole.UserRole))
+        except UserError as exc:
+            messages.warning(self, _("Upload"), exc.message)
+        self.fill_queue()
