@@ -77,8 +77,11 @@ def render(tally: Tally, unit_name: str, day: dt.date | None = None) -> bytes:
         pct = fmt_percent(row.percent)
         ops.append(("rtext", WIDTH - PAD - 24, y, pct, big_f, colour))
         y += 70
-        ops.append(("text", PAD + 24, y, _("target {target} {unit}").format(target=fmt_int(row.target),
-                                                                           unit=row.unit), small_f, MUTED))
+        target_text = _("target {target} {unit}").format(target=fmt_int(row.target), unit=row.unit)
+        ops.append(("text", PAD + 24, y, target_text, small_f, MUTED))
+        # Never colour alone: the word says it too.
+        verdict = _("reached") if done else _("not yet reached")
+        ops.append(("rtext", WIDTH - PAD - 24, y, verdict, _font(True, 30), colour))
         y += 44
         share = min(float(row.percent or 0) / 100.0, 1.0)
         ops.append(("bar", PAD + 24, y, inner - 48, share, colour))
