@@ -65,7 +65,7 @@ class ShiftDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.shift_id = ctx, shift_id
         self.changed = False
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(640)
         self.title = QLabel(objectName="shift_title")
         self.title.setStyleSheet("font-weight: bold;")
         self.title.setWordWrap(True)
