@@ -61,7 +61,7 @@ def test_brute_force_lockout_delay_grows(db, admin, monkeypatch):
         delays.append(auth.lockout_remaining(db, "lan"))
     assert delays[:2] == [0, 0]  # a typo or two costs nothing
     assert delays[2] > 0
-    assert all(later > earlier for earlier, later in zip(delays[2:], delays[3:])), delays
+    assert all(later > earlier for earlier, later in zip(delays[2:], delays[3:], strict=False)), delays
     assert delays[-1] >= 8 * delays[2]
     # while locked, even the right PIN is refused, with the waiting time in the message
     with pytest.raises(UserError) as info:
@@ -159,3 +159,26 @@ def test_audit_log_needs_coordinator_and_export(db, admin, tmp_path):
     text = (tmp_path / "audit.csv").read_text(encoding="utf-8-sig")
     assert n >= 1 and "user.create" in text and "135792" not in text
     assert _events(db, "audit.export")
+
+
+def test_cli_users_audited_as_local_admin(cli, home, monkeypatch, tmp_path):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("135792\n"))
+    code, out, err = cli("user", "add", "lan", "--name", "Chị Lan", "--role", "clerk")
+    assert code == 0, err
+    monkeypatch.setattr("sys.stdin", io.StringIO("12\n"))
+    code, out, err = cli("user", "add", "minh", "--role", "clerk")
+    assert code == 2 and err.count("\n") == 1 and "6 chữ số" in err
+    code, out, err = cli("user", "list", "--json")
+    assert [u["username"] for u in json.loads(out)] == ["lan"]
+    code, out, err = cli("user", "role", "khong-co", "admin")
+    assert code == 2 and "khong-co" in err
+    code, out, err = cli("audit", "export", "--out", tmp_path / "a.csv")
+    assert code == 0
+    text = (tmp_path / "a.csv").read_text(encoding="utf-8-sig")
+    assert "user.create" in text and ",cli:" in text and "135792" not in text
+    code, out, err = cli("privacy", "retention", "120")
+    assert code == 0 and "120" in out
+    code, out, err = cli("privacy", "purge")
+    assert code == 0

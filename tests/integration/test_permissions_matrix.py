@@ -4,14 +4,27 @@ refused with a UserError (and changes nothing) below the action's role, and goes
 import datetime as dt
 
 import pytest
+from dxdesk.reports.guides import render_for
 from sqlalchemy import func, select
 
-from dxdesk import attendance, auth, calendar_vn, backup, contact, guides, permissions, privacy, profile, records, roster, targets
+from dxdesk import (
+    attendance,
+    auth,
+    backup,
+    calendar_vn,
+    contact,
+    guides,
+    permissions,
+    privacy,
+    profile,
+    records,
+    roster,
+    targets,
+)
 from dxdesk.actor import Actor
 from dxdesk.db.models import AuditEvent, Shift
 from dxdesk.errors import UserError
 from dxdesk.periods import parse_period
-from dxdesk.reports.guides import render_for
 
 ROLES = permissions.ROLE_ORDER
 

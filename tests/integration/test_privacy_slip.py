@@ -3,8 +3,9 @@
 import datetime as dt
 import subprocess
 
-from dxdesk import privacy, profile
 from dxdesk.reports.consent_slip import consent_slip_for, recovery_sheet_pdf
+
+from dxdesk import privacy, profile
 
 
 def _text(pdf: bytes, tmp_path) -> tuple[str, str]:

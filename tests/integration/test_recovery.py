@@ -4,7 +4,7 @@ PC of a shared PostgreSQL database; a typo or another database's code is refused
 import keyring
 import pytest
 
-from dxdesk import fieldcrypt, privacy, recovery, records
+from dxdesk import fieldcrypt, privacy, records, recovery
 from dxdesk.actor import Actor
 from dxdesk.contact import ContactInput, read_contact
 from dxdesk.db.engine import open_database

@@ -42,7 +42,7 @@ def test_sign_in_dialog_wrong_pin_then_locked(qtbot, db, admin, monkeypatch):
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.username, "lan")
-    for attempt in range(3):
+    for _attempt in range(3):
         dialog.secret.setText("000000")
         qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
     assert "Sai tên đăng nhập" in dialog.message.text()
