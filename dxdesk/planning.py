@@ -510,6 +510,8 @@ def auto_assign(db, actor: Actor, start: dt.date, end: dt.date, up_to: str = "mi
     with db.write() as session:
         vols = [v for v in session.scalars(select(Volunteer).order_by(Volunteer.id))]
         active = [v for v in vols if v.active]
+        if not active:
+            raise UserError(_("There is no active volunteer to assign. Add volunteers first."))
         vneid = {v.id for v in active if "vneid" in (v.skills or "").split(",")}
         all_shifts = session.scalars(select(Shift).where(Shift.date >= start, Shift.date <= end,
                                                          Shift.cancelled.is_(False))

@@ -51,7 +51,7 @@ def parse_weekdays(text: str | None) -> str:
     for part in parts:
         code = _WEEKDAY_WORDS.get(part) or _WEEKDAY_WORDS.get(part.replace(".", ""))
         if code is None:
-            raise UserError(_("Unknown weekday '{day}' (use mon,tue,… or T2…T7, CN).").format(day=part))
+            raise UserError(_("Unknown weekday '{day}' (use mon,tue,… or T2…T7, CN).").format(day=nfc(text)))
         codes.add(code)
     return ",".join(c for c in WEEKDAY_CODES if c in codes)
 

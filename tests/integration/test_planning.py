@@ -271,3 +271,9 @@ def test_auto_assign_leaves_past_shifts_when_today_given(any_db, admin):
     assert r.past_skipped == 2 and r.shifts == 2
     views = planning.list_shifts(any_db, D(2024, 3, 4), D(2024, 3, 8))
     assert [len(v.assigned) for v in views] == [0, 0, 2, 2]
+
+
+def test_auto_assign_without_volunteers_says_so(any_db, admin):
+    planning.plan(any_db, admin, D(2024, 3, 4), D(2024, 3, 8))
+    with pytest.raises(UserError, match="tình nguyện viên"):
+        planning.auto_assign(any_db, admin, D(2024, 3, 4), D(2024, 3, 8))

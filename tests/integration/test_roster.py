@@ -83,7 +83,7 @@ def test_import_xlsx_preview_errors_and_update(any_db, admin, tmp_path):
     assert count(any_db) == 0  # the preview changes nothing
     assert [r.line for r in preview.valid] == [3, 4]
     bad = {r.line: " ".join(r.errors) for r in preview.invalid}
-    assert set(bad) == {5, 6, 8} and "12" in bad[5] and "tam" in bad[6] and "bay" in bad[8]
+    assert set(bad) == {5, 6, 8} and "12" in bad[5] and "thứ tám" in bad[6] and "bay" in bad[8]
     counts = roster.apply_import(any_db, admin, preview)
     assert counts == {"added": 2, "updated": 0, "skipped": 3}
     rows = {r.name: r for r in roster.list_volunteers(any_db)}
