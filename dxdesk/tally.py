@@ -168,27 +168,36 @@ def _record_filter(stmt, start: dt.date, end: dt.date, unit_code: str | None):
     return stmt
 
 
-def breakdown(db, period: Period, unit_code: str | None = None) -> Breakdown:
-    """Channel, volunteer, weekday×hour and ISO-week splits of the period (province DB: all units unless given)."""
-    citizens = func.sum(ServiceRecord.count)
-    channel_stmt = _record_filter(select(ServiceRecord.channel, citizens), period.start, period.end, unit_code)
-    channel_stmt = channel_stmt.group_by(ServiceRecord.channel)
-    vol_stmt = _record_filter(select(ServiceRecord.volunteer_id, citizens), period.start, period.end, unit_code)
-    vol_stmt = vol_stmt.group_by(ServiceRecord.volunteer_id)
-    # Day of week is computed from the work date in Python (dialects number weekdays differently).
+def breakdown(db, period: Period, unit_code: str | None = None, weeks: bool = True) -> Breakdown:
+    """Channel, volunteer, weekday×hour and (with WEEKS) ISO-week splits of the period (province DB: all units
+    unless one is given). One grouped scan of the records, plus one of the service rows for the weeks."""
     hour = extract("hour", ServiceRecord.occurred_at)
-    day_hour_stmt = _record_filter(select(ServiceRecord.work_date, hour, citizens), period.start, period.end, unit_code)
-    day_hour_stmt = day_hour_stmt.group_by(ServiceRecord.work_date, hour)
+    # Day of week and ISO week are computed from the work date in Python (dialects number weekdays differently,
+    # SQLite 3.40 has no %V). The groups are few (days × hours × channels × volunteers on duty).
+    grouped = _record_filter(
+        select(ServiceRecord.work_date, hour, ServiceRecord.channel, ServiceRecord.volunteer_id,
+               func.sum(ServiceRecord.count)),
+        period.start, period.end, unit_code,
+    ).group_by(ServiceRecord.work_date, hour, ServiceRecord.channel, ServiceRecord.volunteer_id)
     week_stmt = _record_filter(
         select(ServiceRecord.work_date, func.sum(RecordService.count))
         .join(RecordService, RecordService.record_id == ServiceRecord.id),
         period.start, period.end, unit_code,
     ).group_by(ServiceRecord.work_date)
+    by_channel = {c: 0 for c in CHANNELS}
+    vol_counts: dict[int | None, int] = {}
+    by_weekday_hour: dict[tuple[int, int], int] = {}
+    weekday_of: dict[dt.date, int] = {}
     with db.session() as session:
-        by_channel = {c: 0 for c in CHANNELS}
-        for channel, n in session.execute(channel_stmt):
-            by_channel[channel] = by_channel.get(channel, 0) + int(n or 0)
-        vol_counts = {vid: int(n or 0) for vid, n in session.execute(vol_stmt)}
+        for day, hr, channel, vid, n in session.execute(grouped):
+            n = int(n or 0)
+            by_channel[channel] = by_channel.get(channel, 0) + n
+            vol_counts[vid] = vol_counts.get(vid, 0) + n
+            wd = weekday_of.get(day)
+            if wd is None:
+                wd = weekday_of[day] = day.weekday()
+            key = (wd, int(hr or 0))
+            by_weekday_hour[key] = by_weekday_hour.get(key, 0) + n
         names = {}
         ids = [v for v in vol_counts if v is not None]
         if ids:
@@ -196,20 +205,17 @@ def breakdown(db, period: Period, unit_code: str | None = None) -> Breakdown:
                 select(Volunteer.id, Volunteer.name, Volunteer.pseudonym).where(Volunteer.id.in_(ids))
             ):
                 names[vid] = (name, pseudonym)
-        by_weekday_hour: dict[tuple[int, int], int] = {}
-        for day, hr, n in session.execute(day_hour_stmt):
-            key = (day.weekday(), int(hr or 0))
-            by_weekday_hour[key] = by_weekday_hour.get(key, 0) + int(n or 0)
-        weeks: dict[str, tuple[dt.date, int]] = {}
-        for day, n in session.execute(week_stmt):
-            key = iso_week_key(day)
-            monday = day - dt.timedelta(days=day.weekday())
-            weeks[key] = (monday, weeks.get(key, (monday, 0))[1] + int(n or 0))
+        per_week: dict[str, tuple[dt.date, int]] = {}
+        if weeks:
+            for day, n in session.execute(week_stmt):
+                key = iso_week_key(day)
+                monday = day - dt.timedelta(days=day.weekday())
+                per_week[key] = (monday, per_week.get(key, (monday, 0))[1] + int(n or 0))
     volunteers = [
         VolunteerRow(vid, names.get(vid, ("", ""))[0], names.get(vid, ("", ""))[1], n)
         for vid, n in vol_counts.items()
     ]
     volunteers.sort(key=lambda r: (-r.citizens, r.volunteer_id is None, r.name))
-    services_by_week = [(key, monday, n) for key, (monday, n) in sorted(weeks.items())]
+    services_by_week = [(key, monday, n) for key, (monday, n) in sorted(per_week.items())]
     return Breakdown(period, unit_code, by_channel, volunteers, by_weekday_hour, services_by_week,
                      sum(by_channel.values()))

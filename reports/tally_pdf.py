@@ -118,7 +118,7 @@ def prepare(db, period: Period, unit_code: str | None = None, doan: bool = False
     place = profile.place_name if profile else ""
     return TallyReport(
         tally=tally.compute(db, period, unit_code),
-        breakdown=tally.breakdown(db, period, unit_code),
+        breakdown=tally.breakdown(db, period, unit_code, weeks=False),  # the report needs the channels only
         settings=settings,
         number_text=number_text or draft_number(settings.symbol, doan),
         place=place,
