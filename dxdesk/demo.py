@@ -129,6 +129,9 @@ def fill(db, actor: Actor, records: int = 3000, seed: int = 1, start: dt.date | 
     weekend_days = [d for d in _dates(start, end) if d.weekday() >= 5]
     written = _insert_records(db, rng, records, counter_shifts, staff, weekend_days, codes, weights, names,
                               vol_names, unit_code, actor, progress)
+    from dxdesk.auth import create_demo_users
+
+    create_demo_users(db)
     return {"volunteers": len(volunteers), "shifts": len(shift_rows), "records": written}
 
 

@@ -74,6 +74,9 @@ def run_gui(cli_ctx) -> int:
     actor = sign_in(None, db, cli_ctx.paths)
     if actor is None:
         return 0
+    from dxdesk.backup import daily_backup_if_due
+
+    daily_backup_if_due(db, cli_ctx.paths)  # logs and carries on if it fails
     window = build_main_window(db, cli_ctx.paths, actor)
     available = app.primaryScreen().availableGeometry()  # logical pixels: 1093×614 on 1366×768 at 125 %
     window.resize(min(1280, available.width()), min(760, available.height()))

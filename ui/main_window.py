@@ -72,10 +72,15 @@ class MainWindow(QMainWindow):
         self.status_outbox = QLabel(objectName="status_outbox")
         self.status_outbox.hide()
         self.user_label = QLabel(objectName="user_label")
+        self.switch_button = QPushButton(_("Switch user"), objectName="switch_user")
+        self.switch_button.setToolTip(_("Another person takes the counter (Ctrl+U)"))
+        self.switch_button.setFlat(True)
+        self.switch_button.clicked.connect(self.switch_user)
         bar = self.statusBar()
         for widget in (self.status_db, self.status_day, self.status_shift, self.status_outbox):
             bar.addPermanentWidget(widget)
         bar.insertPermanentWidget(0, self.user_label)
+        bar.insertPermanentWidget(1, self.switch_button)
 
         self.nav.currentRowChanged.connect(self._show_row)
         for index in range(len(PAGES)):
@@ -87,6 +92,10 @@ class MainWindow(QMainWindow):
         help_action.setShortcut(QKeySequence("Ctrl+F1"))
         help_action.triggered.connect(self.show_help)
         self.addAction(help_action)
+        switch_action = QAction(self)
+        switch_action.setShortcut(QKeySequence("Ctrl+U"))
+        switch_action.triggered.connect(self.switch_user)
+        self.addAction(switch_action)
         quit_action = QAction(self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -115,7 +124,7 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> QWidget:
         row = next(i for i, s in enumerate(PAGES) if s.key == key)
         self.nav.setCurrentRow(row)
-        return self.pages[key]
+        return self.page(key)
 
     def _show_row(self, row: int) -> None:
         if row < 0:
@@ -133,7 +142,10 @@ class MainWindow(QMainWindow):
             demo = _(" [demo data]") if profile.is_demo else ""
             self.setWindowTitle(f"dxdesk — {profile.display_name} ({profile.codes}){demo}")
         actor = self.ctx.actor
-        self.user_label.setText(_("User: {name}").format(name=actor.display_name or actor.username))
+        user = _("User: {name}").format(name=actor.display_name or actor.username)
+        if profile is not None and profile.is_demo:
+            user += " · " + _("DEMO DATA")
+        self.user_label.setText(user)
         self.status_db.setText(self.ctx.db.describe())
         now = clock.now()
         self.status_day.setText(f"{weekday_name(now.date())} {fmt_date(now.date())}")
@@ -142,6 +154,11 @@ class MainWindow(QMainWindow):
             _("Shift {start}–{end}").format(start=shift.start.strftime("%H:%M"), end=shift.end.strftime("%H:%M"))
             if shift else _("No shift now")
         )
+
+    def switch_user(self) -> None:
+        from dxdesk.ui.switch_user import switch_user
+
+        switch_user(self, self.ctx)
 
     def show_help(self) -> None:
         from dxdesk.ui.help import show_help

@@ -9,7 +9,12 @@ import sys
 
 from dxdesk import __version__
 from dxdesk.errors import UserError
-from dxdesk.i18n import LANGUAGES, _, set_language
+from dxdesk.i18n import LANGUAGES, _, ngettext, set_language
+
+# argparse looks its own texts ("usage: ", "the following arguments are required: %s"…) up through its
+# module-level gettext functions: route them through the app's catalogue, like every other message.
+argparse._ = _
+argparse.ngettext = ngettext
 
 log = logging.getLogger("dxdesk.cli")
 
