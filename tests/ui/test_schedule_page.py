@@ -136,3 +136,45 @@ def test_volunteer_role_sees_but_cannot_plan(qtbot, db, home, captured_messages,
     p = win.show_page("schedule")
     assert not p.plan_button.isEnabled() and not p.auto_button.isEnabled()
     assert planning.list_shifts(db, D(2024, 1, 1), D(2024, 12, 31)) == []
+
+
+def test_settings_dialog_rule_point_and_local_day_off(page, captured_messages, db):
+    from dxdesk.ui.schedule_settings import ScheduleSettingsDialog
+
+    win, p = page
+
+    def drive(dialog):
+        assert isinstance(dialog, ScheduleSettingsDialog)
+        assert dialog.rule_days["mon"].isChecked() and dialog.rule_days["fri"].isChecked()
+        dialog.rule_days["wed"].setChecked(True)
+        dialog.sessions[1][0].setChecked(False)  # mornings only
+        dialog.min_spin.setValue(3)
+        dialog.max_spin.setValue(2)
+        dialog.rule_save.click()  # min above max: refused
+        assert captured_messages[-1][0] == "warning"
+        dialog.max_spin.setValue(5)
+        dialog.rule_save.click()
+        dialog.point_name.setText("Điểm tiếp nhận Ấp Tân Hòa")
+        dialog.point_add.click()
+        assert dialog.point_list.count() == 1
+        dialog.day_date.setDate(dialog.day_date.date().fromString("2024-02-21", "yyyy-MM-dd"))
+        dialog.day_name.setText("Lễ hội Đình Tân Hòa")
+        dialog.day_add.click()
+        rows = [dialog.day_table.item(r, 1).text() for r in range(dialog.day_table.rowCount())]
+        assert any("Lễ hội Đình Tân Hòa" in r for r in rows) and any("Quốc khánh" in r for r in rows)
+        dialog.day_table.selectRow(0)  # Tết Dương lịch: national, cannot be removed
+        dialog.day_remove.click()
+        assert "National" in captured_messages[-1][2] or "quốc gia" in captured_messages[-1][2]
+        return 0
+
+    schedule_dialogs.exec_hook = drive
+    try:
+        p.settings_button.click()
+    finally:
+        schedule_dialogs.exec_hook = None
+    p.plan_button.click()
+    shifts = planning.list_shifts(db, D(2024, 2, 1), D(2024, 2, 29))
+    days = sorted({s.date for s in shifts})
+    assert D(2024, 2, 21) not in days and D(2024, 2, 7) in days  # Wednesday now planned, local festival skipped
+    assert all(s.start.hour == 7 and s.min_staff == 3 and s.reception_point for s in shifts)
+    assert "Lễ hội Đình Tân Hòa" in p.grid.cells[D(2024, 2, 21)].findChild(type(p.period_label), "day_label").text()

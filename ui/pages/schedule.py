@@ -80,8 +80,9 @@ class SchedulePage(QWidget):
         self.print_button = QPushButton(_("&Print roster"), objectName="print_button")
         self.save_button = QPushButton(_("&Save PDF"), objectName="save_button")
         self.ics_button = QPushButton(_("Export i&Cal"), objectName="ics_button")
+        self.settings_button = QPushButton(_("Rule && calen&dar…"), objectName="settings_button")
         actions = QHBoxLayout()
-        for b in (self.plan_button, self.auto_button, self.adhoc_button):
+        for b in (self.plan_button, self.auto_button, self.adhoc_button, self.settings_button):
             actions.addWidget(b)
         actions.addStretch(1)
         for b in (self.print_button, self.save_button, self.ics_button):
@@ -124,6 +125,7 @@ class SchedulePage(QWidget):
         self.print_button.clicked.connect(self.print_roster)
         self.save_button.clicked.connect(self.save_roster)
         self.ics_button.clicked.connect(self.export_ics)
+        self.settings_button.clicked.connect(self.open_settings)
         self.grid.shift_activated.connect(self.open_shift)
         QShortcut(QKeySequence(Qt.Key.Key_PageUp), self, activated=lambda: self.step(-1))
         QShortcut(QKeySequence(Qt.Key.Key_PageDown), self, activated=lambda: self.step(1))
@@ -272,6 +274,14 @@ class SchedulePage(QWidget):
                 weekday=weekday_name(day), date=fmt_date(day), time=f"{start_t:%H:%M}"))
         self._changed()
         messages.info(self, _("Auto-assign"), "\n".join(lines))
+
+    def open_settings(self) -> None:
+        from dxdesk.ui.schedule_settings import ScheduleSettingsDialog
+
+        dialog = ScheduleSettingsDialog(self.ctx, self.anchor.year, self)
+        schedule_dialogs.run(dialog)
+        if dialog.changed:
+            self._changed()
 
     def add_adhoc(self) -> None:
         dialog = schedule_dialogs.AdhocShiftDialog(self.ctx, self.anchor, self)
