@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 import dxdesk
 from dxdesk import audit, clock, tally
 from dxdesk.actor import Actor
+from dxdesk.catalogue import list_indicators, list_services
 from dxdesk.db.models import RecordService, ServiceRecord, Team, Volunteer
 from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg
@@ -28,6 +29,7 @@ from dxdesk.periods import Period
 from dxdesk.permissions import require
 from dxdesk.profile import get_profile
 from dxdesk.reports.safe_cells import FORMULA_STARTS, safe_cell
+from dxdesk.vnformat import percent
 
 PROGRESS_EVERY = 20_000
 
@@ -74,7 +76,7 @@ def _rows_sql(dialect: str) -> str:
 
 def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal_data: bool = False,
                    progress: Callable[[int, int], bool] | None = None) -> ExportResult:
-    """Write the package for PERIOD to OUT. PROGRESS(done_rows, total_rows) may return False to cancel."""
+    """Write the package for PERIOD to OUT. PROGRESS(done_records, total_records) may return False to cancel."""
     require(actor, "data.export")
     if with_personal_data:
         require(actor, "data.export_personal")
@@ -88,9 +90,8 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
         raise UserError(_("The folder {folder} does not exist.").format(folder=out.parent))
     unit_code = profile.unit_code
     with db.session() as session:
-        total = session.scalar(
-            select(func.count()).select_from(RecordService).join(ServiceRecord, ServiceRecord.id == RecordService.record_id)
-            .where(ServiceRecord.work_date >= period.start, ServiceRecord.work_date <= period.end,
+        total = session.scalar(  # records (cheap, by the date index); progress counts records written
+            select(func.count()).select_from(ServiceRecord).where(ServiceRecord.work_date >= period.start, ServiceRecord.work_date <= period.end,
                    (ServiceRecord.unit_code == unit_code) | ServiceRecord.unit_code.is_(None))
         ) or 0
         pseudonyms = session.scalars(select(Volunteer.pseudonym)).all()
@@ -100,8 +101,9 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
     hashes: dict[str, str] = {}
     try:
         with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-            records, rows = _write_records(db, zf, period, unit_code, total, needs_cleaning, progress, hashes)
-            hashes[pkg.TALLY] = _write_member(zf, pkg.TALLY, _tally_workbook(db, profile, period))
+            counts: dict[str, int] = {}
+            records, rows = _write_records(db, zf, period, unit_code, total, needs_cleaning, progress, hashes, counts)
+            hashes[pkg.TALLY] = _write_member(zf, pkg.TALLY, _tally_workbook(db, profile, period, counts))
             if with_personal_data:
                 hashes[pkg.PERSONAL] = _write_member(zf, pkg.PERSONAL, _personal_csv(db, period, unit_code))
             manifest = {
@@ -132,7 +134,9 @@ def _write_member(zf: zipfile.ZipFile, name: str, data: bytes) -> str:
 
 
 def _write_records(db, zf, period: Period, unit_code: str, total: int, needs_cleaning: bool, progress,
-                   hashes: dict) -> tuple[int, int]:
+                   hashes: dict, counts: dict[str, int]) -> tuple[int, int]:
+    """Stream the rows into records.csv; COUNTS gets the non-voided count per service (the tally of the
+    very rows exported, so the workbook and the CSV always agree)."""
     raw = db.engine.raw_connection()
     try:
         sqlite = db.is_sqlite
@@ -162,8 +166,10 @@ def _write_records(db, zf, period: Period, unit_code: str, total: int, needs_cle
                     if r[0] != last_uuid:
                         records += 1
                         last_uuid = r[0]
+                    if not r[9]:
+                        counts[r[5]] = counts.get(r[5], 0) + r[7]
                 rows += len(chunk)
-                if progress and progress(rows, total) is False:
+                if progress and progress(records, total) is False:
                     raise Cancelled()
             text.flush()
             text.detach()
@@ -176,10 +182,14 @@ def _write_records(db, zf, period: Period, unit_code: str, total: int, needs_cle
         raw.close()
 
 
-def _tally_workbook(db, profile, period: Period) -> bytes:
+def _tally_workbook(db, profile, period: Period, counts: dict[str, int]) -> bytes:
     from dxdesk.reports.xlsx import write_tally_workbook
 
-    result = tally.compute(db, period, profile.unit_code)
+    services = list_services(db, include_inactive=True)
+    per_indicator: dict[str, int] = {}
+    for s in services:
+        per_indicator[s.indicator_code] = per_indicator.get(s.indicator_code, 0) + counts.get(s.code, 0)
+    targets = tally.targets_for(db, period, None)  # a commune database keeps its own targets with unit None
     with db.session() as session:
         team_rows = session.execute(
             select(Team.name, func.coalesce(func.sum(RecordService.count), 0))
@@ -201,13 +211,19 @@ def _tally_workbook(db, profile, period: Period) -> bytes:
             _("Unit code: {code}").format(code=profile.unit_code),
             _("Created: {at}").format(at=clock.now().strftime("%d/%m/%Y %H:%M")),
         ],
-        indicators=[{"code": r.code, "name": r.name, "unit": r.unit, "count": r.count, "target": r.target,
-                     "percent": float(r.percent) / 100 if r.percent is not None else None} for r in result.indicators],
-        services=[{"code": s.code, "name": s.name, "indicator_code": s.indicator_code, "count": s.count}
-                  for s in result.services],
+        indicators=[{"code": i.code, "name": i.name, "unit": i.unit, "count": per_indicator.get(i.code, 0),
+                     "target": targets.get(i.code), "percent": _fraction(per_indicator.get(i.code, 0), targets.get(i.code))}
+                    for i in list_indicators(db)],
+        services=[{"code": s.code, "name": s.name, "indicator_code": s.indicator_code, "count": counts.get(s.code, 0)}
+                  for s in services],
         teams=[{"name": name, "services": int(n)} for name, n in team_rows],
     )
     return buf.getvalue()
+
+
+def _fraction(count: int, target: int | None) -> float | None:
+    value = percent(count, target)
+    return float(value) / 100 if value is not None else None
 
 
 def _personal_csv(db, period: Period, unit_code: str) -> bytes:

@@ -216,6 +216,7 @@ class _Merger:
         self.now = clock.now()
         self.now_text = self.now.isoformat(" ", timespec="microseconds") if self.sqlite else self.now
         self.inserted_any = False
+        self.search_cache: dict[tuple, str] = {}
 
     def add(self, line, uuid, date, time, channel, outcome, service, count, volunteer, voided) -> None:
         if uuid != self.current:
@@ -284,7 +285,10 @@ class _Merger:
             rid = self.next_id
             self.next_id += 1
             count = max(svc.values())
-            search = fold(" ".join([*svc, volunteer]))
+            key = (*svc, volunteer)
+            search = self.search_cache.get(key)
+            if search is None:
+                search = self.search_cache[key] = fold(" ".join(key))
             rec_rows.append((
                 rid, uuid, self.unit_code, date, f"{date} {time}.000000" if sqlite else f"{date} {time}",
                 self.now_text, self.actor.username[:60], channel, outcome, count,

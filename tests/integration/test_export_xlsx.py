@@ -21,6 +21,7 @@ from dxdesk.exchange.export import export_package
 from dxdesk.periods import parse_period
 from dxdesk.profile import set_profile
 from dxdesk.records import NewRecord, log_record
+from dxdesk.targets import set_target
 
 PERIOD = parse_period("2025")
 EVIL = '=HYPERLINK("http://example.invalid/x","Bấm vào đây")'
@@ -39,6 +40,7 @@ def hostile_export(db, admin, tmp_path):
     demo.fill(db, admin, records=200, seed=7, start=dt.date(2025, 4, 1), end=dt.date(2025, 4, 30))
     log_record(db, admin, NewRecord(services=["vneid"], occurred_at=dt.datetime(2025, 4, 2, 9, 0),
                                     note="+84 ghi chú", place="-chợ"))
+    set_target(db, admin, "VNEID", 1000, PERIOD)
     with db.write() as s:
         s.execute(update(Team).values(name=EVIL))
         s.execute(update(UnitProfile).values(unit_name=EVIL))
@@ -65,6 +67,9 @@ def test_no_exported_cell_starts_a_formula(hostile_export):
     assert "'" + EVIL in texts  # the team sheet shows the name as typed, inert
     assert any(EVIL in t for t in texts)  # the unit name inside the title line
     assert not [t for t in texts if t.startswith(FORMULA_STARTS)]
+    vneid = next(r for r in workbook["Chỉ tiêu"].iter_rows(values_only=True) if r[0] == "VNEID")
+    expected = next(r.count for r in tally.compute(_db, PERIOD).indicators if r.code == "VNEID")
+    assert vneid[3:5] == (expected, 1000) and abs(vneid[5] - expected / 1000) < 0.001
 
 
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
