@@ -11,7 +11,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from dxdesk import calendar_vn, clock
 from dxdesk.attendance import hours_report
@@ -58,23 +58,26 @@ def _header(db, st, title: str, period: Period) -> list:
     return out
 
 
-def _signature(db, st, width: float) -> Table:
+def _signature(db, st, width: float) -> KeepTogether:
     profile = get_profile(db)
     place = profile.place_name if profile else ""
     line = (f"{place}, " if place else "") + fmt_date_nd30(clock.today())
     t = Table([["", _p(line, st["date"])], ["", _p(_("PREPARED BY"), st["sign"])]],
               colWidths=[width * 0.45, width * 0.55])
     t.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("FONTNAME", (0, 0), (-1, -1), SERIF)]))
-    return t
+    return KeepTogether([t])
 
 
-def _footer(canvas, doc) -> None:
-    canvas.saveState()
-    canvas.setFont(SERIF, 8.5)
-    canvas.drawRightString(doc.pagesize[0] - doc.rightMargin, 10 * mm,
-                           nfc(_("Page {n}").format(n=canvas.getPageNumber())))
-    canvas.drawString(doc.leftMargin, 10 * mm, nfc(_("dxdesk — shift roster")))
-    canvas.restoreState()
+def _footer_for(label: str):
+    def draw(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(SERIF, 8.5)
+        canvas.drawRightString(doc.pagesize[0] - doc.rightMargin, 10 * mm,
+                               nfc(_("Page {n}").format(n=canvas.getPageNumber())))
+        canvas.drawString(doc.leftMargin, 10 * mm, nfc(label))
+        canvas.restoreState()
+
+    return draw
 
 
 def roster_pdf(db, period: Period) -> bytes:
@@ -137,7 +140,8 @@ def roster_pdf(db, period: Period) -> bytes:
         story.append(_p(n, st["note"]))
     story.append(Spacer(1, 6 * mm))
     story.append(_signature(db, st, width))
-    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    footer = _footer_for(_("dxdesk — shift roster"))
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
 
 
@@ -184,5 +188,6 @@ def hours_pdf(db, period: Period) -> bytes:
                       "assigned shifts without attendance taken."), st["note"]))
     story.append(Spacer(1, 6 * mm))
     story.append(_signature(db, st, width))
-    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    footer = _footer_for(_("dxdesk — volunteer hours"))
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
