@@ -138,12 +138,15 @@ class VolunteersPage(QWidget):
             items[0].setData(r.active, Qt.ItemDataRole.UserRole + 1)
             items[0].setData(fold(f"{r.name} {r.phone} {r.team}"), Qt.ItemDataRole.UserRole + 2)
             items[4].setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            items[2].setToolTip(r.team)
+            items[5].setToolTip(cells[5])
             if not r.active:
                 for it in items:
                     it.setForeground(grey)
             self.model.appendRow(items)
         self._filter()
         self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(2, min(self.table.columnWidth(2), 200))  # long team names: tooltip
         self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         if keep is not None:
             self.select(keep)
