@@ -277,3 +277,29 @@ def test_auto_assign_without_volunteers_says_so(any_db, admin):
     planning.plan(any_db, admin, D(2024, 3, 4), D(2024, 3, 8))
     with pytest.raises(UserError, match="tình nguyện viên"):
         planning.auto_assign(any_db, admin, D(2024, 3, 4), D(2024, 3, 8))
+
+
+def test_shifts_cli_plan_list_auto_assign(cli):
+    import json
+
+    code, out, err = cli("shifts", "plan", "--from", "2024-01-01", "--to", "2024-12-31")
+    assert code == 0, err
+    assert "200" in out.splitlines()[0]
+    for day in ("01/01/2024", "09/02/2024", "12/02/2024", "29/04/2024", "02/09/2024"):
+        assert day in out
+    assert "Quốc khánh" in out and "04/05/2024" in out  # the working Saturday is suggested
+    code, out, _err = cli("shifts", "plan", "--from", "2024-01-01", "--to", "2024-12-31")
+    assert out.splitlines()[0].startswith("Đã tạo 0 ca")
+    for name, days in (("Nguyễn Thị Ánh", "mon,fri"), ("Trần Văn Đức", ""), ("Lê Hoàng Yến", "mon")):
+        assert cli("volunteer", "add", name, "--weekdays", days)[0] == 0
+    code, out, err = cli("shifts", "auto-assign", "--from", "2024-02-01", "--to", "2024-02-29")
+    assert code == 0, err
+    assert "Đã xếp 24 lượt" in out
+    code, out, _err = cli("shifts", "list", "--from", "2024-02-01", "--to", "2024-02-05", "--json")
+    data = json.loads(out)
+    assert [(s["date"], s["start"], s["end"], s["kind"], s["min"], s["max"]) for s in data] == [
+        ("2024-02-02", "07:30", "11:30", "counter", 2, 4), ("2024-02-02", "13:30", "17:00", "counter", 2, 4),
+        ("2024-02-05", "07:30", "11:30", "counter", 2, 4), ("2024-02-05", "13:30", "17:00", "counter", 2, 4)]
+    assert all(len(s["volunteers"]) == 2 and set(s["volunteers"][0]) == {"id", "name"} for s in data)
+    code, _out, err = cli("shifts", "plan", "--from", "2024-12-31", "--to", "2024-01-01")
+    assert code == 2 and len(err.strip().splitlines()) == 1
