@@ -226,6 +226,11 @@ class SchedulePage(QWidget):
 
     # --- actions ----------------------------------------------------------------------------------
 
+    @staticmethod
+    def _title(button: QPushButton) -> str:
+        """A message box titled like the button that opened it (without its mnemonic)."""
+        return button.text().replace("&", "")
+
     def _changed(self) -> None:
         self.ctx.events.roster_changed.emit()  # reloads this page and the others
 
@@ -240,7 +245,7 @@ class SchedulePage(QWidget):
         try:
             r = planning.plan(self.ctx.db, self.ctx.actor, m.start, m.end)
         except UserError as exc:
-            messages.warning(self, _("Plan the month"), str(exc))
+            messages.warning(self, self._title(self.plan_button), str(exc))
             return
         lines = [_("Created {created} shifts ({existing} already planned).").format(created=r.created,
                                                                                   existing=r.existing)]
@@ -254,14 +259,14 @@ class SchedulePage(QWidget):
             lines.append(_("Warning: a shift on {date} falls on a day off ({why}); {n} volunteers assigned.").format(
                 date=fmt_date(day), why=why, n=n))
         self._changed()
-        messages.info(self, _("Plan the month"), "\n".join(lines))
+        messages.info(self, self._title(self.plan_button), "\n".join(lines))
 
     def auto_assign(self) -> None:
         start, end = self.range()
         try:
             r = planning.auto_assign(self.ctx.db, self.ctx.actor, start, end, today=clock.today())
         except UserError as exc:
-            messages.warning(self, _("Auto-assign"), str(exc))
+            messages.warning(self, self._title(self.auto_button), str(exc))
             return
         lines = [_("Assigned {n} volunteers to {shifts} shifts.").format(n=r.assigned, shifts=r.shifts)]
         if r.past_skipped:
@@ -273,7 +278,7 @@ class SchedulePage(QWidget):
             lines.append(_("No volunteer who can do VNeID: {weekday} {date} {time}.").format(
                 weekday=weekday_name(day), date=fmt_date(day), time=f"{start_t:%H:%M}"))
         self._changed()
-        messages.info(self, _("Auto-assign"), "\n".join(lines))
+        messages.info(self, self._title(self.auto_button), "\n".join(lines))
 
     def open_settings(self) -> None:
         from dxdesk.ui.schedule_settings import ScheduleSettingsDialog
