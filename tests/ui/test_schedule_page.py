@@ -110,6 +110,13 @@ def test_auto_assign_manual_conflict_side_list_ics_pdf(page, captured_messages, 
     finally:
         printing.save_path_for_tests = None
     assert (tmp_path / "feb.pdf").read_bytes().startswith(b"%PDF")
+    # In lịch: the shared print helper's preview dialog gets the roster
+    printing.preview_for_tests = []
+    try:
+        p.print_button.click()
+        assert len(printing.preview_for_tests) == 1
+    finally:
+        printing.preview_for_tests = None
 
 
 def test_week_view_and_keyboard_paging(page, qtbot):
