@@ -148,9 +148,12 @@ def plan(db, actor: Actor, start: dt.date, end: dt.date, weekdays: str | None = 
                 if day in off:
                     result.skipped.append((day, off[day]))
                 else:
-                    for rp_id in points:
+                    for n, rp_id in enumerate(points):
                         for s, e in rule.sessions:
-                            if _same_slot(session, day, s, "counter", rp_id, "") is not None:
+                            if _same_slot(session, day, s, "counter", rp_id, "") is not None or (
+                                    n == 0 and rp_id is not None
+                                    and _same_slot(session, day, s, "counter", None, "") is not None):
+                                # (a shift planned before any reception point existed stands for the first one)
                                 result.existing += 1
                                 continue
                             session.add(Shift(date=day, start=s, end=e, kind="counter", place="",

@@ -303,3 +303,12 @@ def test_shifts_cli_plan_list_auto_assign(cli):
     assert all(len(s["volunteers"]) == 2 and set(s["volunteers"][0]) == {"id", "name"} for s in data)
     code, _out, err = cli("shifts", "plan", "--from", "2024-12-31", "--to", "2024-01-01")
     assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+def test_adding_a_reception_point_later_does_not_duplicate_the_counter(any_db, admin):
+    planning.plan(any_db, admin, D(2024, 3, 4), D(2024, 3, 8))
+    planning.add_reception_point(any_db, admin, "Bộ phận một cửa")
+    r = planning.plan(any_db, admin, D(2024, 3, 4), D(2024, 3, 8))
+    assert r.created == 0 and r.existing == 4
+    planning.add_reception_point(any_db, admin, "Điểm tiếp nhận Ấp 2")
+    assert planning.plan(any_db, admin, D(2024, 3, 4), D(2024, 3, 8)).created == 4  # the new point's shifts
