@@ -12,6 +12,7 @@ Rows are bulk-inserted (driver executemany), not ORM objects."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -25,7 +26,7 @@ from sqlalchemy import bindparam, select
 
 from dxdesk import audit, clock, units
 from dxdesk.actor import Actor
-from dxdesk.db.models import CHANNELS, OUTCOMES, ImportBatch, RecordService, Service, ServiceRecord, Unit
+from dxdesk.db.models import CHANNELS, OUTCOMES, ImportBatch, RecordService, Service, Unit
 from dxdesk.exchange import package as pkg
 from dxdesk.exchange.export import Cancelled
 from dxdesk.i18n import _
@@ -33,13 +34,11 @@ from dxdesk.permissions import require
 from dxdesk.text import fold
 
 CHUNK = 20_000
+SQLITE_CACHE_KIB = 256 * 1024
 MAX_COUNT = 100_000
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TIME = re.compile(r"^\d{2}:\d{2}:\d{2}$")
-_LOOKUP = select(ServiceRecord.id, ServiceRecord.uuid, ServiceRecord.unit_code, ServiceRecord.work_date,
-                 ServiceRecord.occurred_at, ServiceRecord.channel, ServiceRecord.outcome, ServiceRecord.voided
-                 ).where(ServiceRecord.uuid.in_(bindparam("uuids", expanding=True)))
 _LOOKUP_SERVICES = select(RecordService.record_id, RecordService.service_code, RecordService.count).where(
     RecordService.record_id.in_(bindparam("ids", expanding=True)))
 REC_COLS = ["id", "uuid", "unit_code", "work_date", "occurred_at", "entered_at", "entered_by", "channel", "outcome",
@@ -71,6 +70,22 @@ class ImportResult:
         return text + "."
 
 
+@dataclass(frozen=True)
+class _Stored:
+    id: int
+    unit_code: str | None
+    work_date: str  # YYYY-MM-DD
+    time: str  # HH:MM:SS
+    channel: str
+    outcome: str
+    voided: bool
+
+
+def _time_text(value) -> str:
+    """HH:MM:SS of a stored occurred_at (SQLite gives the stored text, PostgreSQL a datetime)."""
+    return value.strftime("%H:%M:%S") if isinstance(value, dt.datetime) else str(value)[11:19]
+
+
 class _Refused(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -100,11 +115,15 @@ def import_package(db, actor: Actor, path: Path, progress: Callable[[int, int], 
     try:
         with db.write() as session:
             conn = session.connection()
-            if not db.is_sqlite:
+            old_cache = None
+            if db.is_sqlite:  # a big page cache for this transaction: the UUID index is written in random order
+                old_cache = int(conn.exec_driver_sql("PRAGMA cache_size").scalar())
+                conn.exec_driver_sql(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")
+            else:
                 conn.exec_driver_sql("LOCK TABLE service_records, record_services IN SHARE ROW EXCLUSIVE MODE")
             merger = _Merger(db, conn, actor, entry.unit_code, origin, result)
             zf, member = checked.open_member(pkg.RECORDS)
-            with zf, member:
+            with zf, member, _restore_cache(conn, old_cache):
                 text = io.TextIOWrapper(member, encoding="utf-8-sig", errors="strict", newline="")
                 reader = csv.reader(text)
                 try:
@@ -117,10 +136,10 @@ def import_package(db, actor: Actor, path: Path, progress: Callable[[int, int], 
                     raise _Refused(_("records.csv does not have the expected columns ({columns}).").format(
                         columns=",".join(pkg.CSV_HEADER)))
                 _read_rows(reader, merger, indicator_of, period_from, period_to, total_rows, progress)
-            if merger.records_seen != man.record_count:
-                raise _Refused(_("records.csv holds {n} records but the manifest says {m}.").format(
-                    n=merger.records_seen, m=man.record_count))
-            merger.finish()
+                if merger.records_seen != man.record_count:
+                    raise _Refused(_("records.csv holds {n} records but the manifest says {m}.").format(
+                        n=merger.records_seen, m=man.record_count))
+                merger.finish()
             if session.get(Unit, entry.unit_code) is None:
                 session.add(Unit(code=entry.unit_code, province_code=entry.province_code, name=entry.unit_name,
                                  code_list_version=man.unit.get("code_list_version") or units.CODE_LIST_VERSION))
@@ -137,6 +156,15 @@ def import_package(db, actor: Actor, path: Path, progress: Callable[[int, int], 
     except _Refused as exc:
         raise pkg.refuse(path, exc.reason) from None
     return result
+
+
+@contextlib.contextmanager
+def _restore_cache(conn, old_cache: int | None):
+    try:
+        yield
+    finally:
+        if old_cache is not None:
+            conn.exec_driver_sql(f"PRAGMA cache_size = {old_cache}")
 
 
 def _read_rows(reader, merger: _Merger, indicator_of: dict, period_from: dt.date, period_to: dt.date,
@@ -256,10 +284,15 @@ class _Merger:
             return
         self.done.update(batch)
         uuids = list(batch)
+        mark = "?" if self.sqlite else "%s"
         existing = {}
-        for i in range(0, len(uuids), 5000):
-            for row in self.conn.execute(_LOOKUP, {"uuids": uuids[i:i + 5000]}):
-                existing[row.uuid] = row
+        for i in range(0, len(uuids), 5000):  # driver SQL: compiling 5000 bound names costs more than the query
+            part = uuids[i:i + 5000]
+            for row in self.conn.exec_driver_sql(
+                    "SELECT id, uuid, unit_code, work_date, occurred_at, channel, outcome, voided FROM service_records "
+                    f"WHERE uuid IN ({', '.join([mark] * len(part))})", tuple(part)):
+                existing[row[1]] = _Stored(row[0], row[2], str(row[3])[:10], _time_text(row[4]), row[5], row[6],
+                                           bool(row[7]))
         services: dict[int, dict[str, int]] = {}
         ids = [row.id for row in existing.values()]
         for i in range(0, len(ids), 5000):
@@ -270,8 +303,8 @@ class _Merger:
         for uuid, (date, time, channel, outcome, volunteer, voided, svc) in batch.items():
             old = existing.get(uuid)
             if old is not None:
-                same = (old.unit_code == self.unit_code and old.work_date.isoformat() == date
-                        and old.occurred_at.strftime("%H:%M:%S") == time and old.channel == channel
+                same = (old.unit_code == self.unit_code and old.work_date == date
+                        and old.time == time and old.channel == channel
                         and old.outcome == outcome and services.get(old.id, {}) == svc)
                 if not same:
                     self.result.conflicts += 1
@@ -297,7 +330,6 @@ class _Merger:
             ))
             svc_rows.extend((rid, code, n) for code, n in svc.items())
             self.result.new += 1
-        mark = "?" if sqlite else "%s"
         if rec_rows:
             self.inserted_any = True
             self.conn.exec_driver_sql(
