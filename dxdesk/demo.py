@@ -8,8 +8,7 @@ import random
 import uuid as uuidlib
 from collections.abc import Callable
 
-import holidays
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from dxdesk import audit, clock
 from dxdesk.actor import Actor
@@ -37,7 +36,6 @@ GIVEN = ["Lan", "Minh", "Hương", "Tuấn", "Thảo", "Khoa", "Như", "Phúc", 
          "Trâm", "Hiếu", "My", "Nhân", "Uyên", "Lộc", "Hạnh", "Tài", "Diễm", "Khánh"]
 HAMLETS = ["Khóm 1", "Khóm 2", "Khóm 3", "Ấp Tân Thuận", "Ấp Mỹ Lợi"]
 DEMO_PROVINCE, DEMO_UNIT = "82", "28261"  # Phường Mỹ Tho, Đồng Tháp
-MORNING, AFTERNOON = (dt.time(7, 30), dt.time(11, 30)), (dt.time(13, 30), dt.time(17, 0))
 CHUNK = 20_000
 
 
@@ -95,32 +93,24 @@ def fill(db, actor: Actor, records: int = 3000, seed: int = 1, start: dt.date | 
         session.flush()
         audit.record(session, actor, "demo.fill", "database", "", volunteers=len(volunteers), records=records)
 
-    vn_holidays = holidays.country_holidays("VN", years=range(start.year, end.year + 1))
-    shift_rows, assignment_rows = [], []
+    # The schedule is made the way a coordinator makes it: plan Monday/Friday (holidays skipped), auto-assign.
+    from dxdesk import planning
+
+    planning.plan(db, actor, start, end)
+    planning.auto_assign(db, actor, start, end, up_to="min")
     with db.write() as session:
-        next_shift = (session.scalar(select(func.max(Shift.id))) or 0) + 1
-        active = [v for v in volunteers if v.active]
-        for day in _dates(start, end):
-            if day.weekday() not in (0, 4) or day in vn_holidays:
-                continue
-            for begin, finish in (MORNING, AFTERNOON):
-                shift_rows.append(dict(id=next_shift, date=day, start=begin, end=finish, kind="counter", place="",
-                                       reception_point_id=None, min_staff=2, max_staff=4, note="", cancelled=False))
-                for vol in rng.sample(active, k=2 + (rng.random() < 0.4)):
-                    assignment_rows.append(dict(
-                        shift_id=next_shift, volunteer_id=vol.id, status="assigned", absence_reason="",
-                        swapped_with_id=None, no_show=False, created_at=now,
-                        check_in=dt.datetime.combine(day, begin) if day < end else None,
-                        check_out=dt.datetime.combine(day, finish) if day < end else None,
-                    ))
-                next_shift += 1
-        if shift_rows:
-            session.execute(insert(Shift), shift_rows)
-            session.execute(insert(Assignment), assignment_rows)
-    counter_shifts = [(s["id"], s["date"], s["start"], s["end"]) for s in shift_rows]
-    staff: dict[int, list[int]] = {}
-    for a in assignment_rows:
-        staff.setdefault(a["shift_id"], []).append(a["volunteer_id"])
+        shifts = session.scalars(select(Shift).where(Shift.date >= start, Shift.date <= end,
+                                                     Shift.kind == "counter")).all()
+        counter_shifts = [(sh.id, sh.date, sh.start, sh.end) for sh in shifts]
+        staff: dict[int, list[int]] = {}
+        for assignment in session.scalars(select(Assignment).join(Shift).where(Shift.date >= start, Shift.date <= end)):
+            staff.setdefault(assignment.shift_id, []).append(assignment.volunteer_id)
+            if assignment.shift.date < end and rng.random() < 0.95:  # most came; the rest are no-shows
+                assignment.check_in = dt.datetime.combine(assignment.shift.date, assignment.shift.start)
+                assignment.check_out = dt.datetime.combine(assignment.shift.date, assignment.shift.end)
+            elif assignment.shift.date < end:
+                assignment.no_show = True
+    shift_rows = counter_shifts
 
     codes = [s.code for s in list_services(db)]
     weights = [ARTICLE_MIX.get(c, 100) for c in codes]

@@ -75,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"dxdesk: {exc.message}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print(f"dxdesk: {_('Interrupted.')}", file=sys.stderr)
         return 1
