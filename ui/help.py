@@ -121,6 +121,7 @@ PLACES: dict[str, tuple[str, list[tuple[str, str]]]] = {
 SHORTCUTS: list[tuple[str, str]] = [
     ("Ctrl+1 … Ctrl+8", N_("Go to a place in the sidebar, in order.")),
     ("Ctrl+F1", N_("This help, on the page of the place you are in.")),
+    ("Ctrl+U", N_("Switch user: someone else signs in at this counter.")),
     ("Ctrl+Q", N_("Quit.")),
     ("Tab / Shift+Tab", N_("Next / previous field or button.")),
     (N_("Alt + underlined letter"), N_("The button or field with that letter underlined.")),
