@@ -72,9 +72,23 @@ else
   fail "guides: this build has no 'guides' command"
 fi
 
-# The GUI on a demo database (it opens signed in as the demo coordinator: no sign-in or first-admin dialog).
 GUI_HOME="$WORK/gui-home"
 out=$("$APP" --home "$GUI_HOME" demo --records 300 2>&1) && pass "demo: $out" || fail "demo: $out"
+
+# Other areas' outputs on the demo data (each pulls in its own libraries and data files).
+for cmd in "report tally --period 2026 --out $WORK/tally.pdf" "report roster --period 2026-03 --out $WORK/roster.pdf" \
+           "shifts ics --from 2026-03-01 --to 2026-03-31 --out $WORK/shifts.ics" "export --period 2026 --out $WORK/pkg.zip"; do
+  out=$("$APP" --home "$GUI_HOME" $cmd 2>&1); rc=$?
+  file=${cmd##* }
+  if [ $rc -eq 0 ] && [ -s "$file" ]; then pass "${cmd%% --*}: $(basename "$file") $(stat -c %s "$file") bytes"
+  else fail "${cmd%% --*}: rc=$rc $out"; fi
+done
+if [ -f "$WORK/pkg.zip" ]; then
+  out=$("$APP" --home "$WORK/province-home" import "$WORK/pkg.zip" 2>&1) && pass "import: $(echo "$out" | tail -1)" \
+    || fail "import: $out"
+fi
+
+# The GUI on the demo database (it opens signed in as the demo coordinator: no sign-in or first-admin dialog).
 QT_QPA_PLATFORM=offscreen timeout 8 "$APP" --home "$GUI_HOME" gui >"$WORK/gui.out" 2>&1; rc=$?
 if [ $rc -eq 124 ] && grep -q "GUI started" "$GUI_HOME/logs/dxdesk.log"; then
   pass "GUI started offscreen (still running after 8 s, 'GUI started' in the log)"
