@@ -181,3 +181,20 @@ def test_cancelled_export_and_import_leave_nothing(any_db, communes, tmp_path, a
     assert record_count(any_db) == 0
     with any_db.session() as s:
         assert s.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
+def test_export_from_either_storage_imports_back_the_same(any_db, tmp_path, admin):
+    """A commune on PostgreSQL exports too (server-side cursor); the package rolls up into SQLite identically."""
+    set_profile(any_db, admin, "82", unit_code=UNIT_A)
+    demo.fill(any_db, admin, records=250, seed=9, start=dt.date(2025, 6, 1), end=dt.date(2025, 6, 30))
+    out = export_package(any_db, admin, PERIOD, tmp_path / "c.zip")
+    province = open_database(None, AppPaths(tmp_path / "prov").ensure())
+    set_profile(province, admin, "82")
+    result = import_package(province, admin, out.path)
+    assert (result.new, out.records) == (250, 250)
+    assert counts(tally.compute(province, PERIOD, UNIT_A)) == counts(tally.compute(any_db, PERIOD))
+    with any_db.session() as s, province.session() as p:
+        mine = s.execute(select(ServiceRecord.uuid, ServiceRecord.occurred_at).order_by(ServiceRecord.uuid)).all()
+        theirs = p.execute(select(ServiceRecord.uuid, ServiceRecord.occurred_at).order_by(ServiceRecord.uuid)).all()
+    assert mine == theirs
+    province.dispose()
