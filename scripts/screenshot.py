@@ -23,6 +23,7 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--records", type=int, default=3000)
     parser.add_argument("--home", help="use this data folder instead of a fresh demo")
+    parser.add_argument("--wait", type=int, default=2000, help="ms to let background work (previews) finish")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     if args.scale != 1.0:
@@ -45,15 +46,18 @@ def main() -> int:
     from dxdesk.ui.signin import sign_in
     from PySide6.QtWidgets import QApplication
 
-    app = create_application([sys.argv[0]])
+    _app = create_application([sys.argv[0]])  # kept alive for the whole run
     actor = sign_in(None, db, paths) or cli_actor()
     window = build_main_window(db, paths, actor)
     width, height = (int(v) for v in args.size.split("x"))
     window.resize(int(width / args.scale), int((height - 40) / args.scale))
     window.show()
     window.show_page(args.page)
-    for _ in range(5):
-        app.processEvents()  # a one-off render for a screenshot, not a progress loop
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()  # let the page's workers (previews, counts) finish before the picture
+    QTimer.singleShot(args.wait, loop.quit)
+    loop.exec()
     image = window.grab()
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     ok = image.save(args.out)
