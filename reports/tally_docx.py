@@ -103,17 +103,42 @@ def _grid(doc, header: list[str], rows: list[list[str]], widths_mm: list[float],
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(cell.paragraphs[0], text, 11.5, bold=True)
     _repeat_header(table.rows[0])
-    for values in rows or [[empty or _("(none)")] + [""] * (len(header) - 1)]:
+    for values in rows:
         cells = table.add_row().cells
         for i, text in enumerate(values):
             p = cells[i].paragraphs[0]
             p.alignment = (WD_ALIGN_PARAGRAPH.CENTER if i in (0, 2) else
                            WD_ALIGN_PARAGRAPH.RIGHT if i >= numeric_from else WD_ALIGN_PARAGRAPH.LEFT)
             _run(p, text, 12)
+    _fix_widths(table, widths_mm)
+    if not rows:  # one merged row saying there is nothing, as in the PDF
+        cells = table.add_row().cells
+        merged = cells[0].merge(cells[-1])
+        merged.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(merged.paragraphs[0], empty or _("(none)"), 12)
+    return table
+
+
+def _no_cell_padding(table) -> None:
+    """The heading blocks need the whole text width: no inner cell margins (Word's default eats ~4 mm)."""
+    props = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), "0")
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    props.append(margins)
+
+
+def _fix_widths(table, widths_mm: list[float]) -> None:
+    """Fixed column widths that Word and LibreOffice both honour (the grid and every cell)."""
+    table.autofit = False
+    for i, width in enumerate(widths_mm):
+        table.columns[i].width = Mm(width)
     for row in table.rows:
         for i, width in enumerate(widths_mm):
             row.cells[i].width = Mm(width)
-    return table
 
 
 def render(report: TallyReport) -> bytes:
@@ -134,8 +159,8 @@ def render(report: TallyReport) -> bytes:
     s = report.settings
     head = doc.add_table(rows=3, cols=2)
     _no_borders(head)
-    for row in head.rows:
-        row.cells[0].width, row.cells[1].width = Mm(72), Mm(93)
+    _no_cell_padding(head)
+    _fix_widths(head, [72, 93])
     left, right = head.rows[0].cells[0], head.rows[0].cells[1]
     lp = left.paragraphs[0]
     lp.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -176,10 +201,10 @@ def render(report: TallyReport) -> bytes:
     _para(doc, h1, bold=True, before=10, after=4)
     _para(doc, summary_paragraph(report), align=justify, before=6, after=6, indent_mm=10)
     header, rows = target_table(report)
-    _grid(doc, header, rows, [10, 55, 19, 20, 22, 20, 19], 3, empty=_("(no targets set for this period)"))
+    _grid(doc, header, rows, [12, 53, 19, 20, 22, 20, 19], 3, empty=_("(no targets set for this period)"))
     _para(doc, h2, bold=True, before=10, after=4)
     header, rows = other_table(report)
-    _grid(doc, header, rows, [10, 85, 22, 24, 24], 3)
+    _grid(doc, header, rows, [12, 83, 22, 24, 24], 3)
     for heading, text in sections(report):
         _para(doc, heading, bold=True, before=10, after=4)
         paragraphs = [p.strip() for p in nfc(text).split("\n") if p.strip()]
@@ -189,7 +214,7 @@ def render(report: TallyReport) -> bytes:
     _para(doc, "", before=8)
     sig = doc.add_table(rows=1, cols=2)
     _no_borders(sig)
-    sig.rows[0].cells[0].width, sig.rows[0].cells[1].width = Mm(75), Mm(90)
+    _fix_widths(sig, [75, 90])
     cell = sig.rows[0].cells[0]
     _run(cell.paragraphs[0], _("Recipients:"), 12, bold=True, italic=True)
     for line in recipients(report):
