@@ -281,3 +281,18 @@ def test_zalo_card(db, admin, tmp_path):
     # Not blank: the card has ink (dark text) and the green of targets reached.
     colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
     assert any(c[1] == zalo.GOOD for c in colours) and any(sum(c[1]) < 150 for c in colours)
+
+
+def test_word_copy_lays_out_like_the_pdf_in_libreoffice(db, admin, tmp_path, cli):
+    """The .docx the clerk edits, rendered by a real word processor: Quốc hiệu on one line, figures in place."""
+    _article(db, admin)
+    docx = tmp_path / "bc.docx"
+    assert cli("report", "tally", "--period", "2023", "--out", tmp_path / "bc.pdf", "--docx", docx)[0] == 0
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path / "lo-out"), str(docx)], check=True, capture_output=True, timeout=120)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "lo-out" / "bc.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    assert any(QUOC_HIEU in line for line in lines), text[:600]
+    assert any(TIEU_NGU in line for line in lines)
+    assert any("141,6 %" in line and "6.800" in line for line in lines)
