@@ -7,7 +7,7 @@ import logging
 
 from dxdesk.ui.context import PageContext
 from dxdesk.ui.pages.registry import PAGES
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -154,6 +154,13 @@ class MainWindow(QMainWindow):
             _("Shift {start}–{end}").format(start=shift.start.strftime("%H:%M"), end=shift.end.strftime("%H:%M"))
             if shift else _("No shift now")
         )
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # Let background work (previews, counts) finish before the pages it reports to are destroyed.
+        pool = QThreadPool.globalInstance()
+        pool.clear()
+        pool.waitForDone(5000)
+        super().closeEvent(event)
 
     def switch_user(self) -> None:
         from dxdesk.ui.switch_user import switch_user
