@@ -111,6 +111,8 @@ class ExchangePage(QWidget):
         # --- import
         self.import_button = QPushButton(_("&Import packages…"), objectName="import")
         self.import_button.clicked.connect(lambda: self.choose_import())
+        self.opening_button = QPushButton(_("Import &opening balances…"), objectName="opening")
+        self.opening_button.clicked.connect(lambda: self.open_opening())
         self.results = QListWidget(objectName="results")
         self.results.setWordWrap(True)
         import_note = QLabel(_("Merges the packages of several communes; the same package twice adds nothing, and "
@@ -121,6 +123,7 @@ class ExchangePage(QWidget):
         top = QHBoxLayout()
         top.addWidget(import_note, 1)
         top.addWidget(self.import_button)
+        top.addWidget(self.opening_button)
         i.addLayout(top)
         i.addWidget(self.results, 1)
 
@@ -201,6 +204,7 @@ class ExchangePage(QWidget):
         if not self.personal.isEnabled():
             self.personal.setChecked(False)
         self.import_button.setEnabled(allowed(actor, "data.import") and not busy)
+        self.opening_button.setEnabled(allowed(actor, "data.import") and not busy)
         may_configure = allowed(actor, "settings.manage")
         for w in (self.endpoint, self.token, self.save_upload):
             w.setEnabled(may_configure)
@@ -331,6 +335,11 @@ class ExchangePage(QWidget):
         paths, _filter = QFileDialog.getOpenFileNames(self, _("Import packages"), "", _("Packages (*.zip)"))
         if paths:
             self.start_import([Path(p) for p in paths])
+
+    def open_opening(self) -> None:
+        from dxdesk.ui.exchange_opening import OpeningDialog
+
+        OpeningDialog(self.ctx, self).exec()
 
     def start_import(self, paths: list[Path]) -> _Job:
         db, actor = self.ctx.db, self.ctx.actor
