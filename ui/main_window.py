@@ -149,11 +149,30 @@ class MainWindow(QMainWindow):
         self.status_db.setText(self.ctx.db.describe())
         now = clock.now()
         self.status_day.setText(f"{weekday_name(now.date())} {fmt_date(now.date())}")
+        self.refresh_outbox()
         shift = current_shift(self.ctx.db, now)
         self.status_shift.setText(
             _("Shift {start}–{end}").format(start=shift.start.strftime("%H:%M"), end=shift.end.strftime("%H:%M"))
             if shift else _("No shift now")
         )
+
+    def refresh_outbox(self) -> None:
+        """On a shared server: send what the outbox kept during an outage, and show how many still wait."""
+        if self.ctx.db.is_sqlite:
+            return
+        from dxdesk.exchange import outbox
+
+        try:
+            if outbox.pending_count(self.ctx.paths):
+                sent, _failed = outbox.flush(self.ctx.db, self.ctx.paths)
+                if sent:
+                    self.ctx.events.records_changed.emit()
+            waiting = outbox.pending_count(self.ctx.paths)
+        except Exception:  # noqa: BLE001 - the status bar must never take the window down
+            log.exception("outbox")
+            return
+        self.status_outbox.setText(_("Waiting to send: {n}").format(n=waiting))
+        self.status_outbox.show()
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         # Let background work (previews, counts) finish before the pages it reports to are destroyed.

@@ -139,7 +139,8 @@ def open_database(url: str | None = None, paths: AppPaths | None = None, migrate
     if url and not url.startswith("sqlite"):
         if not url.startswith("postgresql"):
             raise UserError(_("Unsupported database URL: use an SQLite file or postgresql+psycopg://…"))
-        engine = create_engine(url, pool_pre_ping=True)
+        # A short connect timeout: a counter whose network is down must learn it in seconds, not minutes.
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
         try:
             with engine.connect():
                 pass

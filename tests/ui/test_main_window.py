@@ -98,3 +98,28 @@ def test_qt_texts_we_do_not_translate_stay_intact(window):
     assert QCoreApplication.translate("QPrintPreviewDialog", "Fit width") == "Fit width"
     assert QPageSize(QPageSize.PageSizeId.A4).isValid()
     assert QPageSize(QPageSize.PageSizeId.A4).name() != ""
+
+
+def test_outbox_is_sent_and_counted_on_a_shared_server(qtbot, pg_url, home, admin, captured_messages):
+    """Entries kept on the PC during a server outage go up when the window refreshes, and the count shows."""
+    from sqlalchemy import func, select
+
+    from dxdesk.db.engine import open_database
+    from dxdesk.db.models import ServiceRecord
+    from dxdesk.exchange import outbox
+    from dxdesk.records import NewRecord
+
+    db = open_database(pg_url, home)
+    try:
+        queued = outbox.queue_record(home, admin, NewRecord(services=["vneid"]))
+        assert outbox.pending_count(home) == 1
+        create_application()
+        win = build_main_window(db, home, admin)
+        qtbot.addWidget(win)
+        assert win.status_outbox.isVisible() or not win.isVisible()
+        assert win.status_outbox.text() == "Hàng chờ gửi: 0"
+        with db.session() as s:
+            assert s.scalar(select(func.count()).select_from(ServiceRecord).where(ServiceRecord.uuid == queued)) == 1
+        win.close()  # waits for the pages' background work before the engine goes
+    finally:
+        db.dispose()

@@ -502,8 +502,14 @@ class CounterPage(QWidget):
             age_band=self.age_box.currentData(), sex=self.sex_box.currentData(), note=self.note_edit.text(),
             contact=contact,
         )
+        queued = False
         try:
-            record_uuid = log_record(self.ctx.db, self.ctx.actor, rec)
+            if self.ctx.db.is_sqlite or contact is not None:
+                record_uuid = log_record(self.ctx.db, self.ctx.actor, rec)
+            else:  # a shared server: keep logging through a network or server outage (local outbox)
+                from dxdesk.exchange.outbox import log_or_queue
+
+                record_uuid, queued = log_or_queue(self.ctx.db, self.ctx.paths, self.ctx.actor, rec)
         except UserError as exc:  # e.g. a CCCD number in the note: say why, keep the form, save nothing
             self.show_status(str(exc), RED)
             return
@@ -512,7 +518,12 @@ class CounterPage(QWidget):
         now = clock.now()
         self.last_saved = (record_uuid, now, names)
         self.clear()
-        self.show_status(_("✓ Saved: {services} ({time})").format(services=names, time=now.strftime("%H:%M")), GREEN)
+        if queued:
+            self.show_status(_("✓ Kept on this PC: {services} ({time}). The server cannot be reached; the entry is "
+                               "sent when it is back.").format(services=names, time=now.strftime("%H:%M")), AMBER)
+        else:
+            self.show_status(_("✓ Saved: {services} ({time})").format(services=names, time=now.strftime("%H:%M")),
+                             GREEN)
         self.record_saved.emit(record_uuid)
         self.ctx.events.records_changed.emit()
         self.ctx.events.status_message.emit(_("Saved: {services}").format(services=names))
