@@ -109,3 +109,62 @@ def check_service_codes(db, codes: list[str]) -> list[str]:
     if not seen:
         raise UserError(_("Choose at least one service."))
     return seen
+
+
+def save_service(db, actor, code: str, *, indicator_code: str | None = None, name_vi: str | None = None,
+                 short_vi: str | None = None, name_en: str | None = None, short_en: str | None = None,
+                 active: bool | None = None) -> ServiceInfo:
+    """Add a service or change one (a province edits its catalogue, then sends it in a settings package).
+
+    Services are never deleted (records refer to them): a retired service is made inactive. A service that
+    already has records keeps its indicator, so past tallies never change."""
+    from dxdesk import audit
+    from dxdesk.db.models import RecordService
+    from dxdesk.permissions import require
+    from dxdesk.text import clean_free_text
+
+    require(actor, "catalogue.manage")
+    code = (code or "").strip().lower()
+    if not code or len(code) > 30 or not all(c.isascii() and (c.isalnum() or c == "_") for c in code):
+        raise UserError(_("A service code is 1 to 30 letters, digits or “_” (e.g. zalo_oa)."))
+    texts = {}
+    for key, value, limit in (("name_vi", name_vi, 200), ("short_vi", short_vi, 60), ("name_en", name_en, 200),
+                              ("short_en", short_en, 60)):
+        if value is not None:
+            texts[key] = " ".join(clean_free_text(value, limit).split())
+    with db.write() as session:
+        row = session.get(Service, code)
+        if indicator_code is not None:
+            indicator_code = indicator_code.strip().upper()
+            if session.get(Indicator, indicator_code) is None:
+                known = ", ".join(session.scalars(select(Indicator.code).order_by(Indicator.sort_order)))
+                raise UserError(_("Unknown indicator '{code}'. Known indicators: {known}.").format(
+                    code=indicator_code, known=known))
+        if row is None:
+            if not indicator_code or not texts.get("name_vi") or not texts.get("short_vi"):
+                raise UserError(_("A new service needs an indicator, a Vietnamese name and a short name."))
+            order = (session.scalar(select(func.max(Service.sort_order))) or 0) + 1
+            row = Service(code=code, indicator_code=indicator_code, name_vi=texts["name_vi"],
+                          name_en=texts.get("name_en", ""), short_vi=texts["short_vi"], short_en=texts.get("short_en", ""),
+                          icon="", sort_order=order, active=True if active is None else active)
+            session.add(row)
+            before = None
+        else:
+            before = {"indicator": row.indicator_code, "name_vi": row.name_vi, "active": row.active}
+            if indicator_code and indicator_code != row.indicator_code:
+                used = session.scalar(select(RecordService.id).where(RecordService.service_code == code).limit(1))
+                if used is not None:
+                    raise UserError(_("Service {code} already has records under indicator {old}: it cannot move to "
+                                      "{new} (past tallies would change). Add a new service instead.").format(
+                        code=code, old=row.indicator_code, new=indicator_code))
+                row.indicator_code = indicator_code
+            for key, value in texts.items():
+                if key in ("name_vi", "short_vi") and not value:
+                    raise UserError(_("The Vietnamese name of a service cannot be empty."))
+                setattr(row, key, value)
+            if active is not None:
+                row.active = active
+        audit.record(session, actor, "catalogue.service", "service", code, before=before,
+                     after={"indicator": row.indicator_code, "name_vi": row.name_vi, "active": row.active})
+        return ServiceInfo(row.code, row.indicator_code, localized(row, "name"), localized(row, "short"), row.icon,
+                           row.sort_order, row.active)

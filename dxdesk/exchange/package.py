@@ -17,12 +17,16 @@ from dxdesk.i18n import _
 
 FORMAT_NAME = "dxdesk-export"
 FORMAT_VERSION = 1
+SETTINGS_FORMAT_NAME = "dxdesk-settings"  # the downward package (dxdesk/exchange/settings_package.py)
+SETTINGS_FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 RECORDS = "records.csv"
 TALLY = "tally.xlsx"
 PERSONAL = "personal.csv"
 REPORT = "report.pdf"
+SETTINGS = "settings.json"
 KNOWN_FILES = (RECORDS, TALLY, PERSONAL, REPORT)
+SETTINGS_FILES = (SETTINGS,)
 CSV_HEADER = ("record_uuid", "date", "time", "channel", "outcome", "service_code", "indicator_code", "count",
               "volunteer", "voided")
 
@@ -96,10 +100,11 @@ def _bad_name(name: str) -> bool:
     return any(p in ("..", ".") for p in parts) or "\x00" in name
 
 
-def check_package(path: Path) -> CheckedPackage:
+def check_package(path: Path, kind: str = FORMAT_NAME) -> CheckedPackage:
     """Open PATH and check it whole: zip structure, entry names, size limits, manifest, hashes.
 
-    Raises a UserError naming the problem; reads (never extracts) the entries."""
+    KIND is the format expected: the upward data package (FORMAT_NAME) or the downward settings package
+    (SETTINGS_FORMAT_NAME). Raises a UserError naming the problem; reads (never extracts) the entries."""
     path = Path(path)
     try:
         if not zipfile.is_zipfile(path):
@@ -128,7 +133,7 @@ def check_package(path: Path) -> CheckedPackage:
             raise refuse(path, _("it unpacks to more than {limit} MB.").format(limit=MAX_TOTAL_UNCOMPRESSED // (1024 * 1024)))
         if MANIFEST not in names:
             raise refuse(path, _("manifest.json is missing."))
-        manifest = Manifest(_read_manifest(path, zf))
+        manifest = Manifest(_read_manifest(path, zf, kind))
         listed = set(manifest.files)
         present = set(names) - {MANIFEST}
         if listed != present:
@@ -137,8 +142,9 @@ def check_package(path: Path) -> CheckedPackage:
             if missing:
                 raise refuse(path, _("files listed in the manifest are missing: {names}.").format(names=", ".join(missing)))
             raise refuse(path, _("files not listed in the manifest: {names}.").format(names=", ".join(extra)))
-        if RECORDS not in listed:
-            raise refuse(path, _("records.csv is missing."))
+        required = RECORDS if kind == FORMAT_NAME else SETTINGS
+        if required not in listed:
+            raise refuse(path, _("{name} is missing.").format(name=required))
         sizes = {}
         for name in sorted(present):
             digest, size = _hash_member(path, zf, zf.getinfo(name))
@@ -167,7 +173,7 @@ def _hash_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tupl
     return digest.hexdigest(), size
 
 
-def _read_manifest(path: Path, zf: zipfile.ZipFile) -> dict:
+def _read_manifest(path: Path, zf: zipfile.ZipFile, kind: str) -> dict:
     info = zf.getinfo(MANIFEST)
     if info.file_size > MAX_MANIFEST_BYTES:
         raise refuse(path, _("manifest.json is too large."))
@@ -180,23 +186,51 @@ def _read_manifest(path: Path, zf: zipfile.ZipFile) -> dict:
         raise
     except Exception:  # noqa: BLE001 - any decoding or zip error means the same to the user
         raise refuse(path, _("manifest.json is not valid JSON text.")) from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:
+    found = data.get("format") if isinstance(data, dict) else None
+    if found != kind:
+        if kind == FORMAT_NAME and found == SETTINGS_FORMAT_NAME:
+            raise refuse(path, _("it is a settings package from the province, not a data package: apply it with "
+                                 "“Receive a settings package” (dxdesk settings-package apply)."))
+        if kind == SETTINGS_FORMAT_NAME and found == FORMAT_NAME:
+            raise refuse(path, _("it is a data package from a commune, not a settings package: merge it with "
+                                 "“Import packages” (dxdesk import)."))
+        if kind == SETTINGS_FORMAT_NAME:
+            raise refuse(path, _("it is not a dxdesk settings package (format name)."))
         raise refuse(path, _("it is not a dxdesk export package (format name)."))
     version = data.get("format_version")
-    if version != FORMAT_VERSION:
+    ours = FORMAT_VERSION if kind == FORMAT_NAME else SETTINGS_FORMAT_VERSION
+    if version != ours:
         raise refuse(path, _("format version {version} is not supported (this program reads version {ours}).").format(
-            version=version, ours=FORMAT_VERSION))
+            version=version, ours=ours))
     try:
-        unit = data["unit"]
-        assert isinstance(unit, dict) and isinstance(unit["unit_code"], str) and isinstance(unit["province_code"], str)
-        period = data["period"]
-        assert isinstance(period, dict) and isinstance(period["key"], str)
-        assert isinstance(period["from"], str) and isinstance(period["to"], str)
-        assert isinstance(data["record_count"], int) and data["record_count"] >= 0
+        if kind == FORMAT_NAME:
+            _check_export_fields(data)
+        else:
+            _check_settings_fields(data)
         files = data["files"]
         assert isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, str) and _SHA.match(v)
                                                for k, v in files.items())
-        assert all(k in KNOWN_FILES for k in files)
+        assert all(k in (KNOWN_FILES if kind == FORMAT_NAME else SETTINGS_FILES) for k in files)
     except (KeyError, TypeError, AssertionError):
         raise refuse(path, _("manifest.json lacks required fields or has wrong values.")) from None
     return data
+
+
+def _check_export_fields(data: dict) -> None:
+    unit = data["unit"]
+    assert isinstance(unit, dict) and isinstance(unit["unit_code"], str) and isinstance(unit["province_code"], str)
+    period = data["period"]
+    assert isinstance(period, dict) and isinstance(period["key"], str)
+    assert isinstance(period["from"], str) and isinstance(period["to"], str)
+    assert isinstance(data["record_count"], int) and data["record_count"] >= 0
+
+
+def _check_settings_fields(data: dict) -> None:
+    issuer = data["issuer"]
+    assert isinstance(issuer, dict) and isinstance(issuer["province_code"], str)
+    assert issuer.get("unit_code") is None or isinstance(issuer["unit_code"], str)
+    assert isinstance(issuer.get("name", ""), str)
+    recipients = data["recipients"]
+    assert isinstance(recipients, list) and recipients and all(isinstance(c, str) for c in recipients)
+    assert isinstance(data["serial"], int) and not isinstance(data["serial"], bool) and data["serial"] >= 1
+    assert isinstance(data["created_at"], str)

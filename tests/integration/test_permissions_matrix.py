@@ -12,6 +12,7 @@ from dxdesk import (
     auth,
     backup,
     calendar_vn,
+    catalogue,
     contact,
     guides,
     permissions,
@@ -24,12 +25,14 @@ from dxdesk import (
 from dxdesk.actor import Actor
 from dxdesk.db.models import AuditEvent, Shift
 from dxdesk.errors import UserError
+from dxdesk.exchange import settings_package
 from dxdesk.periods import parse_period
 
 ROLES = permissions.ROLE_ORDER
 
 
 def _setup(db, admin):
+    profile.set_profile(db, admin, "82", unit_code="28261")  # settings packages name their sender
     vol = roster.add_volunteer(db, admin, "Nguyễn Văn An")
     with db.write() as session:
         shift = Shift(date=dt.date.today(), start=dt.time(7, 30), end=dt.time(11, 30), kind="counter", place="",
@@ -48,6 +51,7 @@ def _calls(db, actor, admin, tmp_path, vol, shift_id):
     with_contact = records.log_record(db, admin, records.NewRecord(
         services=["vneid"], contact=contact.ContactInput(consent=True, name="Trần Thị Bình", phone="0912345678")))
     username = f"u{len(actor.role)}{actor.role[:3]}"
+    received = _make_settings(db, admin, admin, tmp_path / f"r-{actor.role}.zip")  # made by the admin, beforehand
     return {
         "record.log": lambda: records.log_record(db, actor, records.NewRecord(services=["ewallet"])),
         "record.edit_own_today": lambda: records.void_record(db, actor, own, "nhập nhầm"),
@@ -68,7 +72,15 @@ def _calls(db, actor, admin, tmp_path, vol, shift_id):
         "settings.manage": lambda: profile.set_profile(db, actor, "82", unit_code="28261"),
         "backup.manage": lambda: backup.backup_to(db, actor, tmp_path / f"b-{actor.role}.sqlite3"),
         "personal.purge": lambda: privacy.purge_expired(db, actor),
+        "catalogue.manage": lambda: catalogue.save_service(db, actor, "zalo_oa", indicator_code="OTHER_APPS",
+                                                           name_vi="Hướng dẫn Zalo OA", short_vi="Zalo OA"),
+        "settings.send": lambda: _make_settings(db, admin, actor, tmp_path / f"s-{actor.role}.zip"),
+        "settings.receive": lambda: settings_package.apply_settings_package(db, actor, received),
     }
+
+
+def _make_settings(db, admin, actor, out):
+    return settings_package.make_settings_package(db, actor, out).path
 
 
 def _audit_count(db):
