@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 from dxdesk.ui import messages
+from dxdesk.ui.settings_package_dialog import SettingsPackageBox
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -185,6 +186,8 @@ class ExchangePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(export_box)
         layout.addWidget(import_box, 2)
+        self.settings_box = SettingsPackageBox(ctx)  # downward: targets, catalogue, guides, days off
+        layout.addWidget(self.settings_box)
         layout.addLayout(prog)
         layout.addWidget(upload_box, 3)
         self.setTabOrder(self.period, self.personal)
@@ -217,6 +220,7 @@ class ExchangePage(QWidget):
         except UserError as exc:
             self.token.setEnabled(False)
             self.token.setToolTip(exc.message)
+        self.settings_box.refresh()
         self.fill_queue()
 
     def fill_queue(self) -> None:

@@ -1,0 +1,91 @@
+"""Gói cài đặt on the exchange page: a commune opens a package, sees every change (old → new), applies it once;
+a refused package gets one Vietnamese message and changes nothing; a province makes one from the dialog."""
+
+import datetime as dt
+
+import pytest
+from dxdesk.ui.context import PageContext
+from dxdesk.ui.settings_package_dialog import MakeSettingsDialog, SettingsPackageBox
+
+from dxdesk import tally
+from dxdesk.actor import Actor
+from dxdesk.db.engine import open_database
+from dxdesk.exchange.settings_package import make_settings_package
+from dxdesk.paths import AppPaths
+from dxdesk.periods import parse_period
+from dxdesk.profile import set_profile
+from dxdesk.targets import set_target
+
+Y2026 = parse_period("2026")
+
+
+@pytest.fixture
+def province(tmp_path, admin):
+    db = open_database(None, AppPaths(tmp_path / "province").ensure())
+    set_profile(db, admin, "82")
+    set_target(db, admin, "APP_PROVINCE", 4802, Y2026, unit_code="28261")
+    set_target(db, admin, "VNEID", 9000, Y2026, unit_code="28261")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def commune_box(qtbot, db, home, admin, captured_messages, vietnamese):
+    set_profile(db, admin, "82", unit_code="28261")
+    box = SettingsPackageBox(PageContext(db, home, admin))
+    qtbot.addWidget(box)
+    box.show()
+    return box
+
+
+def test_preview_then_apply_once(commune_box, province, admin, tmp_path, db, captured_messages, qtbot):
+    made = make_settings_package(province, admin, tmp_path / "caidat.zip", periods=[Y2026], note="Chỉ tiêu năm 2026")
+    assert commune_box.receive_button.isVisible() and commune_box.receive_button.isEnabled()
+    dialog = commune_box.receive(made.path)
+    qtbot.addWidget(dialog)
+    rows = {(dialog.table.item(r, 1).text(), dialog.table.item(r, 3).text()) for r in range(dialog.table.rowCount())}
+    assert ("APP_PROVINCE · 2026", "4.802") in rows and ("VNEID · 2026", "9.000") in rows
+    assert dialog.table.item(0, 0).text() == "Chỉ tiêu giao"
+    assert "Chỉ tiêu năm 2026" in dialog.findChild(type(dialog.summary), "settings_head").text()
+    assert tally.targets_for(db, Y2026) == {}  # the preview wrote nothing
+    assert dialog.apply_button.isEnabled()
+    dialog.apply_button.click()
+    assert tally.targets_for(db, Y2026) == {"APP_PROVINCE": 4802, "VNEID": 9000}
+    assert captured_messages[-1][0] == "info" and "đã áp dụng" in captured_messages[-1][2].lower()
+    assert "số 1" in commune_box.note.text()
+    again = commune_box.receive(made.path)
+    qtbot.addWidget(again)
+    assert not again.apply_button.isEnabled() and "không thay đổi" in again.summary.text()
+
+
+def test_refused_package_one_message_nothing_written(commune_box, tmp_path, db, captured_messages):
+    bad = tmp_path / "khong-phai.zip"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    assert commune_box.receive(bad) is None
+    kind, _title, text = captured_messages[-1]
+    assert kind == "warning" and text.startswith("Từ chối gói khong-phai.zip")
+    assert tally.targets_for(db, Y2026) == {}
+
+
+def test_volunteer_cannot_receive_or_make(qtbot, db, home, admin, captured_messages):
+    set_profile(db, admin, "82", unit_code="28261")
+    box = SettingsPackageBox(PageContext(db, home, Actor(username="tnv", role="volunteer")))
+    qtbot.addWidget(box)
+    assert not box.receive_button.isEnabled() and not box.make_button.isEnabled()
+
+
+def test_province_makes_a_package_for_chosen_communes(qtbot, province, home, admin, tmp_path, captured_messages):
+    dialog = MakeSettingsDialog(PageContext(province, home, admin))
+    qtbot.addWidget(dialog)
+    assert dialog.all_units.isChecked() and dialog.periods.text() == str(dt.date.today().year)
+    dialog.periods.setText("2026")
+    dialog.some_units.setChecked(True)
+    dialog.unit_codes.setText("28261; 99999")
+    assert dialog.save(tmp_path / "x.zip") is None  # a code not in the province: one message, no file
+    assert captured_messages[-1][0] == "warning" and "99999" in captured_messages[-1][2]
+    assert not (tmp_path / "x.zip").exists()
+    dialog.unit_codes.setText("28261")
+    dialog.guides.setChecked(False)
+    made = dialog.save(tmp_path / "caidat.zip")
+    assert made.recipients == 1 and made.targets == 2 and made.guides == 0
+    assert "số 1" in captured_messages[-1][2]
