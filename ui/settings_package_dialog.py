@@ -150,7 +150,7 @@ class ReceiveSettingsDialog(QDialog):
         rule = QLabel(_("Records of citizens served are never changed by a settings package; targets, guides and days "
                         "it names replace the ones here."))
         rule.setWordWrap(True)
-        rule.setStyleSheet("color: palette(mid);")
+        rule.setStyleSheet("font-style: italic;")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.apply_button = self.buttons.addButton(_("&Apply"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.apply_button.setObjectName("apply_settings")
@@ -166,6 +166,11 @@ class ReceiveSettingsDialog(QDialog):
         layout.addWidget(rule)
         layout.addWidget(self.buttons)
         self.resize(820, 460)
+        (self.apply_button if self.apply_button.isEnabled() else self.table).setFocus()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.table.resizeRowsToContents()  # long names wrap instead of ending in "…"
 
     def apply(self) -> None:
         try:
