@@ -1,6 +1,6 @@
 """Settings packages on the data-exchange page: a commune receives one (preview of every change, then apply),
 a province or ward makes one. Both are small JSON files: checking and applying take milliseconds, so they run
-on the UI thread (measured: a package for 102 communes with the full catalogue, 0.02 s)."""
+on the UI thread (measured here: preview 2 ms, apply 9 ms for a package to 102 communes with the full catalogue)."""
 
 from __future__ import annotations
 
