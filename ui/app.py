@@ -78,6 +78,9 @@ def run_gui(cli_ctx) -> int:
 
     daily_backup_if_due(db, cli_ctx.paths)  # logs and carries on if it fails
     window = build_main_window(db, cli_ctx.paths, actor)
+    from dxdesk.ui.upload_sender import UploadSender
+
+    window.upload_sender = UploadSender(window.ctx, window)  # sends the upload queue every minute, off the UI thread
     available = app.primaryScreen().availableGeometry()  # logical pixels: 1093×614 on 1366×768 at 125 %
     window.resize(min(1280, available.width()), min(760, available.height()))
     window.move(available.topLeft())

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import logging
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -30,6 +31,18 @@ from dxdesk.i18n import _
 from dxdesk.permissions import require
 
 log = logging.getLogger("dxdesk.exchange.upload")
+_SENDING = threading.Lock()  # one sender at a time in this program (the page's "Gửi ngay" and the timer)
+
+
+def background_actor() -> Actor:
+    """Who the automatic sender acts as: it only sends packages a clerk already put in the queue."""
+    return Actor(username="system:upload", role="clerk", display_name=_("automatic upload"))
+
+
+def due_count(db, now: dt.datetime | None = None) -> int:
+    """Queued packages whose next try is due (what the automatic sender would send now)."""
+    now = now or clock.now()
+    return sum(1 for e in queue(db) if e.status == "queued" and (e.next_try_at is None or e.next_try_at <= now))
 ENDPOINT_KEY = "upload.endpoint"
 TOKEN_NAME = "upload.token"
 TIMEOUT_S = 30
@@ -142,7 +155,11 @@ def process_queue(db, actor: Actor, now: dt.datetime | None = None) -> dict[str,
         raise UserError(_("No upload address is set: enter it under Data exchange › Upload."))
     endpoint = check_endpoint(endpoint)
     token = secrets.get_secret(TOKEN_NAME)
-    now = now or clock.now()
+    with _SENDING:  # a second sender waits, then finds only what is still due
+        return _process(db, actor, endpoint, token, now or clock.now())
+
+
+def _process(db, actor: Actor, endpoint: str, token: str | None, now: dt.datetime) -> dict[str, int]:
     with db.session() as session:
         due = session.scalars(select(UploadItem).where(
             UploadItem.status == "queued", or_(UploadItem.next_try_at.is_(None), UploadItem.next_try_at <= now)
