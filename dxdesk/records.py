@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import bindparam, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from dxdesk import audit, clock
@@ -42,6 +43,7 @@ _SERVICE_NAMES = {
 }
 _VOLUNTEER_NAME = select(Volunteer.name).where(Volunteer.id == bindparam("id"))
 _UNIT_CODE = select(UnitProfile.unit_code).order_by(UnitProfile.id).limit(1)
+_RECORD_ID = select(ServiceRecord.id).where(ServiceRecord.uuid == bindparam("uuid"))
 _NO_CONTACT = dict(contact_name_enc=None, contact_phone_enc=None, contact_lookup=None, consent_at=None,
                    consent_purpose=None, consent_by=None)
 
@@ -100,36 +102,77 @@ def search_text_for(db, codes: list[str], volunteer_name: str, place: str, note:
     return fold(" ".join([*(names.get(c, c) for c in codes), volunteer_name, place, note]))
 
 
+def check_record(rec: NewRecord) -> None:
+    """Check what can be checked without the database (channel, outcome, count, age band, sex, free text):
+    raises the same UserError as `log_record` would. Used to refuse bad input before keeping it offline."""
+    _validate(None, rec)
+    _check_date(rec.occurred_at or clock.now())
+
+
+def _check_date(when: dt.datetime) -> None:
+    if when.date() > clock.today() + dt.timedelta(days=1):
+        raise UserError(_("The date {d} is in the future.").format(d=when.date().strftime("%d/%m/%Y")))
+
+
 def log_record(db, actor: Actor, rec: NewRecord, unit_code: str | None = None) -> str:
     """Validate and commit one record with all its services in one transaction; returns its UUID.
 
     The UUID is returned only after the commit, so whatever acknowledges it (screen, CLI) never
     shows a record that could still be lost."""
     require(actor, "record.log")
+    record_uuid = str(uuidlib.uuid4())
+    _write(db, actor, rec, record_uuid, None, unit_code, only_if_new=False)
+    return record_uuid
+
+
+def log_record_with_uuid(db, actor: Actor, rec: NewRecord, record_uuid: str,
+                         entered_at: dt.datetime | None = None) -> bool:
+    """Commit REC under a UUID chosen beforehand (an entry kept offline and sent later), once.
+
+    Same checks and the same row as `log_record` (entered by ACTOR, at ENTERED_AT: when it was first kept).
+    Idempotent by UUID: returns False, writing nothing, when a record with that UUID is already stored —
+    sent before, or by another PC meanwhile — and True when this call stored it."""
+    require(actor, "record.log")
+    try:
+        return _write(db, actor, rec, record_uuid, entered_at, None, only_if_new=True)
+    except IntegrityError:
+        # the same UUID committed meanwhile by another sender: already there, nothing to add
+        if record_exists(db, record_uuid):
+            return False
+        raise
+
+
+def record_exists(db, record_uuid: str) -> bool:
+    with db.session() as session:
+        return session.scalar(select(ServiceRecord.id).where(ServiceRecord.uuid == record_uuid)) is not None
+
+
+def _write(db, actor: Actor, rec: NewRecord, record_uuid: str, entered_at: dt.datetime | None,
+           unit_code: str | None, only_if_new: bool) -> bool:
     note, place = _validate(db, rec)
     when = rec.occurred_at or clock.now()
-    if when.date() > clock.today() + dt.timedelta(days=1):
-        raise UserError(_("The date {d} is in the future.").format(d=when.date().strftime("%d/%m/%Y")))
+    _check_date(when)
     if rec.count > 1 and not rec.is_campaign:
         rec.is_campaign = True
-    record_uuid = str(uuidlib.uuid4())
     # Encrypt before the write transaction: the key may be created (its own short write) on first use.
     contact = contact_columns(db, actor, rec.contact) if rec.contact is not None else {}
     # Core inserts (no ORM unit of work): this runs once per citizen, with a queue waiting.
     with db.write() as session:
+        conn = session.connection()
+        if only_if_new and conn.execute(_RECORD_ID, {"uuid": record_uuid}).scalar() is not None:
+            return False
         codes, names = _services_checked(session, db, rec.services)
         volunteer_name = ""
         if rec.volunteer_id is not None:
-            volunteer_name = session.connection().execute(_VOLUNTEER_NAME, {"id": rec.volunteer_id}).scalar()
+            volunteer_name = conn.execute(_VOLUNTEER_NAME, {"id": rec.volunteer_id}).scalar()
             if volunteer_name is None:
                 raise UserError(_("Unknown volunteer id {id}.").format(id=rec.volunteer_id))
         if unit_code is None:
-            unit_code = session.connection().execute(_UNIT_CODE).scalar()
+            unit_code = conn.execute(_UNIT_CODE).scalar()
         search = fold(" ".join([*(names.get(c, c) for c in codes), volunteer_name, place, note]))
-        conn = session.connection()
         result = conn.execute(_INSERT_RECORD, dict(
             uuid=record_uuid, unit_code=unit_code, work_date=when.date(), occurred_at=when,
-            entered_at=clock.now(), entered_by=actor.username, volunteer_id=rec.volunteer_id,
+            entered_at=entered_at or clock.now(), entered_by=actor.username, volunteer_id=rec.volunteer_id,
             shift_id=rec.shift_id, channel=rec.channel, outcome=rec.outcome, duration_s=rec.duration_s,
             count=rec.count, is_campaign=rec.is_campaign, place=place, age_band=rec.age_band, sex=rec.sex,
             note=note, search_text=search, voided=False, void_reason="", origin="local",
@@ -142,7 +185,7 @@ def log_record(db, actor: Actor, rec: NewRecord, unit_code: str | None = None) -
         if contact:
             audit.record(session, actor, "contact.record", "service_record", record_uuid,
                          purpose=contact["consent_purpose"])
-    return record_uuid
+    return True
 
 
 def void_record(db, actor: Actor, record_uuid: str, reason: str) -> None:

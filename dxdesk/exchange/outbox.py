@@ -9,8 +9,11 @@ same citizen is never counted twice.
 The counter's call: `uuid, queued = log_or_queue(db, paths, actor, rec)`. It writes straight to the database
 when it can and, when the server cannot be reached, keeps the entry in the outbox with the same UUID (so
 even a commit whose acknowledgement was lost is not counted twice); the status bar shows
-`pending_count(paths)`, and a timer (e.g. every 30 s while pending_count > 0, off the UI thread) calls
-`flush(db, paths)`.
+`pending_count(paths)`, and a worker off the UI thread (the main window's status refresh, every 30 s while
+entries wait) calls `flush(db, paths)`; flushes never overlap within a process, and across PCs the UUID check
+keeps them apart. After a failed connection the server counts as unreachable for `RETRY_AFTER_S` seconds: during
+that time `log_or_queue` keeps entries at once instead of waiting for another connect timeout per citizen
+(`server_unreachable(db)` tells pages the same, so they show what they have instead of asking the server).
 
 Personal data: a consented call-back contact is never kept in the outbox (it would be plaintext on disk):
 offline, an entry with a contact is refused with a message; the rest of the entry can be saved without it.
@@ -25,32 +28,22 @@ import datetime as dt
 import json
 import logging
 import sqlite3
+import threading
+import time
 import uuid as uuidlib
 
-from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
-from dxdesk import audit, clock
+from dxdesk import clock
 from dxdesk.actor import Actor
-from dxdesk.contact import contact_columns
-from dxdesk.db.models import ServiceRecord
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 from dxdesk.paths import AppPaths
 from dxdesk.permissions import require
-from dxdesk.records import (
-    _INSERT_RECORD,
-    _INSERT_SERVICE,
-    _NO_CONTACT,
-    _UNIT_CODE,
-    _VOLUNTEER_NAME,
-    NewRecord,
-    _services_checked,
-    _validate,
-)
-from dxdesk.text import fold
+from dxdesk.records import NewRecord, check_record, log_record_with_uuid
 
 log = logging.getLogger("dxdesk.outbox")
+RETRY_AFTER_S = 30.0  # after a failed connection, keep entries offline at once for this long
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
     uuid TEXT PRIMARY KEY,
@@ -63,6 +56,9 @@ CREATE TABLE IF NOT EXISTS outbox (
 )"""
 _FIELDS = ("services", "channel", "outcome", "volunteer_id", "shift_id", "count", "is_campaign", "place", "note",
            "age_band", "sex", "duration_s")
+_flush_lock = threading.Lock()  # one flush at a time in this process (the status worker, a test, the CLI)
+_state_lock = threading.Lock()
+_unreachable_until: dict[str, float] = {}  # database URL -> time.monotonic() until which we do not try
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,6 +68,9 @@ class Pending:
     entered_by: str
     attempts: int
     last_error: str
+    occurred_at: dt.datetime | None = None
+    services: tuple[str, ...] = ()
+    count: int = 1
 
 
 def is_connection_error(exc: BaseException) -> bool:
@@ -79,6 +78,24 @@ def is_connection_error(exc: BaseException) -> bool:
     if isinstance(exc, (OperationalError, InterfaceError)):
         return True
     return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+def mark_unreachable(db) -> None:
+    """Remember that DB's server did not answer: for RETRY_AFTER_S, `server_unreachable(db)` is True."""
+    with _state_lock:
+        _unreachable_until[db.url] = time.monotonic() + RETRY_AFTER_S
+
+
+def mark_reachable(db) -> None:
+    with _state_lock:
+        _unreachable_until.pop(db.url, None)
+
+
+def server_unreachable(db) -> bool:
+    """True when a connection to DB's server failed within the last RETRY_AFTER_S seconds (and none worked since)."""
+    with _state_lock:
+        until = _unreachable_until.get(db.url)
+    return until is not None and time.monotonic() < until
 
 
 @contextlib.contextmanager
@@ -106,7 +123,7 @@ def _check_offline(actor: Actor, rec: NewRecord) -> None:
 def queue_record(paths: AppPaths, actor: Actor, rec: NewRecord, record_uuid: str | None = None) -> str:
     """Keep REC in the local outbox (committed to disk before returning); returns its UUID."""
     _check_offline(actor, rec)
-    _validate(None, rec)  # channel, outcome, count, age band, sex: the same messages as online
+    check_record(rec)  # channel, outcome, count, age band, sex, free text, date: the same messages as online
     record_uuid = record_uuid or str(uuidlib.uuid4())
     when = rec.occurred_at or clock.now()
     payload = {name: getattr(rec, name) for name in _FIELDS}
@@ -125,56 +142,32 @@ def pending_count(paths: AppPaths) -> int:
         return int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
 
 
-def pending(paths: AppPaths) -> list[Pending]:
+def pending(paths: AppPaths, day: dt.date | None = None) -> list[Pending]:
+    """The entries waiting, oldest first; with DAY, only those that happened on that day."""
     if not paths.outbox.exists():
         return []
     with _open(paths) as conn:
-        rows = conn.execute("SELECT uuid, queued_at, entered_by, attempts, last_error FROM outbox "
+        rows = conn.execute("SELECT uuid, queued_at, entered_by, attempts, last_error, payload FROM outbox "
                             "ORDER BY queued_at, uuid").fetchall()
-    return [Pending(u, dt.datetime.fromisoformat(q), by, n, err) for u, q, by, n, err in rows]
+    out = []
+    for u, q, by, n, err, payload in rows:
+        data = json.loads(payload)
+        when = dt.datetime.fromisoformat(data["occurred_at"])
+        if day is None or when.date() == day:
+            out.append(Pending(u, dt.datetime.fromisoformat(q), by, n, err, when, tuple(data["services"]),
+                               int(data.get("count") or 1)))
+    return out
 
 
-def _insert(db, actor: Actor, record_uuid: str, rec: NewRecord, entered_at: dt.datetime) -> bool:
-    """Write one record with the given UUID in one transaction; False when that UUID is already stored."""
-    note, place = _validate(db, rec)
-    when = rec.occurred_at or clock.now()
-    if rec.count > 1 and not rec.is_campaign:
-        rec.is_campaign = True
-    contact = contact_columns(db, actor, rec.contact) if rec.contact is not None else {}
-    try:
-        with db.write() as session:
-            if session.scalar(select(ServiceRecord.id).where(ServiceRecord.uuid == record_uuid)) is not None:
-                return False
-            codes, names = _services_checked(session, db, rec.services)
-            conn = session.connection()
-            volunteer_name = ""
-            if rec.volunteer_id is not None:
-                volunteer_name = conn.execute(_VOLUNTEER_NAME, {"id": rec.volunteer_id}).scalar()
-                if volunteer_name is None:
-                    raise UserError(_("Unknown volunteer id {id}.").format(id=rec.volunteer_id))
-            unit_code = conn.execute(_UNIT_CODE).scalar()
-            search = fold(" ".join([*(names.get(c, c) for c in codes), volunteer_name, place, note]))
-            result = conn.execute(_INSERT_RECORD, dict(
-                uuid=record_uuid, unit_code=unit_code, work_date=when.date(), occurred_at=when,
-                entered_at=entered_at, entered_by=actor.username, volunteer_id=rec.volunteer_id,
-                shift_id=rec.shift_id, channel=rec.channel, outcome=rec.outcome, duration_s=rec.duration_s,
-                count=rec.count, is_campaign=rec.is_campaign, place=place, age_band=rec.age_band, sex=rec.sex,
-                note=note, search_text=search, voided=False, void_reason="", origin="local",
-                **{**_NO_CONTACT, **contact},
-            ))
-            record_id = result.inserted_primary_key[0]
-            conn.execute(_INSERT_SERVICE, [
-                {"record_id": record_id, "service_code": code, "count": rec.count} for code in codes])
-            if contact:
-                audit.record(session, actor, "contact.record", "service_record", record_uuid,
-                             purpose=contact["consent_purpose"])
-    except IntegrityError:
-        # the same UUID committed meanwhile by another flush: already there, nothing to add
-        with db.session() as session:
-            if session.scalar(select(ServiceRecord.id).where(ServiceRecord.uuid == record_uuid)) is not None:
-                return False
-        raise
-    return True
+def discard(paths: AppPaths, actor: Actor, record_uuid: str) -> bool:
+    """Take an entry that was never sent out of the outbox (the counter's undo right after keeping it offline).
+    Only its own author may; returns False when the entry is not (or no longer) waiting."""
+    require(actor, "record.log")
+    if not paths.outbox.exists():
+        return False
+    with _open(paths) as conn:
+        return conn.execute("DELETE FROM outbox WHERE uuid = ? AND entered_by = ?",
+                            (record_uuid, actor.username)).rowcount > 0
 
 
 def log_or_queue(db, paths: AppPaths, actor: Actor, rec: NewRecord) -> tuple[str, bool]:
@@ -184,22 +177,29 @@ def log_or_queue(db, paths: AppPaths, actor: Actor, rec: NewRecord) -> tuple[str
     record_uuid = str(uuidlib.uuid4())
     if rec.occurred_at is None:
         rec = dataclasses.replace(rec, occurred_at=clock.now())
-    if rec.occurred_at.date() > clock.today() + dt.timedelta(days=1):
-        raise UserError(_("The date {d} is in the future.").format(d=rec.occurred_at.date().strftime("%d/%m/%Y")))
-    try:
-        _insert(db, actor, record_uuid, rec, clock.now())
-        return record_uuid, False
-    except Exception as exc:
-        if not is_connection_error(exc):
-            raise
-        log.warning("database unreachable, entry %s kept in the outbox: %s", record_uuid, exc.__class__.__name__)
+    check_record(rec)
+    if not server_unreachable(db):
+        try:
+            log_record_with_uuid(db, actor, rec, record_uuid, clock.now())
+            mark_reachable(db)
+            return record_uuid, False
+        except Exception as exc:
+            if not is_connection_error(exc):
+                raise
+            mark_unreachable(db)
+            log.warning("database unreachable, entry %s kept in the outbox: %s", record_uuid, exc.__class__.__name__)
     return queue_record(paths, actor, rec, record_uuid), True
 
 
 def flush(db, paths: AppPaths) -> tuple[int, int]:
     """Send the outbox, oldest first. Returns (sent, failed): sent counts entries now in the database (new or
     found already there, both dropped from the outbox); failed counts entries still waiting (server down:
-    every remaining one; refused: that one, with its reason kept)."""
+    every remaining one; refused: that one, with its reason kept). Never runs twice at once in a process."""
+    with _flush_lock:
+        return _flush(db, paths)
+
+
+def _flush(db, paths: AppPaths) -> tuple[int, int]:
     if not paths.outbox.exists():
         return 0, 0
     sent = failed = 0
@@ -212,8 +212,9 @@ def flush(db, paths: AppPaths) -> tuple[int, int]:
             rec = NewRecord(**data)
             actor = Actor(entered_by, role)
             try:
-                _insert(db, actor, record_uuid, rec, dt.datetime.fromisoformat(queued_at))
+                log_record_with_uuid(db, actor, rec, record_uuid, dt.datetime.fromisoformat(queued_at))
             except UserError as exc:
+                mark_reachable(db)
                 failed += 1
                 conn.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE uuid = ?",
                              (exc.message, record_uuid))
@@ -221,11 +222,13 @@ def flush(db, paths: AppPaths) -> tuple[int, int]:
             except Exception as exc:
                 if not is_connection_error(exc):
                     raise
+                mark_unreachable(db)
                 failed += len(rows) - i
                 conn.execute("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE uuid = ?",
                              (_("The server cannot be reached."), record_uuid))
                 log.warning("outbox flush stopped, server unreachable: %s", exc.__class__.__name__)
                 break
+            mark_reachable(db)
             conn.execute("DELETE FROM outbox WHERE uuid = ?", (record_uuid,))
             sent += 1
     return sent, failed

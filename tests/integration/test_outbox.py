@@ -111,3 +111,71 @@ def test_volunteer_role_needed(home):
     with pytest.raises(UserError):
         outbox.queue_record(home, Actor("x", "guest"), record(0))
     assert outbox.pending_count(home) == 0
+
+
+def test_log_record_with_uuid_stores_once_on_both_databases(any_db):
+    """The public call the outbox sends with: same row as log_record, a second send of the UUID adds nothing."""
+    from dxdesk.records import log_record_with_uuid, record_exists, today_entries
+
+    clerk = Actor("lan", "clerk")
+    uid = "0b7c6a52-6d1e-4a53-9f0e-3f7a1c2b9d01"
+    kept_at = dt.datetime(2026, 3, 6, 9, 31)
+    assert not record_exists(any_db, uid)
+    assert log_record_with_uuid(any_db, clerk, record(0, ("vneid", "ewallet")), uid, kept_at) is True
+    assert log_record_with_uuid(any_db, clerk, record(0, ("vneid", "ewallet")), uid, kept_at) is False
+    with pytest.raises(UserError):  # the same checks as log_record: nothing written
+        log_record_with_uuid(any_db, clerk, record(0, ("no_such_service",)), "another-uuid")
+    assert record_exists(any_db, uid) and not record_exists(any_db, "another-uuid")
+    [entry] = today_entries(any_db, DAY.date())
+    assert (entry.uuid, entry.occurred_at, entry.entered_at, entry.entered_by, sorted(entry.services)) == (
+        uid, DAY, kept_at, "lan", ["ewallet", "vneid"])
+    with pytest.raises(UserError):
+        log_record_with_uuid(any_db, Actor("x", "guest"), record(1), "guest-uuid")
+
+
+def test_after_a_failed_connection_entries_are_kept_at_once(down, up, home, monkeypatch):
+    """During an outage each citizen must not wait for another connect timeout: once the server failed, the next
+    entries go straight to the outbox; a successful flush ends that."""
+    clerk = Actor("lan", "clerk")
+    outbox.mark_reachable(down)
+    _uid, queued = outbox.log_or_queue(down, home, clerk, record(0))
+    assert queued and outbox.server_unreachable(down) and not outbox.server_unreachable(up)
+
+    def no_try(*args, **kwargs):
+        raise AssertionError("the database was tried although it just failed")
+
+    monkeypatch.setattr(outbox, "log_record_with_uuid", no_try)
+    _uid2, queued = outbox.log_or_queue(down, home, clerk, record(1))
+    assert queued and outbox.pending_count(home) == 2
+    monkeypatch.undo()
+    outbox.mark_unreachable(up)  # the same server back: a flush gets through and clears the flag
+    assert outbox.flush(up, home) == (2, 0) and not outbox.server_unreachable(up)
+    _uid3, queued = outbox.log_or_queue(up, home, clerk, record(2))
+    assert not queued and len(stored(up)) == 3
+
+
+def test_pending_for_the_day_and_discard(home):
+    clerk, other = Actor("lan", "clerk"), Actor("hoa", "clerk")
+    first = outbox.queue_record(home, clerk, record(0, ("vneid", "ewallet")))
+    outbox.queue_record(home, clerk, NewRecord(services=["vneid"], occurred_at=DAY - dt.timedelta(days=1)))
+    today = outbox.pending(home, DAY.date())
+    assert [(p.uuid, p.occurred_at, p.services, p.count) for p in today] == [(first, DAY, ("vneid", "ewallet"), 1)]
+    assert not outbox.discard(home, other, first)  # only its author takes it back
+    assert outbox.discard(home, clerk, first) and not outbox.discard(home, clerk, first)
+    assert outbox.pending_count(home) == 1 and outbox.pending(home, DAY.date()) == []
+
+
+def test_flushes_never_overlap(up, home):
+    """Two senders at once (a timer and a manual refresh): every entry is stored once, none is lost."""
+    import threading
+
+    clerk = Actor("lan", "clerk")
+    uuids = {outbox.queue_record(home, clerk, record(i)) for i in range(20)}
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(outbox.flush(up, home))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(sent for sent, _failed in results) == 20 and all(failed == 0 for _sent, failed in results)
+    assert set(stored(up)) == uuids and outbox.pending_count(home) == 0
