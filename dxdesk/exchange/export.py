@@ -10,15 +10,19 @@ import hashlib
 import io
 import json
 import os
+import queue
+import threading
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 import dxdesk
-from dxdesk import audit, clock, tally
+from dxdesk import audit, clock, tally, units
 from dxdesk.actor import Actor
 from dxdesk.catalogue import list_indicators, list_services
 from dxdesk.db.models import RecordService, ServiceRecord, Team, Volunteer
@@ -31,7 +35,9 @@ from dxdesk.profile import get_profile
 from dxdesk.reports.safe_cells import FORMULA_STARTS, safe_cell
 from dxdesk.vnformat import percent
 
-PROGRESS_EVERY = 20_000
+FETCH = 20_000  # rows per fetchmany: one CSV block handed to the deflate thread, one progress call
+_FIRST = itemgetter(0)
+_TALLY_KEY = itemgetter(5, 8, 7, 9)  # service, volunteer pseudonym, count, voided
 
 
 class Cancelled(Exception):
@@ -45,55 +51,90 @@ class ExportResult:
     records: int
     rows: int
     personal: bool
+    with_report: bool = False
+    unit_code: str = ""
 
 
-class _HashingWriter(io.RawIOBase):
-    """Bytes written pass to TARGET and into a SHA-256."""
+@dataclass(frozen=True)
+class _Unit:
+    """Whose records the package holds: this commune's own, or (UNIT_ONLY) one commune of a province database."""
 
-    def __init__(self, target):
-        self.target, self.digest = target, hashlib.sha256()
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, b) -> int:
-        self.digest.update(b)
-        self.target.write(b)
-        return len(b)
+    province_code: str
+    province_name: str
+    unit_code: str
+    unit_name: str
+    code_list_version: str
+    unit_only: bool
 
 
-def _rows_sql(dialect: str) -> str:
+def _rows_sql(dialect: str, unit_only: bool = False) -> str:
+    """The rows of records.csv. UNIT_ONLY: exactly one unit's records (a province database); otherwise this
+    commune's records, including those stored before the unit was set (unit_code NULL)."""
     time_expr = "substr(r.occurred_at, 12, 8)" if dialect == "sqlite" else "to_char(r.occurred_at, 'HH24:MI:SS')"
+    unit_filter = "r.unit_code = {u}" if unit_only else "(r.unit_code = {u} OR r.unit_code IS NULL)"
     return (
         "SELECT r.uuid, CAST(r.work_date AS TEXT), " + time_expr + ", r.channel, r.outcome, rs.service_code, "
         "s.indicator_code, rs.count, COALESCE(v.pseudonym, ''), CASE WHEN r.voided THEN 1 ELSE 0 END "
         "FROM service_records r JOIN record_services rs ON rs.record_id = r.id "
         "JOIN services s ON s.code = rs.service_code LEFT JOIN volunteers v ON v.id = r.volunteer_id "
-        "WHERE r.work_date >= {a} AND r.work_date <= {b} AND (r.unit_code = {u} OR r.unit_code IS NULL) "
+        "WHERE r.work_date >= {a} AND r.work_date <= {b} AND " + unit_filter + " "
         "ORDER BY r.id, rs.id"
     )
 
 
+def _unit_filter(unit: _Unit):
+    if unit.unit_only:
+        return ServiceRecord.unit_code == unit.unit_code
+    return (ServiceRecord.unit_code == unit.unit_code) | ServiceRecord.unit_code.is_(None)
+
+
+def _resolve_unit(profile, unit_code: str | None) -> _Unit:
+    """This database's own commune, or UNIT_CODE: any commune of the province on a province database."""
+    if profile is None:
+        raise UserError(_("Only a commune database can export a package: set the unit first (dxdesk init)."))
+    version = profile.code_list_version or units.CODE_LIST_VERSION
+    if profile.unit_code:
+        if unit_code and unit_code != profile.unit_code:
+            raise UserError(_("This database belongs to {unit} ({code}): it can only export its own records, "
+                              "not those of unit {other}.").format(unit=profile.unit_name, code=profile.unit_code,
+                                                                   other=unit_code))
+        return _Unit(profile.province_code, profile.province_name, profile.unit_code, profile.unit_name, version,
+                     False)
+    if not unit_code:
+        raise UserError(_("This is a province database: choose the commune to export with --unit CODE."))
+    entry = units.find_unit(unit_code)
+    if entry is None:
+        raise UserError(_("Unknown commune code '{code}' (QĐ 19/2025 list).").format(code=unit_code))
+    if entry.province_code != profile.province_code:
+        raise UserError(_("Commune {code} ({name}) is not in {province}.").format(
+            code=unit_code, name=entry.unit_name, province=profile.province_name))
+    return _Unit(entry.province_code, entry.province_name, entry.unit_code, entry.unit_name, version, True)
+
+
 def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal_data: bool = False,
+                   with_report: bool = False, unit_code: str | None = None,
                    progress: Callable[[int, int], bool] | None = None) -> ExportResult:
-    """Write the package for PERIOD to OUT. PROGRESS(done_records, total_records) may return False to cancel."""
+    """Write the package for PERIOD to OUT. PROGRESS(done_records, total_records) may return False to cancel.
+    WITH_REPORT adds report.pdf (the tally report, a draft: no number taken from the register). UNIT_CODE: on
+    a province database, the commune whose records are exported (on a commune database only its own code)."""
     require(actor, "data.export")
     if with_personal_data:
         require(actor, "data.export_personal")
-    profile = get_profile(db)
-    if profile is None or not profile.unit_code:
-        raise UserError(_("Only a commune database can export a package: set the unit first (dxdesk init)."))
+    if with_report:
+        require(actor, "report.print")
+    unit = _resolve_unit(get_profile(db), unit_code)
     out = Path(out)
     if out.suffix.lower() != ".zip":
         raise UserError(_("The package file name must end in .zip."))
     if not out.parent.is_dir():
         raise UserError(_("The folder {folder} does not exist.").format(folder=out.parent))
-    unit_code = profile.unit_code
     with db.session() as session:
-        total = session.scalar(  # records (cheap, by the date index); progress counts records written
-            select(func.count()).select_from(ServiceRecord).where(ServiceRecord.work_date >= period.start, ServiceRecord.work_date <= period.end,
-                   (ServiceRecord.unit_code == unit_code) | ServiceRecord.unit_code.is_(None))
-        ) or 0
+        total = 0
+        if progress is not None:  # records (cheap, by the date index); progress counts records written
+            total = session.scalar(
+                select(func.count()).select_from(ServiceRecord).where(
+                    ServiceRecord.work_date >= period.start, ServiceRecord.work_date <= period.end, _unit_filter(unit))
+            ) or 0
         pseudonyms = session.scalars(select(Volunteer.pseudonym)).all()
     needs_cleaning = any(p and p.startswith(FORMULA_STARTS) for p in pseudonyms)
 
@@ -101,16 +142,18 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
     hashes: dict[str, str] = {}
     try:
         with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-            counts: dict[str, int] = {}
-            records, rows = _write_records(db, zf, period, unit_code, total, needs_cleaning, progress, hashes, counts)
-            hashes[pkg.TALLY] = _write_member(zf, pkg.TALLY, _tally_workbook(db, profile, period, counts))
+            tallies: Counter = Counter()
+            records, rows = _write_records(db, zf, period, unit, total, needs_cleaning, progress, hashes, tallies)
+            hashes[pkg.TALLY] = _write_member(zf, pkg.TALLY, _tally_workbook(db, unit, period, tallies))
             if with_personal_data:
-                hashes[pkg.PERSONAL] = _write_member(zf, pkg.PERSONAL, _personal_csv(db, period, unit_code))
+                hashes[pkg.PERSONAL] = _write_member(zf, pkg.PERSONAL, _personal_csv(db, period, unit))
+            if with_report:
+                hashes[pkg.REPORT] = _write_member(zf, pkg.REPORT, _report_pdf(db, actor, period, unit))
             manifest = {
                 "format": pkg.FORMAT_NAME, "format_version": pkg.FORMAT_VERSION, "app_version": dxdesk.__version__,
-                "unit": {"province_code": profile.province_code, "province_name": profile.province_name,
-                         "unit_code": unit_code, "unit_name": profile.unit_name,
-                         "code_list_version": profile.code_list_version},
+                "unit": {"province_code": unit.province_code, "province_name": unit.province_name,
+                         "unit_code": unit.unit_code, "unit_name": unit.unit_name,
+                         "code_list_version": unit.code_list_version},
                 "period": {"key": period.key, "from": period.start.isoformat(), "to": period.end.isoformat()},
                 "created_at": clock.now().isoformat(timespec="seconds"),
                 "record_count": records, "row_count": rows, "with_personal_data": with_personal_data,
@@ -124,8 +167,9 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
         raise
     with db.write() as session:
         audit.record(session, actor, "data.export_personal" if with_personal_data else "data.export", "package", sha[:16],
-                     sha256=sha, period=period.key, records=records, file=out.name, personal=with_personal_data)
-    return ExportResult(out, sha, records, rows, with_personal_data)
+                     sha256=sha, period=period.key, records=records, file=out.name, personal=with_personal_data,
+                     unit=unit.unit_code, report=with_report)
+    return ExportResult(out, sha, records, rows, with_personal_data, with_report, unit.unit_code)
 
 
 def _write_member(zf: zipfile.ZipFile, name: str, data: bytes) -> str:
@@ -133,48 +177,62 @@ def _write_member(zf: zipfile.ZipFile, name: str, data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _write_records(db, zf, period: Period, unit_code: str, total: int, needs_cleaning: bool, progress,
-                   hashes: dict, counts: dict[str, int]) -> tuple[int, int]:
-    """Stream the rows into records.csv; COUNTS gets the non-voided count per service (the tally of the
-    very rows exported, so the workbook and the CSV always agree)."""
+def _report_pdf(db, actor: Actor, period: Period, unit: _Unit) -> bytes:
+    """The official tally report of the period (the renderer of `dxdesk report tally`), as a draft: the
+    number is left blank, so exporting twice never uses up numbers of the register."""
+    from dxdesk.reports import tally_pdf
+
+    report = tally_pdf.build(db, actor, period, register=False, unit_code=unit.unit_code if unit.unit_only else None)
+    return tally_pdf.render(report)
+
+
+def _write_records(db, zf, period: Period, unit: _Unit, total: int, needs_cleaning: bool, progress,
+                   hashes: dict, tallies: Counter) -> tuple[int, int]:
+    """Stream the rows into records.csv; TALLIES counts rows by (service, volunteer pseudonym, count, voided),
+    the tally of the very rows exported, so the workbook and the CSV always agree.
+
+    Two threads: this one reads the rows and formats the CSV text; a `_DeflateThread` hashes, deflates and
+    writes it (hashlib and zlib release the GIL, so the two overlap on a multi-core PC)."""
     raw = db.engine.raw_connection()
     try:
         sqlite = db.is_sqlite
         mark = "?" if sqlite else "%s"
-        sql = _rows_sql("sqlite" if sqlite else "postgresql").format(a=mark, b=mark, u=mark)
+        sql = _rows_sql("sqlite" if sqlite else "postgresql", unit.unit_only).format(a=mark, b=mark, u=mark)
+        params = (period.start.isoformat(), period.end.isoformat(), unit.unit_code)
         cursor = raw.cursor() if sqlite else raw.dbapi_connection.cursor(name="dxdesk_export")
         if not sqlite:
-            cursor.itersize = 20_000
-        cursor.execute(sql, (period.start.isoformat(), period.end.isoformat(), unit_code))
+            cursor.itersize = FETCH
+        cursor.execute(sql, params)
         with zf.open(pkg.RECORDS, "w", force_zip64=True) as member:
-            sink = _HashingWriter(member)
-            buffered = io.BufferedWriter(sink, buffer_size=1 << 20)
-            text = io.TextIOWrapper(buffered, encoding="utf-8", newline="")
-            text.write("\ufeff")
-            writer = csv.writer(text, lineterminator="\r\n")
-            writer.writerow(pkg.CSV_HEADER)
-            rows = records = 0
-            last_uuid = None
-            while True:
-                chunk = cursor.fetchmany(PROGRESS_EVERY)
-                if not chunk:
-                    break
-                if needs_cleaning:
-                    chunk = [(*r[:8], safe_cell(r[8]), r[9]) for r in chunk]
-                writer.writerows(chunk)
-                for r in chunk:  # rows of one record are adjacent (ordered by record id)
-                    if r[0] != last_uuid:
-                        records += 1
-                        last_uuid = r[0]
-                    if not r[9]:
-                        counts[r[5]] = counts.get(r[5], 0) + r[7]
-                rows += len(chunk)
-                if progress and progress(records, total) is False:
-                    raise Cancelled()
-            text.flush()
-            text.detach()
-            buffered.flush()
-        hashes[pkg.RECORDS] = sink.digest.hexdigest()
+            sink = _DeflateThread(member)
+            try:
+                head = io.StringIO()
+                head.write("\ufeff")
+                csv.writer(head, lineterminator="\r\n").writerow(pkg.CSV_HEADER)
+                sink.put(head.getvalue().encode("utf-8"))
+                rows = records = 0
+                last_uuid = None
+                while True:
+                    chunk = cursor.fetchmany(FETCH)
+                    if not chunk:
+                        break
+                    tallies.update(map(_TALLY_KEY, chunk))  # counted in C, summed up once at the end
+                    # rows of one record are adjacent (ordered by record id): distinct UUIDs of the chunk,
+                    # less the record that continues from the previous chunk
+                    records += len(set(map(_FIRST, chunk))) - (chunk[0][0] == last_uuid)
+                    last_uuid = chunk[-1][0]
+                    if needs_cleaning:
+                        chunk = [(*r[:8], safe_cell(r[8]), r[9]) for r in chunk]
+                    text = io.StringIO()
+                    csv.writer(text, lineterminator="\r\n").writerows(chunk)
+                    sink.put(text.getvalue().encode("utf-8"))
+                    rows += len(chunk)
+                    if progress and progress(records, total) is False:
+                        raise Cancelled()
+            except BaseException:
+                sink.abort()
+                raise
+            hashes[pkg.RECORDS] = sink.close()
         cursor.close()
         return records, rows
     finally:
@@ -182,33 +240,102 @@ def _write_records(db, zf, period: Period, unit_code: str, total: int, needs_cle
         raw.close()
 
 
-def _tally_workbook(db, profile, period: Period, counts: dict[str, int]) -> bytes:
-    from dxdesk.reports.xlsx import write_tally_workbook
+class _DeflateThread:
+    """Hash and write (the zip member deflates) byte blocks handed over by PUT, on a thread of its own."""
 
-    services = list_services(db, include_inactive=True)
-    per_indicator: dict[str, int] = {}
-    for s in services:
-        per_indicator[s.indicator_code] = per_indicator.get(s.indicator_code, 0) + counts.get(s.code, 0)
-    targets = tally.targets_for(db, period, None)  # a commune database keeps its own targets with unit None
+    def __init__(self, member):
+        self.member, self.digest, self.error = member, hashlib.sha256(), None
+        self.queue: queue.Queue = queue.Queue(maxsize=4)
+        self.thread = threading.Thread(target=self._run, name="dxdesk-export-deflate", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            block = self.queue.get()
+            if block is None:
+                return
+            if self.error is None:
+                try:
+                    self.digest.update(block)
+                    self.member.write(block)
+                except BaseException as exc:  # noqa: BLE001 - handed to the producer thread, raised there
+                    self.error = exc
+
+    def put(self, block: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(block)
+
+    def close(self) -> str:
+        """Wait for the last block; the SHA-256 of everything written."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.digest.hexdigest()
+
+    def abort(self) -> None:
+        self.error = self.error or Cancelled()
+        self.queue.put(None)
+        self.thread.join()
+
+
+def _team_rows(db, period: Period, unit: _Unit, by_pseudonym: dict[str, int]) -> list[tuple[str, int]]:
+    """Services per team, from the rows exported (volunteer pseudonyms are unique; if a database somehow has
+    a pseudonym twice, the query by volunteer id decides)."""
     with db.session() as session:
-        team_rows = session.execute(
+        pairs = session.execute(select(Volunteer.pseudonym, Team.name).outerjoin(Team, Team.id == Volunteer.team_id)).all()
+    team_of: dict[str, str | None] = {}
+    for pseudonym, team in pairs:
+        if pseudonym in team_of:
+            return _team_rows_sql(db, period, unit)
+        team_of[pseudonym] = team
+    per_team: dict[str, int] = {}
+    for pseudonym, n in by_pseudonym.items():
+        team = team_of.get(pseudonym)
+        if team is not None:
+            per_team[team] = per_team.get(team, 0) + n
+    return sorted(per_team.items())
+
+
+def _team_rows_sql(db, period: Period, unit: _Unit) -> list[tuple[str, int]]:
+    with db.session() as session:
+        return session.execute(
             select(Team.name, func.coalesce(func.sum(RecordService.count), 0))
             .select_from(Team)
             .join(Volunteer, Volunteer.team_id == Team.id)
             .join(ServiceRecord, ServiceRecord.volunteer_id == Volunteer.id)
             .join(RecordService, RecordService.record_id == ServiceRecord.id)
             .where(ServiceRecord.work_date >= period.start, ServiceRecord.work_date <= period.end,
-                   ServiceRecord.voided.is_(False))
+                   ServiceRecord.voided.is_(False), _unit_filter(unit))
             .group_by(Team.name).order_by(Team.name)
         ).all()
+
+
+def _tally_workbook(db, unit: _Unit, period: Period, tallies: Counter) -> bytes:
+    from dxdesk.reports.xlsx import write_tally_workbook
+
+    counts: dict[str, int] = {}
+    by_pseudonym: dict[str, int] = {}
+    for (service, pseudonym, n, voided), times in tallies.items():
+        if not voided:
+            counts[service] = counts.get(service, 0) + n * times
+            by_pseudonym[pseudonym] = by_pseudonym.get(pseudonym, 0) + n * times
+    services = list_services(db, include_inactive=True)
+    per_indicator: dict[str, int] = {}
+    for s in services:
+        per_indicator[s.indicator_code] = per_indicator.get(s.indicator_code, 0) + counts.get(s.code, 0)
+    # a commune database keeps its own targets with unit None; a province database per commune
+    targets = tally.targets_for(db, period, unit.unit_code if unit.unit_only else None)
+    team_rows = _team_rows(db, period, unit, by_pseudonym)
     buf = io.BytesIO()
     write_tally_workbook(
         buf,
         title_lines=[
-            _("Tally of {unit}, {province}").format(unit=profile.unit_name, province=profile.province_name),
+            _("Tally of {unit}, {province}").format(unit=unit.unit_name, province=unit.province_name),
             _("Period: {period} ({a}–{b})").format(period=period.label(), a=period.start.strftime("%d/%m/%Y"),
                                                    b=period.end.strftime("%d/%m/%Y")),
-            _("Unit code: {code}").format(code=profile.unit_code),
+            _("Unit code: {code}").format(code=unit.unit_code),
             _("Created: {at}").format(at=clock.now().strftime("%d/%m/%Y %H:%M")),
         ],
         indicators=[{"code": i.code, "name": i.name, "unit": i.unit, "count": per_indicator.get(i.code, 0),
@@ -226,7 +353,7 @@ def _fraction(count: int, target: int | None) -> float | None:
     return float(value) / 100 if value is not None else None
 
 
-def _personal_csv(db, period: Period, unit_code: str) -> bytes:
+def _personal_csv(db, period: Period, unit: _Unit) -> bytes:
     """Only with --with-personal-data: notes, places, volunteer names/phones and consented contacts."""
     from dxdesk import fieldcrypt
 
@@ -241,7 +368,7 @@ def _personal_csv(db, period: Period, unit_code: str) -> bytes:
                    ServiceRecord.contact_name_enc, ServiceRecord.contact_phone_enc)
             .outerjoin(Volunteer, Volunteer.id == ServiceRecord.volunteer_id)
             .where(ServiceRecord.work_date >= period.start, ServiceRecord.work_date <= period.end,
-                   (ServiceRecord.unit_code == unit_code) | ServiceRecord.unit_code.is_(None))
+                   _unit_filter(unit))
             .order_by(ServiceRecord.id)
         )
         for uuid, place, note, vname, vphone, cname, cphone in result:
