@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import importlib
 import logging
 
 from dxdesk.ui.context import PageContext
 from dxdesk.ui.pages.registry import PAGES
-from PySide6.QtCore import QSize, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,11 +26,72 @@ from PySide6.QtWidgets import (
 
 from dxdesk import clock
 from dxdesk.i18n import _
-from dxdesk.profile import get_profile
-from dxdesk.today import current_shift
-from dxdesk.vnformat import fmt_date, weekday_name
+from dxdesk.profile import Profile, get_profile
+from dxdesk.today import ShiftNow, current_shift
+from dxdesk.vnformat import fmt_date, fmt_int, weekday_name
 
 log = logging.getLogger("dxdesk.ui")
+OUTBOX_RETRY_MS = 20_000  # while entries wait or the server is down: try again this soon (the clock is 60 s)
+_UNKNOWN = object()
+
+
+@dataclasses.dataclass
+class StatusFacts:
+    """What the status bar shows from the database; `_UNKNOWN` where the server could not be asked."""
+
+    profile: Profile | None | object = _UNKNOWN
+    shift: ShiftNow | None | object = _UNKNOWN
+    reachable: bool = True
+    sent: int = 0
+    waiting: int | None = None  # entries in the offline outbox (None: SQLite, no outbox)
+
+
+def gather_status(db, paths, now: dt.datetime) -> StatusFacts:
+    """The status bar's database facts. On a shared server this runs in a worker: a server that does not answer
+    costs one connect timeout there, never in the window. The outbox is sent only when the server answered."""
+    facts = StatusFacts()
+    shared = not db.is_sqlite
+    if shared:
+        from dxdesk.exchange import outbox
+    try:
+        facts.profile = get_profile(db)
+        facts.shift = current_shift(db, now)
+    except Exception as exc:  # noqa: BLE001 - the status bar must never take the window down
+        if not (shared and outbox.is_connection_error(exc)):
+            raise
+        facts.reachable = False
+        outbox.mark_unreachable(db)
+        log.warning("status: server unreachable (%s)", exc.__class__.__name__)
+    if not shared:
+        return facts
+    if facts.reachable:
+        outbox.mark_reachable(db)
+    if facts.reachable and outbox.pending_count(paths):
+        facts.sent, _failed = outbox.flush(db, paths)
+        facts.reachable = not outbox.server_unreachable(db)
+    facts.waiting = outbox.pending_count(paths)
+    return facts
+
+
+class StatusSignals(QObject):
+    done = Signal(object, object)  # StatusFacts or None (failed), the signals object (kept alive until then)
+
+
+class StatusWorker(QRunnable):
+    """gather_status off the UI thread; reports through its signals, touches no widget."""
+
+    def __init__(self, db, paths, now: dt.datetime):
+        super().__init__()
+        self.db, self.paths, self.now = db, paths, now
+        self.signals = StatusSignals()
+
+    def run(self) -> None:
+        try:
+            facts = gather_status(self.db, self.paths, self.now)
+        except Exception:  # noqa: BLE001 - logged; the status bar keeps what it shows
+            log.exception("status bar")
+            facts = None
+        self.signals.done.emit(facts, self.signals)
 
 
 class MainWindow(QMainWindow):
@@ -101,12 +164,20 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         self.addAction(quit_action)
 
+        self._profile: Profile | None = None
+        self._status_running = False  # one status worker (and so one outbox flush) at a time
+        self._status_again = False  # asked again while it ran: run once more when it reports
+        self._status_signals: set = set()
+        self._closing = False
         ctx.events.profile_changed.connect(self.refresh_status)
         ctx.events.actor_changed.connect(self.refresh_status)
+        ctx.events.records_changed.connect(self._records_changed)
         ctx.events.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self._clock = QTimer(self, interval=60_000)
         self._clock.timeout.connect(self.refresh_status)
         self._clock.start()
+        self._outbox_timer = QTimer(self, singleShot=True, interval=OUTBOX_RETRY_MS)
+        self._outbox_timer.timeout.connect(self.refresh_outbox)
         self.refresh_status()
         self.nav.setCurrentRow(0)
 
@@ -135,47 +206,119 @@ class MainWindow(QMainWindow):
             widget.activated()
 
     def refresh_status(self) -> None:
-        profile = get_profile(self.ctx.db)
-        if profile is None:
-            self.setWindowTitle(_("dxdesk — no unit set (Settings)"))
-        else:
-            demo = _(" [demo data]") if profile.is_demo else ""
-            self.setWindowTitle(f"dxdesk — {profile.display_name} ({profile.codes}){demo}")
-        actor = self.ctx.actor
-        user = _("User: {name}").format(name=actor.display_name or actor.username)
-        if profile is not None and profile.is_demo:
-            user += " · " + _("DEMO DATA")
-        self.user_label.setText(user)
+        """Unit, user, database, day, shift and the outbox. What needs a shared server is asked by a worker, so a
+        server that does not answer never freezes the window; on SQLite (a local file) it is asked here."""
+        self._show_user()
         self.status_db.setText(self.ctx.db.describe())
         now = clock.now()
         self.status_day.setText(f"{weekday_name(now.date())} {fmt_date(now.date())}")
-        self.refresh_outbox()
-        shift = current_shift(self.ctx.db, now)
-        self.status_shift.setText(
-            _("Shift {start}–{end}").format(start=shift.start.strftime("%H:%M"), end=shift.end.strftime("%H:%M"))
-            if shift else _("No shift now")
-        )
+        if self.ctx.db.is_sqlite:
+            self._apply_status(gather_status(self.ctx.db, self.ctx.paths, now))
+        else:
+            self._start_status_worker()
 
     def refresh_outbox(self) -> None:
-        """On a shared server: send what the outbox kept during an outage, and show how many still wait."""
+        """On a shared server: send what the outbox kept during an outage and show how many still wait — in a
+        worker; returns at once. Asked while a send is running, it runs once more after it."""
+        if not self.ctx.db.is_sqlite:
+            self._start_status_worker()
+
+    def status_busy(self) -> bool:
+        """True while a status worker runs (tests wait for it)."""
+        return self._status_running
+
+    def _start_status_worker(self) -> None:
+        if self._closing:
+            return
+        if self._status_running:
+            self._status_again = True
+            return
+        self._status_running = True
+        self._outbox_timer.stop()
+        worker = StatusWorker(self.ctx.db, self.ctx.paths, clock.now())
+        worker.signals.done.connect(self._status_done)
+        self._status_signals.add(worker.signals)
+        QThreadPool.globalInstance().start(worker)
+
+    def _status_done(self, facts: StatusFacts | None, signals=None) -> None:
+        self._status_signals.discard(signals)
+        self._status_running = False
+        if self._closing:
+            return
+        if facts is not None:
+            self._apply_status(facts)
+            if facts.sent:
+                self.ctx.events.records_changed.emit()
+        if self._status_again:
+            self._status_again = False
+            self._start_status_worker()
+        elif facts is None or not facts.reachable or facts.waiting:
+            self._outbox_timer.start()
+
+    def _apply_status(self, facts: StatusFacts) -> None:
+        if facts.profile is not _UNKNOWN:
+            self._profile = facts.profile
+            profile = self._profile
+            if profile is None:
+                self.setWindowTitle(_("dxdesk — no unit set (Settings)"))
+            else:
+                demo = _(" [demo data]") if profile.is_demo else ""
+                self.setWindowTitle(f"dxdesk — {profile.display_name} ({profile.codes}){demo}")
+            self._show_user()
+        if facts.shift is not _UNKNOWN:
+            shift = facts.shift
+            self.status_shift.setText(
+                _("Shift {start}–{end}").format(start=shift.start.strftime("%H:%M"), end=shift.end.strftime("%H:%M"))
+                if shift else _("No shift now")
+            )
+        if facts.reachable:
+            self.status_db.setText(self.ctx.db.describe())
+            self.status_db.setStyleSheet("")
+            self.status_db.setToolTip("")
+        else:
+            self.status_db.setText(_("{database} — cannot be reached").format(database=self.ctx.db.describe()))
+            self.status_db.setStyleSheet("color: #b3261e;")
+            self.status_db.setToolTip(_("The database server does not answer. The counter keeps entries on this PC "
+                                        "and sends them when the server is back."))
+        if facts.waiting is not None:
+            self._show_waiting(facts.waiting)
+
+    def _show_waiting(self, waiting: int) -> None:
+        self.status_outbox.setText(_("Waiting to send: {n}").format(n=fmt_int(waiting)))
+        self.status_outbox.setToolTip(_("Entries kept on this PC while the server could not be reached. They are "
+                                        "sent automatically and count in the figures once sent."))
+        self.status_outbox.setStyleSheet("color: #9a6700; font-weight: bold;" if waiting else "")
+        self.status_outbox.show()
+
+    def _records_changed(self) -> None:
+        """An entry was saved (maybe kept offline): show the outbox count now (a local file, quick) and try to
+        send soon."""
         if self.ctx.db.is_sqlite:
             return
         from dxdesk.exchange import outbox
 
         try:
-            if outbox.pending_count(self.ctx.paths):
-                sent, _failed = outbox.flush(self.ctx.db, self.ctx.paths)
-                if sent:
-                    self.ctx.events.records_changed.emit()
             waiting = outbox.pending_count(self.ctx.paths)
         except Exception:  # noqa: BLE001 - the status bar must never take the window down
-            log.exception("outbox")
+            log.exception("outbox count")
             return
-        self.status_outbox.setText(_("Waiting to send: {n}").format(n=waiting))
-        self.status_outbox.show()
+        self._show_waiting(waiting)
+        if waiting and not self._status_running and not self._outbox_timer.isActive():
+            self._outbox_timer.start()
+
+    def _show_user(self) -> None:
+        actor = self.ctx.actor
+        user = _("User: {name}").format(name=actor.display_name or actor.username)
+        if self._profile is not None and self._profile.is_demo:
+            user += " · " + _("DEMO DATA")
+        self.user_label.setText(user)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        # Let background work (previews, counts) finish before the pages it reports to are destroyed.
+        # Let background work (previews, counts, the status worker) finish before the pages it reports to are
+        # destroyed; a status worker's late answer is ignored.
+        self._closing = True
+        self._clock.stop()
+        self._outbox_timer.stop()
         pool = QThreadPool.globalInstance()
         pool.clear()
         pool.waitForDone(5000)

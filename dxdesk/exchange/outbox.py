@@ -9,7 +9,7 @@ same citizen is never counted twice.
 The counter's call: `uuid, queued = log_or_queue(db, paths, actor, rec)`. It writes straight to the database
 when it can and, when the server cannot be reached, keeps the entry in the outbox with the same UUID (so
 even a commit whose acknowledgement was lost is not counted twice); the status bar shows
-`pending_count(paths)`, and a worker off the UI thread (the main window's status refresh, every 30 s while
+`pending_count(paths)`, and a worker off the UI thread (the main window's status refresh, every 20 s while
 entries wait) calls `flush(db, paths)`; flushes never overlap within a process, and across PCs the UUID check
 keeps them apart. After a failed connection the server counts as unreachable for `RETRY_AFTER_S` seconds: during
 that time `log_or_queue` keeps entries at once instead of waiting for another connect timeout per citizen
@@ -43,7 +43,8 @@ from dxdesk.permissions import require
 from dxdesk.records import NewRecord, check_record, log_record_with_uuid
 
 log = logging.getLogger("dxdesk.outbox")
-RETRY_AFTER_S = 30.0  # after a failed connection, keep entries offline at once for this long
+RETRY_AFTER_S = 45.0  # after a failed connection, keep entries offline at once for this long (the status
+# worker probes the server every 20 s meanwhile, so the mark stays fresh during an outage and clears soon after)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outbox (
     uuid TEXT PRIMARY KEY,
@@ -71,6 +72,7 @@ class Pending:
     occurred_at: dt.datetime | None = None
     services: tuple[str, ...] = ()
     count: int = 1
+    volunteer_id: int | None = None
 
 
 def is_connection_error(exc: BaseException) -> bool:
@@ -155,7 +157,7 @@ def pending(paths: AppPaths, day: dt.date | None = None) -> list[Pending]:
         when = dt.datetime.fromisoformat(data["occurred_at"])
         if day is None or when.date() == day:
             out.append(Pending(u, dt.datetime.fromisoformat(q), by, n, err, when, tuple(data["services"]),
-                               int(data.get("count") or 1)))
+                               int(data.get("count") or 1), data.get("volunteer_id")))
     return out
 
 

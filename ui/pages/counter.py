@@ -139,6 +139,9 @@ class CounterPage(QWidget):
         self.shift = None
         self.services = list_services(ctx.db)
         self._entries = []
+        self._waiting = []  # entries kept in the offline outbox (shared server only), listed above the others
+        self._volunteer_names: dict[int, str] = {}
+        self._last_queued = False  # the last save went to the outbox (undo takes it back out of it)
         self._figures_generation = 0
         self.figures_shown = -1  # generation of the figures on screen (tests wait for it)
         self._figures_signals: set = set()  # keep the workers' signal objects alive until they report
@@ -299,6 +302,11 @@ class CounterPage(QWidget):
         today_layout = QVBoxLayout(today_box)
         today_layout.setContentsMargins(4, 4, 4, 4)
         today_layout.addWidget(self.today_table, 1)
+        # On a shared server during an outage: entries kept on this PC are listed (marked) and explained here.
+        self.waiting_label = QLabel(objectName="waiting_label", wordWrap=True)
+        self.waiting_label.setStyleSheet(f"color: {AMBER};")
+        self.waiting_label.hide()
+        today_layout.addWidget(self.waiting_label)
         today_layout.addLayout(edit_row)
 
         self.progress_table = QTableWidget(0, 4, objectName="progress_table")
@@ -367,6 +375,7 @@ class CounterPage(QWidget):
                     .order_by(Volunteer.name)
                 ).all()
         previous = self.volunteer_box.currentData()
+        self._volunteer_names = dict(everyone)
         self.on_shift_ids = {vid for vid, _name in on_shift}
         self.volunteer_box.blockSignals(True)
         self.volunteer_box.clear()
@@ -390,6 +399,9 @@ class CounterPage(QWidget):
         self._volunteer_changed()
 
     def _check_shift(self) -> None:
+        self._ask_server(self._check_shift_now)
+
+    def _check_shift_now(self) -> None:
         now_shift = current_shift(self.ctx.db, clock.now())
         if (now_shift.id if now_shift else None) != (self.shift.id if self.shift else None):
             self.refresh_roster()
@@ -452,9 +464,41 @@ class CounterPage(QWidget):
             super().keyPressEvent(event)
 
     def activated(self) -> None:
-        self.refresh_roster()
+        self._ask_server(self.refresh_roster)
         self.refresh_today()
         self.setFocus()
+
+    # --- a shared server that may be down ---------------------------------------------------------
+
+    def server_down(self) -> bool:
+        """On a shared server: True while it is known not to answer (then the page does not ask it)."""
+        if self.ctx.db.is_sqlite:
+            return False
+        from dxdesk.exchange import outbox
+
+        return outbox.server_unreachable(self.ctx.db)
+
+    def _ask_server(self, fn, *args) -> bool:
+        """Run FN (which queries the database) unless a shared server is known to be down; a connection failure
+        marks it down instead of reaching the crash dialog. False when FN did not run through."""
+        if self.server_down():
+            return False
+        try:
+            fn(*args)
+        except Exception as exc:
+            if self.ctx.db.is_sqlite:
+                raise
+            from dxdesk.exchange import outbox
+
+            if not outbox.is_connection_error(exc):
+                raise
+            outbox.mark_unreachable(self.ctx.db)
+            log.warning("counter: server unreachable (%s)", exc.__class__.__name__)
+            return False
+        return True
+
+    def _say_server_down(self) -> None:
+        self.show_status(_("The server cannot be reached. Try again when it is back."), RED)
 
     # --- logging ----------------------------------------------------------------------------------
 
@@ -504,9 +548,10 @@ class CounterPage(QWidget):
         )
         queued = False
         try:
-            if self.ctx.db.is_sqlite or contact is not None:
+            if self.ctx.db.is_sqlite:
                 record_uuid = log_record(self.ctx.db, self.ctx.actor, rec)
-            else:  # a shared server: keep logging through a network or server outage (local outbox)
+            else:  # a shared server: keep logging through a network or server outage (local outbox; an entry
+                # with a call-back contact is refused offline with its own message, the contact never kept)
                 from dxdesk.exchange.outbox import log_or_queue
 
                 record_uuid, queued = log_or_queue(self.ctx.db, self.ctx.paths, self.ctx.actor, rec)
@@ -517,6 +562,7 @@ class CounterPage(QWidget):
         names = ", ".join(self.buttons[c].name_label.text() for c in codes)
         now = clock.now()
         self.last_saved = (record_uuid, now, names)
+        self._last_queued = queued
         self.clear()
         if queued:
             self.show_status(_("✓ Kept on this PC: {services} ({time}). The server cannot be reached; the entry is "
@@ -543,8 +589,15 @@ class CounterPage(QWidget):
             self.show_status(_("Nothing to undo."), AMBER)
             return
         record_uuid, _when, names = self.last_saved
+        taken_back = False
+        if self._last_queued:  # still on this PC: take it out of the outbox (not sent, so never counted)
+            from dxdesk.exchange import outbox
+
+            taken_back = outbox.discard(self.ctx.paths, self.ctx.actor, record_uuid)
         try:
-            undo_record(self.ctx.db, self.ctx.actor, record_uuid)
+            if not taken_back and not self._ask_server(undo_record, self.ctx.db, self.ctx.actor, record_uuid):
+                self._say_server_down()
+                return
         except UserError as exc:
             self.show_status(str(exc), RED)
             return
@@ -559,6 +612,9 @@ class CounterPage(QWidget):
         self._status_timer.start()
 
     def campaign(self) -> None:
+        if self.server_down():  # a campaign entry is not kept offline: say so before the form is filled in
+            self._say_server_down()
+            return
         dialog = CampaignDialog(self.ctx, self.volunteers_for_dialogs(), self.volunteer_box.currentData(), self)
         if dialog.exec() and dialog.saved_uuid:
             self.show_status(_("✓ Campaign entry saved: {n} × {service}").format(
@@ -568,10 +624,38 @@ class CounterPage(QWidget):
     # --- today panel ------------------------------------------------------------------------------
 
     def refresh_today(self) -> None:
-        self._entries = today_entries(self.ctx.db)
+        def load() -> None:
+            self._entries = today_entries(self.ctx.db)
+
+        online = self._ask_server(load)  # a shared server that does not answer: keep the last list
+        self._waiting = []
+        if not self.ctx.db.is_sqlite:
+            from dxdesk.exchange import outbox
+
+            self._waiting = list(reversed(outbox.pending(self.ctx.paths, clock.today())))  # newest first
+        short = {svc.code: svc.short for svc in self.services}
         table = self.today_table
-        table.setRowCount(len(self._entries))
-        for row, entry in enumerate(self._entries):
+        table.setRowCount(len(self._waiting) + len(self._entries))
+        waiting_tip = _("Kept on this PC: the server could not be reached. It is sent automatically when the "
+                        "server is back, and counts in the figures once sent.")
+        for row, kept in enumerate(self._waiting):
+            services = ", ".join(short.get(c, c) for c in kept.services)
+            if kept.count > 1:
+                services = f"{fmt_int(kept.count)} × {services}"
+            services = _("{services} (waiting to send)").format(services=services)
+            volunteer = self._volunteer_names.get(kept.volunteer_id, "") if kept.volunteer_id is not None else ""
+            cells = [kept.occurred_at.strftime("%H:%M"), services, volunteer or "—"]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(waiting_tip if not kept.last_error or kept.attempts == 0 else
+                                f"{waiting_tip}\n{kept.last_error}")
+                font = item.font()
+                font.setItalic(True)
+                item.setFont(font)
+                item.setForeground(Qt.GlobalColor.darkYellow)
+                table.setItem(row, col, item)
+        offset = len(self._waiting)
+        for row, entry in enumerate(self._entries, start=offset):
             services = entry.service_names
             if entry.count > 1:
                 services = f"{fmt_int(entry.count)} × {services}"
@@ -587,6 +671,12 @@ class CounterPage(QWidget):
                     item.setFont(font)
                     item.setForeground(Qt.GlobalColor.gray)
                 table.setItem(row, col, item)
+        if self._waiting:
+            self.waiting_label.setText(_("Kept on this PC until the server is back: {n}. They count in the figures once "
+                                         "sent.").format(n=fmt_int(len(self._waiting))))
+        self.waiting_label.setVisible(bool(self._waiting))
+        if not online:
+            return  # the figures need the server: the panel keeps its last ones
         # Counts over the week and the target's period scan many rows on a big database: a worker does them.
         self._figures_generation += 1
         worker = FiguresWorker(self.ctx.db, self._figures_generation)
@@ -635,7 +725,15 @@ class CounterPage(QWidget):
         if not rows:
             self.show_status(_("Select an entry in today's list first."), AMBER)
             return None
-        return self._entries[rows[0].row()]
+        row = rows[0].row()
+        if row < len(self._waiting):
+            self.show_status(_("This entry is still kept on this PC. It can be corrected or voided once it has been "
+                               "sent to the server."), AMBER)
+            return None
+        if self.server_down():
+            self._say_server_down()
+            return None
+        return self._entries[row - len(self._waiting)]
 
     def correct_selected(self) -> None:
         entry = self._selected_entry()
@@ -659,7 +757,9 @@ class CounterPage(QWidget):
         if not ok:
             return
         try:
-            void_record(self.ctx.db, self.ctx.actor, entry.uuid, reason)
+            if not self._ask_server(void_record, self.ctx.db, self.ctx.actor, entry.uuid, reason):
+                self._say_server_down()
+                return
         except UserError as exc:
             messages.warning(self, _("Void the entry"), str(exc))
             return
