@@ -276,10 +276,11 @@ class MainWindow(QMainWindow):
             self.status_db.setStyleSheet("")
             self.status_db.setToolTip("")
         else:
-            self.status_db.setText(_("{database} — cannot be reached").format(database=self.ctx.db.describe()))
-            self.status_db.setStyleSheet("color: #b3261e;")
-            self.status_db.setToolTip(_("The database server does not answer. The counter keeps entries on this PC "
-                                        "and sends them when the server is back."))
+            self.status_db.setText("⚠ " + _("Server unreachable"))  # short: the status bar is full at 1093 px
+            self.status_db.setStyleSheet("color: #b3261e; font-weight: bold;")
+            self.status_db.setToolTip(self.ctx.db.describe() + "\n" + _(
+                "The database server does not answer. The counter keeps entries on this PC and sends them when the "
+                "server is back."))
         if facts.waiting is not None:
             self._show_waiting(facts.waiting)
 

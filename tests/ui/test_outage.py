@@ -116,7 +116,7 @@ def test_status_refresh_never_waits_for_a_silent_server(qtbot, relayed, home, ad
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win.status_outbox.text() == "Hàng chờ gửi: 0" and not win.status_busy(), timeout=10_000)
-    assert "không kết nối được" not in win.status_db.text()
+    assert "Mất kết nối máy chủ" not in win.status_db.text()
 
     relay.go_silent()
     started = time.monotonic()
@@ -133,7 +133,7 @@ def test_status_refresh_never_waits_for_a_silent_server(qtbot, relayed, home, ad
     qtbot.waitUntil(lambda: bool(ticks), timeout=2000)
     assert ticks[0] - started < 2.0
     # when the worker gives up, the status bar says so, in Vietnamese
-    qtbot.waitUntil(lambda: "không kết nối được" in win.status_db.text(), timeout=30_000)
+    qtbot.waitUntil(lambda: "Mất kết nối máy chủ" in win.status_db.text(), timeout=30_000)
 
     # the counter keeps logging: into the outbox, at once (the server is known to be down), shown as waiting
     counter = win.show_page("counter")
@@ -152,7 +152,7 @@ def test_status_refresh_never_waits_for_a_silent_server(qtbot, relayed, home, ad
     relay.come_back()
     win.refresh_outbox()
     qtbot.waitUntil(lambda: win.status_outbox.text() == "Hàng chờ gửi: 0" and not win.status_busy(), timeout=30_000)
-    assert "không kết nối được" not in win.status_db.text()
+    assert "Mất kết nối máy chủ" not in win.status_db.text()
     assert stored_count(db) == 1 and outbox.pending_count(home) == 0
     # sent: the counter's list now shows it as an ordinary entry
     qtbot.waitUntil(lambda: "chờ gửi" not in (counter.today_table.item(0, 1).text() if counter.today_table.item(0, 1)

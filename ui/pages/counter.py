@@ -572,7 +572,8 @@ class CounterPage(QWidget):
                              GREEN)
         self.record_saved.emit(record_uuid)
         self.ctx.events.records_changed.emit()
-        self.ctx.events.status_message.emit(_("Saved: {services}").format(services=names))
+        if not queued:  # kept offline is said above and by the status bar's count, not as "saved"
+            self.ctx.events.status_message.emit(_("Saved: {services}").format(services=names))
         self.setFocus()
 
     def clear(self) -> None:
