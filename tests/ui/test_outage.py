@@ -147,6 +147,23 @@ def test_status_refresh_never_waits_for_a_silent_server(qtbot, relayed, home, ad
     assert win.status_outbox.text() == "Hàng chờ gửi: 1"
     assert counter.today_table.rowCount() >= 1
     assert "chờ gửi" in counter.today_table.item(0, 1).text()
+    assert "được tính vào số liệu sau khi gửi xong" in counter.waiting_label.text()
+    # Ctrl+Z right after: taken back out of the outbox (never sent, never counted)
+    counter.undo()
+    assert "Đã hoàn tác" in counter.status_label.text() and outbox.pending_count(home) == 0
+    assert win.status_outbox.text() == "Hàng chờ gửi: 0" and counter.waiting_label.isHidden()
+    counter.toggle(next(iter(counter.buttons)))
+    counter.save()
+    assert outbox.pending_count(home) == 1 and win.status_outbox.text() == "Hàng chờ gửi: 1"
+    # a waiting entry cannot be corrected yet: said on the page, no dialog, no crash
+    counter.today_table.selectRow(0)
+    counter.correct_selected()
+    assert "vẫn đang giữ trên máy này" in counter.status_label.text()
+    # the page's own minute timer (who is on shift) and coming back to the page do not ask the dead server
+    before = time.monotonic()
+    counter._check_shift()
+    counter.activated()
+    assert time.monotonic() - before < 1.0
     assert [m for m in captured_messages if m[0] == "crash"] == []
 
     relay.come_back()
