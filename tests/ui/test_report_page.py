@@ -147,3 +147,44 @@ def test_volunteer_cannot_print_and_bad_range_is_refused(qtbot, filled, home, ca
     page.from_edit.setDate(page.to_edit.date().addDays(3))
     page.refresh()
     assert "2024-Q1" in page.period_text.text()  # the period's own message, no report made
+
+
+def test_province_database_reports_the_whole_province_or_one_commune(qtbot, db, home, admin, tmp_path):
+    """Units stay apart after a roll-up: the Đơn vị box lists the communes imported, and the report and the
+    dashboard count only the chosen one (or all of them for Toàn tỉnh)."""
+    from dxdesk.db.engine import open_database
+    from dxdesk.exchange.export import export_package
+    from dxdesk.exchange.importer import import_package
+    from dxdesk.paths import AppPaths
+
+    set_profile(db, admin, "82")  # a province-level database
+    for code, n in (("28261", 3), ("28249", 5)):
+        commune = open_database(None, AppPaths(tmp_path / code).ensure())
+        set_profile(commune, admin, "82", unit_code=code)
+        for i in range(n):
+            log_record(commune, admin, NewRecord(["vneid"], dt.datetime(2023, 3, 6, 8, i)))
+        import_package(db, admin, export_package(commune, admin, parse_period("2023"), tmp_path / f"{code}.zip").path)
+        commune.dispose()
+    page = _page(qtbot, db, home)
+    page.activated()
+    assert page.unit_box.isVisibleTo(page)
+    labels = [page.unit_box.itemText(i) for i in range(page.unit_box.count())]
+    assert labels[0] == "Toàn tỉnh" and any("28261" in t for t in labels) and any("28249" in t for t in labels)
+    page.set_period("2023")
+    page.tabs.setCurrentIndex(1)
+    _settle(qtbot, page)
+    assert page.dashboard_data["tally"].services[0].count + sum(s.count for s in page.dashboard_data["tally"].services[1:]) == 8
+    page.unit_box.setCurrentIndex(page.unit_box.findData("28249"))
+    _settle(qtbot, page)
+    assert sum(s.count for s in page.dashboard_data["tally"].services) == 5
+    page.tabs.setCurrentIndex(0)
+    _settle(qtbot, page)
+    from dxdesk.units import find_unit
+
+    text = subprocess.run(["pdftotext", "-", "-"], input=page.last_pdf, capture_output=True, check=True).stdout.decode()
+    assert find_unit("28249").unit_name.upper() in text.upper()  # the chosen commune's report
+
+
+def test_commune_database_has_no_unit_box(qtbot, filled, home):
+    page = _page(qtbot, filled, home)
+    assert not page.unit_box.isVisibleTo(page) and page.unit_code() is None

@@ -60,9 +60,10 @@ class ReportWorker(QRunnable):
     """Counts, then renders what was asked: 'preview' (PDF), 'pdf', 'docx', 'zalo' (PNG), 'dashboard' (data)."""
 
     def __init__(self, db, actor, period: Period, doan: bool, texts, day: dt.date, purpose: str, generation: int,
-                 number_text: str | None = None):
+                 number_text: str | None = None, unit_code: str | None = None):
         super().__init__()
         self.db, self.actor, self.period, self.doan, self.texts, self.day = db, actor, period, doan, texts, day
+        self.unit_code = unit_code  # one commune of a province database; None: the whole database
         self.purpose, self.generation, self.number_text = purpose, generation, number_text
         self.signals = _Signals()
         self.cancel = False
@@ -74,11 +75,12 @@ class ReportWorker(QRunnable):
         try:
             self.signals.progress.emit(0, steps, self.generation)
             if self.purpose == "dashboard":
-                result = {"tally": tally.compute(self.db, self.period), "breakdown": tally.breakdown(self.db, self.period)}
+                result = {"tally": tally.compute(self.db, self.period, self.unit_code),
+                          "breakdown": tally.breakdown(self.db, self.period, self.unit_code)}
                 self.signals.done.emit(result, self.generation)
                 return
-            report = tally_pdf.prepare(self.db, self.period, doan=self.doan, texts=self.texts, day=self.day,
-                                       number_text=self.number_text)
+            report = tally_pdf.prepare(self.db, self.period, unit_code=self.unit_code, doan=self.doan, texts=self.texts,
+                                       day=self.day, number_text=self.number_text)
             self.signals.progress.emit(1, steps, self.generation)
             if self.cancel:
                 return
@@ -181,6 +183,11 @@ class ReportsPage(QWidget):
         period_label = QLabel(_("&Period:"))
         period_label.setBuddy(self.kind_box)
         self.period_text = QLabel(objectName="period_text")
+        # a province database: the whole province or one of the communes rolled up into it
+        self.unit_box = QComboBox(objectName="unit_box")
+        self.unit_label = QLabel(_("&Unit:"))
+        self.unit_label.setBuddy(self.unit_box)
+        self._fill_units()
         top = QHBoxLayout()
         top.addWidget(period_label)
         top.addWidget(self.kind_box)
@@ -190,6 +197,8 @@ class ReportsPage(QWidget):
         top.addWidget(self.from_edit)
         top.addWidget(self.to_edit)
         top.addWidget(self.period_text, 1)
+        top.addWidget(self.unit_label)
+        top.addWidget(self.unit_box)
 
         # --- report tab ---
         self.report_kind = QComboBox(objectName="report_kind")
@@ -283,7 +292,7 @@ class ReportsPage(QWidget):
         # --- behaviour ---
         self.refresh_timer = QTimer(self, singleShot=True, interval=350)
         self.refresh_timer.timeout.connect(self.refresh)
-        for signal in (self.kind_box.currentIndexChanged, self.year_spin.valueChanged,
+        for signal in (self.kind_box.currentIndexChanged, self.year_spin.valueChanged, self.unit_box.currentIndexChanged,
                        self.month_box.currentIndexChanged, self.quarter_box.currentIndexChanged,
                        self.from_edit.dateChanged, self.to_edit.dateChanged, self.report_kind.currentIndexChanged,
                        self.date_edit.dateChanged, self.difficulties_edit.textChanged,
@@ -364,8 +373,36 @@ class ReportsPage(QWidget):
     def schedule_refresh(self, *_args) -> None:
         self.refresh_timer.start()
 
+    def _fill_units(self) -> None:
+        """Province databases only: 'Toàn tỉnh' and every commune whose packages were rolled up."""
+        from sqlalchemy import select
+
+        from dxdesk.db.models import Unit
+        from dxdesk.profile import get_profile
+        from dxdesk.text import sort_key
+
+        profile = get_profile(self.ctx.db)
+        current = self.unit_box.currentData()
+        self.unit_box.blockSignals(True)
+        self.unit_box.clear()
+        province_level = profile is not None and profile.unit_code is None
+        if province_level:
+            self.unit_box.addItem(_("Whole province"), None)
+            with self.ctx.db.session() as session:
+                units = session.execute(select(Unit.code, Unit.name)).all()
+            for code, name in sorted(units, key=lambda u: sort_key(u[1])):
+                self.unit_box.addItem(f"{name} ({code})", code)
+            index = self.unit_box.findData(current)
+            self.unit_box.setCurrentIndex(max(index, 0))
+        self.unit_box.blockSignals(False)
+        self.unit_box.setVisible(province_level)
+        self.unit_label.setVisible(province_level)
+
+    def unit_code(self) -> str | None:
+        return self.unit_box.currentData() if self.unit_box.count() else None
+
     def _key(self, period: Period) -> tuple:
-        return (period.key, self.doan, load(self.ctx.db, self.doan).symbol)
+        return (period.key, self.doan, load(self.ctx.db, self.doan).symbol, self.unit_code())
 
     def refresh(self) -> None:
         """Recount and redraw what the visible tab shows (page 1 preview, or the charts)."""
@@ -409,7 +446,7 @@ class ReportsPage(QWidget):
         self.generation += 1
         render_purpose = {"print": "pdf"}.get(purpose, purpose)
         worker = ReportWorker(self.ctx.db, self.ctx.actor, period, self.doan, texts, self.date_edit.date().toPython(),
-                              render_purpose, self.generation, number_text)
+                              render_purpose, self.generation, number_text, self.unit_code())
         worker.setAutoDelete(False)
         self._workers.add(worker)
         self.worker, self.pending = worker, purpose
@@ -574,4 +611,5 @@ class ReportsPage(QWidget):
         self.schedule_refresh()
 
     def activated(self) -> None:
+        self._fill_units()  # packages may have been imported since
         self.schedule_refresh()
