@@ -139,8 +139,12 @@ def open_database(url: str | None = None, paths: AppPaths | None = None, migrate
     if url and not url.startswith("sqlite"):
         if not url.startswith("postgresql"):
             raise UserError(_("Unsupported database URL: use an SQLite file or postgresql+psycopg://…"))
-        # A short connect timeout: a counter whose network is down must learn it in seconds, not minutes.
-        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        # A short connect timeout: a counter whose network is down must learn it in seconds, not minutes. TCP
+        # keepalives and a user timeout do the same for a connection already open when the network silently drops
+        # (otherwise a query on a pooled connection can hang for the OS default, many minutes).
+        engine = create_engine(url, pool_pre_ping=True, connect_args={
+            "connect_timeout": 5, "keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5,
+            "keepalives_count": 2, "tcp_user_timeout": 10_000})
         try:
             with engine.connect():
                 pass
