@@ -31,8 +31,6 @@ from PySide6.QtWidgets import (
 from dxdesk import clock
 from dxdesk.errors import UserError
 from dxdesk.exchange.settings_package import (
-    KIND_INDICATOR,
-    KIND_SERVICE,
     SettingsPlan,
     applied_packages,
     apply_settings_package,
@@ -180,8 +178,6 @@ class ReceiveSettingsDialog(QDialog):
             return
         self.plan = plan
         text = plan.summary()
-        if any(c.kind in (KIND_SERVICE, KIND_INDICATOR) for c in plan.changes):
-            text += "\n" + _("The counter screen shows the new catalogue after the program is started again.")
         self.ctx.events.profile_changed.emit()
         self.ctx.events.status_message.emit(plan.summary())
         self.accept()

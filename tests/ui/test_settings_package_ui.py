@@ -89,3 +89,39 @@ def test_province_makes_a_package_for_chosen_communes(qtbot, province, home, adm
     made = dialog.save(tmp_path / "caidat.zip")
     assert made.recipients == 1 and made.targets == 2 and made.guides == 0
     assert "số 1" in captured_messages[-1][2]
+
+
+def test_counter_shows_a_new_service_after_the_package_without_restart(qtbot, db, home, admin, province, tmp_path,
+                                                                       captured_messages):
+    """A settings package adds 'Zalo OA' and retires 'SIM chính chủ': the counter's buttons follow at once, and
+    the new button's key logs the new service."""
+    from dxdesk.ui.app import build_main_window, create_application
+    from PySide6.QtCore import Qt
+    from sqlalchemy import select
+
+    from dxdesk.catalogue import save_service
+    from dxdesk.db.models import RecordService
+
+    set_profile(db, admin, "82", unit_code="28261")
+    create_application()
+    window = build_main_window(db, home, admin)
+    qtbot.addWidget(window)
+    window.resize(1093, 614)
+    window.show()
+    page = window.show_page("counter")
+    assert "zalo_oa" not in page.buttons and "sim_owner" in page.buttons
+    save_service(province, admin, "zalo_oa", indicator_code="OTHER_APPS", name_vi="Hướng dẫn quan tâm Zalo OA",
+                 short_vi="Zalo OA")
+    save_service(province, admin, "sim_owner", active=False)
+    made = make_settings_package(province, admin, tmp_path / "p.zip")
+    dialog = window.show_page("exchange").settings_box.receive(made.path)
+    qtbot.addWidget(dialog)
+    dialog.apply_button.click()
+    assert "zalo_oa" in page.buttons and "sim_owner" not in page.buttons
+    key = next(k for k, code in page.key_map.items() if code == "zalo_oa")
+    window.show_page("counter")
+    page.setFocus()
+    qtbot.keyClick(page, Qt.Key(key))
+    qtbot.keyClick(page, Qt.Key.Key_Return)
+    with db.session() as s:
+        assert s.scalars(select(RecordService.service_code)).all() == ["zalo_oa"]

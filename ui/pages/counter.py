@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from dxdesk import clock
 from dxdesk.catalogue import list_services
@@ -171,22 +172,9 @@ class CounterPage(QWidget):
         # --- the service buttons ---
         self.buttons: dict[str, ServiceButton] = {}
         self.key_map: dict[int, str] = {}
-        grid = QGridLayout()
+        grid = self.service_grid = QGridLayout()
         grid.setSpacing(6)
-        columns = 3
-        for i, svc in enumerate(self.services):
-            keys = []
-            if i < 9:
-                keys.append(str(i + 1))
-                self.key_map[DIGIT_KEYS[i]] = svc.code
-            if i < 12:
-                keys.append(f"F{i + 1}")
-                self.key_map[F_KEYS[i]] = svc.code
-            icon = self.style().standardIcon(getattr(QStyle.StandardPixmap, ICONS.get(svc.icon, "SP_FileIcon")))
-            button = ServiceButton(svc.code, svc.short, svc.name, " / ".join(keys) or "—", icon)
-            button.clicked.connect(lambda checked=False, code=svc.code: self._button_clicked(code))
-            self.buttons[svc.code] = button
-            grid.addWidget(button, i // columns, i % columns)
+        self._build_service_buttons()
 
         # --- optional details ---
         self.outcome_group = QButtonGroup(self)
@@ -354,9 +342,46 @@ class CounterPage(QWidget):
         self._shift_timer.start()
         ctx.events.records_changed.connect(self.refresh_today)
         ctx.events.roster_changed.connect(self.refresh_roster)
+        ctx.events.profile_changed.connect(self.reload_services)  # e.g. a settings package changed the catalogue
         self.setTabOrder(self.volunteer_box, next(iter(self.buttons.values()), self.note_edit))
         self.refresh_roster()
         self.refresh_today()
+
+    # --- the service buttons ----------------------------------------------------------------------
+
+    def _build_service_buttons(self) -> None:
+        """One button per active service, three columns; 1–9 and F1–F12 in catalogue order."""
+        for button in self.buttons.values():
+            self.service_grid.removeWidget(button)
+            button.deleteLater()
+        self.buttons, self.key_map = {}, {}
+        columns = 3
+        for i, svc in enumerate(self.services):
+            keys = []
+            if i < 9:
+                keys.append(str(i + 1))
+                self.key_map[DIGIT_KEYS[i]] = svc.code
+            if i < 12:
+                keys.append(f"F{i + 1}")
+                self.key_map[F_KEYS[i]] = svc.code
+            icon = self.style().standardIcon(getattr(QStyle.StandardPixmap, ICONS.get(svc.icon, "SP_FileIcon")))
+            button = ServiceButton(svc.code, svc.short, svc.name, " / ".join(keys) or "—", icon)
+            button.clicked.connect(lambda checked=False, code=svc.code: self._button_clicked(code))
+            self.buttons[svc.code] = button
+            self.service_grid.addWidget(button, i // columns, i % columns)
+
+    def reload_services(self) -> None:
+        """Rebuild the buttons when the catalogue changed (nothing half-chosen is kept: the entry starts over)."""
+        try:
+            services = list_services(self.ctx.db)
+        except OperationalError:  # the shared server is down: keep the buttons there are
+            return
+        if [(s.code, s.short, s.name, s.icon) for s in services] == [
+                (s.code, s.short, s.name, s.icon) for s in self.services]:
+            return
+        self.services = services
+        self._build_service_buttons()
+        self.setTabOrder(self.volunteer_box, next(iter(self.buttons.values()), self.note_edit))
 
     # --- who is on duty ---------------------------------------------------------------------------
 
