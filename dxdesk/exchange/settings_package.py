@@ -549,25 +549,16 @@ def _plan_guides(db, path: Path, entries: list[dict], plan: SettingsPlan) -> Non
 
 def _write_change(session, actor: Actor, change: Change) -> None:
     data = change.data
-    if change.kind == KIND_INDICATOR:
-        row = session.get(Indicator, change.key)
+    if change.kind in (KIND_INDICATOR, KIND_SERVICE):  # added, or updated in place (never deleted)
+        model = Indicator if change.kind == KIND_INDICATOR else Service
+        row = session.get(model, change.key)
         if row is None:
-            session.add(Indicator(code=change.key, **data))
+            session.add(model(code=change.key, **data))
         else:
             for k, v in data.items():
                 setattr(row, k, v)
-        session.flush()
-        audit.record(session, actor, "catalogue.indicator", "indicator", change.key, source="settings_package",
-                     before=change.before, after=change.after)
-    elif change.kind == KIND_SERVICE:
-        row = session.get(Service, change.key)
-        if row is None:
-            session.add(Service(code=change.key, **data))
-        else:
-            for k, v in data.items():
-                setattr(row, k, v)
-        session.flush()
-        audit.record(session, actor, "catalogue.service", "service", change.key, source="settings_package",
+        session.flush()  # an indicator exists before the services that name it
+        audit.record(session, actor, f"catalogue.{change.kind}", change.kind, change.key, source="settings_package",
                      before=change.before, after=change.after)
     elif change.kind == KIND_TARGET:
         period: Period = data["period"]
