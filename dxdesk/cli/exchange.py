@@ -16,6 +16,10 @@ def register(sub) -> None:
     p.add_argument("--with-personal-data", action="store_true",
                    help=_("also export notes, places, volunteer names and phones, consented contacts"))
     p.add_argument("--yes", action="store_true", help=_("confirm an export with personal data"))
+    p.add_argument("--with-report", action="store_true",
+                   help=_("also put the tally report of the period (report.pdf) in the package"))
+    p.add_argument("--unit", metavar="CODE",
+                   help=_("on a province database: the commune whose records are exported"))
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("import", help=_("merge packages (roll-up), each whole or not at all"))
@@ -47,9 +51,15 @@ def cmd_export(ctx, args) -> int:
     if args.with_personal_data:
         require(ctx.actor, "data.export_personal")
         _confirm_personal(args)
-    result = export_package(ctx.db, ctx.actor, period, Path(args.out), with_personal_data=args.with_personal_data)
+    unit = args.unit.strip() if args.unit else None
+    result = export_package(ctx.db, ctx.actor, period, Path(args.out), with_personal_data=args.with_personal_data,
+                            with_report=args.with_report, unit_code=unit)
     ctx.out(_("Package {file}: {records} records ({rows} services), {period}.").format(
         file=result.path, records=fmt_int(result.records), rows=fmt_int(result.rows), period=period.label()))
+    if unit:
+        ctx.out(_("Unit: {code}.").format(code=result.unit_code))
+    if result.with_report:
+        ctx.out(_("With the tally report (report.pdf)."))
     ctx.out(f"SHA-256: {result.sha256}")
     return 0
 

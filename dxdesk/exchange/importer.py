@@ -279,7 +279,7 @@ class _Checker:
                 raise _Refused(_("line {line} of records.csv has {n} fields, not 10.").format(line=line, n=len(row)))
             uuid, date, time, channel, outcome, service, indicator, count, volunteer, voided = row
             if not _UUID.fullmatch(uuid):
-                raise _Refused(_("line {line}: '{value}' is not a record UUID.").format(line=line, value=uuid[:40]))
+                raise _Refused(_("line {line}: '{value}' is not a record UUID.").format(line=line, value=_shown(uuid, 40)))
             if not self._date_ok(date):
                 try:
                     day = dt.date.fromisoformat(date) if _DATE.fullmatch(date) else None
@@ -287,27 +287,32 @@ class _Checker:
                     day = None
                 if day is None:
                     raise _Refused(_("line {line}: the date '{value}' does not parse (YYYY-MM-DD).").format(
-                        line=line, value=date[:40]))
+                        line=line, value=_shown(date, 40)))
                 raise _Refused(_("line {line}: the date {value} is outside the package's period.").format(
                     line=line, value=date))
             if not _time_ok(time):
                 raise _Refused(_("line {line}: the time '{value}' does not parse (HH:MM:SS).").format(
-                    line=line, value=time[:40]))
+                    line=line, value=_shown(time, 40)))
             if channel not in self.channels or outcome not in self.outcomes:
                 raise _Refused(_("line {line}: unknown channel or outcome.").format(line=line))
             expected = self.indicator_of.get(service)
             if expected is None:
-                raise _Refused(_("line {line}: unknown service '{value}'.").format(line=line, value=service[:40]))
+                raise _Refused(_("line {line}: unknown service '{value}'.").format(line=line, value=_shown(service, 40)))
             if expected != indicator:
                 raise _Refused(_("line {line}: service {service} belongs to indicator {expected}, not '{value}'.").format(
-                    line=line, service=service, expected=expected, value=indicator[:40]))
+                    line=line, service=service, expected=expected, value=_shown(indicator, 40)))
             if not _count_ok(count):
                 raise _Refused(_("line {line}: the count '{value}' is not a whole number from 1 to 100.000.").format(
-                    line=line, value=count[:20]))
+                    line=line, value=_shown(count, 20)))
             if voided not in ("0", "1"):
                 raise _Refused(_("line {line}: voided must be 0 or 1.").format(line=line))
             if len(volunteer) > MAX_VOLUNTEER:
                 raise _Refused(_("line {line}: the volunteer field is too long.").format(line=line))
+
+
+def _shown(value: str, n: int) -> str:
+    """VALUE as a message may show it: at most N characters, control characters (a line break…) as '?'."""
+    return "".join(c if c.isprintable() else "?" for c in value[:n])
 
 
 def _time_ok(time: str) -> bool:
