@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -30,8 +31,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
 from dxdesk import clock, secrets
+from dxdesk.db.models import Unit
 from dxdesk.errors import UserError
 from dxdesk.exchange import upload
 from dxdesk.exchange.export import Cancelled, export_package
@@ -39,6 +42,7 @@ from dxdesk.exchange.importer import import_package
 from dxdesk.i18n import N_, _
 from dxdesk.periods import parse_period
 from dxdesk.permissions import allowed
+from dxdesk.profile import get_profile
 from dxdesk.vnformat import fmt_int
 
 log = logging.getLogger("dxdesk.ui")
@@ -97,17 +101,33 @@ class ExchangePage(QWidget):
         period_label = QLabel(_("Package &period:"))
         period_label.setBuddy(self.period)
         self.personal = QCheckBox(_("With personal &data (notes, names, phone numbers)"), objectName="personal")
+        self.with_report = QCheckBox(_("With the report (PD&F)"), objectName="with_report")
+        self.with_report.setToolTip(_("Adds the tally report of the period (report.pdf, number left blank) to "
+                                      "the package."))
         self.queue_after = QCheckBox(_("Put in the &upload queue"), objectName="queue_after")
         self.export_button = QPushButton(_("E&xport…"), objectName="export")
         self.export_button.clicked.connect(lambda: self.choose_export())
+        # on a province database: which commune's package (re-sending it, or forwarding it up)
+        self.unit = QComboBox(objectName="export_unit")
+        self.unit.setMinimumContentsLength(18)
+        self.unit_label = QLabel(_("Commun&e:"))
+        self.unit_label.setBuddy(self.unit)
         export_box = QGroupBox(_("Send up: the package of a period"))
-        e = QHBoxLayout(export_box)
-        e.addWidget(period_label)
-        e.addWidget(self.period)
-        e.addWidget(self.personal)
-        e.addWidget(self.queue_after)
-        e.addStretch(1)
-        e.addWidget(self.export_button)
+        e = QVBoxLayout(export_box)
+        first = QHBoxLayout()
+        first.addWidget(period_label)
+        first.addWidget(self.period)
+        first.addWidget(self.unit_label)
+        first.addWidget(self.unit)
+        first.addStretch(1)
+        first.addWidget(self.export_button)
+        second = QHBoxLayout()
+        second.addWidget(self.personal)
+        second.addWidget(self.with_report)
+        second.addWidget(self.queue_after)
+        second.addStretch(1)
+        e.addLayout(first)
+        e.addLayout(second)
 
         # --- import
         self.import_button = QPushButton(_("&Import packages…"), objectName="import")
@@ -190,7 +210,11 @@ class ExchangePage(QWidget):
         layout.addWidget(self.settings_box)
         layout.addLayout(prog)
         layout.addWidget(upload_box, 3)
-        self.setTabOrder(self.period, self.personal)
+        self.setTabOrder(self.period, self.unit)
+        self.setTabOrder(self.unit, self.export_button)
+        self.setTabOrder(self.export_button, self.personal)
+        self.setTabOrder(self.personal, self.with_report)
+        self.setTabOrder(self.with_report, self.queue_after)
         self._set_busy(False)
         self.refresh()
 
@@ -206,6 +230,10 @@ class ExchangePage(QWidget):
         self.personal.setEnabled(allowed(actor, "data.export_personal"))
         if not self.personal.isEnabled():
             self.personal.setChecked(False)
+        self.with_report.setEnabled(allowed(actor, "report.print"))
+        if not self.with_report.isEnabled():
+            self.with_report.setChecked(False)
+        self._fill_units()
         self.import_button.setEnabled(allowed(actor, "data.import") and not busy)
         self.opening_button.setEnabled(allowed(actor, "data.import") and not busy)
         may_configure = allowed(actor, "settings.manage")
@@ -222,6 +250,25 @@ class ExchangePage(QWidget):
             self.token.setToolTip(exc.message)
         self.settings_box.refresh()
         self.fill_queue()
+
+    def _fill_units(self) -> None:
+        """The commune chooser, shown on a province database only (a commune exports its own records)."""
+        profile = get_profile(self.ctx.db)
+        province = profile is not None and not profile.unit_code
+        self.unit.setVisible(province)
+        self.unit_label.setVisible(province)
+        if not province:
+            self.unit.clear()
+            return
+        with self.ctx.db.session() as session:
+            rows = session.execute(select(Unit.code, Unit.name).order_by(Unit.name)).all()
+        current = self.unit.currentData()
+        if [self.unit.itemData(i) for i in range(self.unit.count())] != [code for code, _name in rows]:
+            self.unit.clear()
+            for code, name in rows:
+                self.unit.addItem(f"{name} ({code})", code)
+        if current is not None and self.unit.findData(current) >= 0:
+            self.unit.setCurrentIndex(self.unit.findData(current))
 
     def fill_queue(self) -> None:
         entries = upload.queue(self.ctx.db)
@@ -317,10 +364,16 @@ class ExchangePage(QWidget):
             messages.warning(self, _("Export"), exc.message)
             return None
         personal, queue_after = self.personal.isChecked(), self.queue_after.isChecked()
+        with_report = self.with_report.isChecked()
+        unit_code = self.unit.currentData() if self.unit.isVisibleTo(self) else None
+        if self.unit.isVisibleTo(self) and unit_code is None:
+            messages.warning(self, _("Export"), _("No commune's package has been imported into this database yet."))
+            return None
         db, actor = self.ctx.db, self.ctx.actor
 
         def work(job: _Job):
-            result = export_package(db, actor, period, path, with_personal_data=personal, progress=job.progress)
+            result = export_package(db, actor, period, path, with_personal_data=personal, with_report=with_report,
+                                    unit_code=unit_code, progress=job.progress)
             if queue_after:
                 upload.enqueue(db, actor, result.path)
             return result
