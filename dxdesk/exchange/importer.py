@@ -48,6 +48,8 @@ _LOOKUP_SERVICES = select(RecordService.record_id, RecordService.service_code, R
     RecordService.record_id.in_(bindparam("ids", expanding=True)))
 REC_COLS = ["id", "uuid", "unit_code", "work_date", "occurred_at", "entered_at", "entered_by", "channel", "outcome",
             "count", "is_campaign", "place", "note", "search_text", "voided", "void_reason", "origin"]
+SQLITE_VARYING = ["id", "uuid", "work_date", "occurred_at", "channel", "outcome", "count", "is_campaign", "search_text",
+                  "voided", "void_reason"]
 SVC_COLS = ["record_id", "service_code", "count"]
 
 
@@ -341,6 +343,7 @@ class _Merger:
         self.now_text = self.now.isoformat(" ", timespec="microseconds") if self.sqlite else self.now
         self.inserted_any = False
         self.search_cache: dict[tuple, str] = {}
+        self.insert_records = self._insert_records_sql()
 
     def add_rows(self, rows: list, first_line: int) -> None:
         """Group checked ROWS (whole records only) into pending records: the rows of one record must be
@@ -482,9 +485,9 @@ class _Merger:
             searches.append(search)
             rid += 1
         self.next_id = rid
-        if sqlite:
-            rec_rows = [(i, r[0], unit_code, r[1], f"{r[1]} {r[2]}.000000", now, user, r[3], r[4], n, int(n > 1), "",
-                         "", search, 1 if r[9] == "1" else 0, void_reason if r[9] == "1" else "", origin)
+        if sqlite:  # the columns of SQLITE_VARYING; the others are the same for the whole package
+            rec_rows = [(i, r[0], r[1], f"{r[1]} {r[2]}.000000", r[3], r[4], n, int(n > 1), search,
+                         1 if r[9] == "1" else 0, void_reason if r[9] == "1" else "")
                         for i, r, n, search in zip(range(first, rid), batch.values(), counts, searches, strict=True)]
         else:
             rec_rows = [(i, r[0], unit_code, r[1], f"{r[1]} {r[2]}", now, user, r[3], r[4], n, n > 1, "",
@@ -493,13 +496,22 @@ class _Merger:
         self.result.new += len(rec_rows)
         return rec_rows, svc_rows
 
+    def _insert_records_sql(self) -> str:
+        if not self.sqlite:
+            return f"INSERT INTO service_records ({', '.join(REC_COLS)}) VALUES ({', '.join(['%s'] * len(REC_COLS))})"
+        # SQLite: what every record of the package shares is written into the statement once (as SQL string
+        # literals), so each row binds 11 values instead of 17
+        shared = {"unit_code": self.unit_code, "entered_at": self.now_text, "entered_by": self.actor.username[:60],
+                  "place": "", "note": "", "origin": self.origin}
+        literals = ", ".join("'" + str(v).replace("'", "''") + "'" for v in shared.values())
+        return (f"INSERT INTO service_records ({', '.join(SQLITE_VARYING)}, {', '.join(shared)}) "
+                f"VALUES ({', '.join(['?'] * len(SQLITE_VARYING))}, {literals})")
+
     def _insert(self, rec_rows: list | None, svc_rows: list | None, on_conflict: str) -> None:
         mark = "?" if self.sqlite else "%s"
         if rec_rows:
             self.inserted_any = True
-            self.conn.exec_driver_sql(
-                f"INSERT INTO service_records ({', '.join(REC_COLS)}) VALUES ({', '.join([mark] * len(REC_COLS))})"
-                + on_conflict, rec_rows)
+            self.conn.exec_driver_sql(self.insert_records + on_conflict, rec_rows)
         if svc_rows:
             self.conn.exec_driver_sql(
                 f"INSERT INTO record_services ({', '.join(SVC_COLS)}) VALUES ({', '.join([mark] * len(SVC_COLS))})",
