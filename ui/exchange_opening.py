@@ -7,11 +7,11 @@ write transaction, so a file changed between preview and import cannot slip thro
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from dxdesk.ui import messages
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from dxdesk.ui.background import Job
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,37 +27,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from dxdesk.errors import UserError
 from dxdesk.exchange.opening import OpeningPreview, OpeningResult, apply_opening, preview_opening
 from dxdesk.i18n import _
 from dxdesk.vnformat import fmt_int
 
-log = logging.getLogger("dxdesk.ui")
 ERROR_COLOR = QColor("#b3261e")
-
-
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(str)
-
-
-class _Job(QRunnable):
-    def __init__(self, fn):
-        super().__init__()
-        self.fn = fn
-        self.signals = _Signals()
-
-    def run(self) -> None:
-        try:
-            result = self.fn()
-        except UserError as exc:
-            self.signals.failed.emit(exc.message)
-            return
-        except Exception:  # noqa: BLE001 - a bug: logged, one sentence for the user
-            log.exception("opening balances job failed")
-            self.signals.failed.emit(_("Unexpected error; details are in the log file."))
-            return
-        self.signals.done.emit(result)
 
 
 class OpeningDialog(QDialog):
@@ -68,7 +42,7 @@ class OpeningDialog(QDialog):
         self.ctx = ctx
         self.preview: OpeningPreview | None = None
         self.imported: OpeningResult | None = None
-        self.job: _Job | None = None
+        self.job: Job | None = None
         self._on_done = None
         self.setWindowTitle(_("Import opening balances"))
         self.resize(760, 480)
@@ -130,7 +104,7 @@ class OpeningDialog(QDialog):
         if path:
             self.load(Path(path))
 
-    def load(self, path: Path) -> _Job:
+    def load(self, path: Path) -> Job:
         """Read and check PATH in a worker; the table fills when it is done."""
         db = self.ctx.db
         self.preview = None
@@ -180,7 +154,7 @@ class OpeningDialog(QDialog):
 
     # --- importing -------------------------------------------------------------------------------------
 
-    def start_apply(self) -> _Job | None:
+    def start_apply(self) -> Job | None:
         if self.preview is None or self.preview.errors or not self.preview.new_rows:
             return None
         db, actor, path = self.ctx.db, self.ctx.actor, self.preview.path
@@ -198,8 +172,8 @@ class OpeningDialog(QDialog):
 
     # --- the worker ------------------------------------------------------------------------------------
 
-    def _start(self, fn, on_done) -> _Job:
-        job = _Job(fn)
+    def _start(self, fn, on_done) -> Job:
+        job = Job(fn, what="opening balances job")
         self.job = job
         self.busy.setVisible(True)
         self.choose_button.setEnabled(False)

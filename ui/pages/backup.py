@@ -3,11 +3,11 @@ code of the contact-data key, and citizens' personal data (retention, purge, era
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from dxdesk.ui import messages
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from dxdesk.ui.background import Job
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -32,34 +32,6 @@ from dxdesk.errors import UserError
 from dxdesk.i18n import _
 from dxdesk.permissions import allowed
 from dxdesk.vnformat import fmt_date, fmt_int
-
-log = logging.getLogger("dxdesk.ui")
-
-
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(str)
-
-
-class _Job(QRunnable):
-    """Runs FN off the UI thread; the result or the UserError message comes back as a signal."""
-
-    def __init__(self, fn):
-        super().__init__()
-        self.fn = fn
-        self.signals = _Signals()
-
-    def run(self) -> None:
-        try:
-            result = self.fn()
-        except UserError as exc:
-            self.signals.failed.emit(exc.message)
-            return
-        except Exception:  # noqa: BLE001 - a bug: logged, shown in one sentence
-            log.exception("backup job failed")
-            self.signals.failed.emit(_("Unexpected error; details are in the log file."))
-            return
-        self.signals.done.emit(result)
 
 
 class RecoveryCodeDialog(QDialog):
@@ -102,7 +74,7 @@ class BackupTab(QWidget):
     def __init__(self, ctx, title: str = "", parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self._jobs: list[_Job] = []
+        self._jobs: list[Job] = []
 
         # --- backups
         self.backup_note = QLabel(objectName="backup_note")
@@ -222,7 +194,7 @@ class BackupTab(QWidget):
         progress.setWindowTitle(_("Backup"))
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
-        job = _Job(fn)
+        job = Job(fn, what="backup job")
         self._jobs.append(job)
 
         def finish(ok: bool, payload) -> None:

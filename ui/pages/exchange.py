@@ -5,13 +5,12 @@ export leaves no file and a cancelled import writes nothing (dxdesk.exchange doe
 
 from __future__ import annotations
 
-import logging
-import threading
 from pathlib import Path
 
 from dxdesk.ui import messages
+from dxdesk.ui.background import Job
 from dxdesk.ui.settings_package_dialog import SettingsPackageBox
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -45,52 +44,14 @@ from dxdesk.permissions import allowed
 from dxdesk.profile import get_profile
 from dxdesk.vnformat import fmt_int
 
-log = logging.getLogger("dxdesk.ui")
 STATUS_LABELS = {"queued": N_("Waiting"), "sent": N_("Sent"), "failed": N_("Refused")}
-
-
-class _Signals(QObject):
-    progress = Signal(int, int)
-    item = Signal(str, bool)  # one line of the result list, ok?
-    done = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
-
-
-class _Job(QRunnable):
-    """Runs FN(progress) off the UI thread. FN calls progress(done, total) -> False when cancelled."""
-
-    def __init__(self, fn):
-        super().__init__()
-        self.fn = fn
-        self.stop = threading.Event()
-        self.signals = _Signals()
-
-    def progress(self, done: int, total: int) -> bool:
-        self.signals.progress.emit(min(done, 2**31 - 1), min(max(total, 1), 2**31 - 1))
-        return not self.stop.is_set()
-
-    def run(self) -> None:
-        try:
-            result = self.fn(self)
-        except Cancelled:
-            self.signals.cancelled.emit()
-            return
-        except UserError as exc:
-            self.signals.failed.emit(exc.message)
-            return
-        except Exception:  # noqa: BLE001 - a bug: logged, one sentence for the user
-            log.exception("exchange job failed")
-            self.signals.failed.emit(_("Unexpected error; details are in the log file."))
-            return
-        self.signals.done.emit(result)
 
 
 class ExchangePage(QWidget):
     def __init__(self, ctx, title: str, parent=None):
         super().__init__(parent)
         self.ctx = ctx
-        self.job: _Job | None = None
+        self.job: Job | None = None
         self.pool = QThreadPool.globalInstance()
 
         # --- export
@@ -295,8 +256,8 @@ class ExchangePage(QWidget):
         if busy:
             self.progress.setRange(0, 0)
 
-    def _start(self, fn, label: str, on_done) -> _Job:
-        job = _Job(fn)
+    def _start(self, fn, label: str, on_done) -> Job:
+        job = Job(fn, what="exchange job", takes_job=True, cancelled=(Cancelled,))
         self.job = job
         job.signals.progress.connect(self._on_progress)
         job.signals.item.connect(self._on_item)
@@ -357,7 +318,7 @@ class ExchangePage(QWidget):
         if path:
             self.start_export(Path(path if path.lower().endswith(".zip") else path + ".zip"))
 
-    def start_export(self, path: Path) -> _Job | None:
+    def start_export(self, path: Path) -> Job | None:
         try:
             period = parse_period(self.period.text().strip())
         except UserError as exc:
@@ -371,7 +332,7 @@ class ExchangePage(QWidget):
             return None
         db, actor = self.ctx.db, self.ctx.actor
 
-        def work(job: _Job):
+        def work(job: Job):
             result = export_package(db, actor, period, path, with_personal_data=personal, with_report=with_report,
                                     unit_code=unit_code, progress=job.progress)
             if queue_after:
@@ -398,10 +359,10 @@ class ExchangePage(QWidget):
 
         OpeningDialog(self.ctx, self).exec()
 
-    def start_import(self, paths: list[Path]) -> _Job:
+    def start_import(self, paths: list[Path]) -> Job:
         db, actor = self.ctx.db, self.ctx.actor
 
-        def work(job: _Job):
+        def work(job: Job):
             imported = refused = 0
             for path in paths:
                 if job.stop.is_set():
@@ -436,7 +397,7 @@ class ExchangePage(QWidget):
         self.refresh()
         self.ctx.events.status_message.emit(_("Upload address saved."))
 
-    def send_now(self) -> _Job:
+    def send_now(self) -> Job:
         db, actor = self.ctx.db, self.ctx.actor
 
         def done(totals) -> None:
