@@ -281,13 +281,13 @@ class _DeflateThread:
 
 
 def _team_rows(db, period: Period, unit: _Unit, by_pseudonym: dict[str, int]) -> list[tuple[str, int]]:
-    """Services per team, from the rows exported (volunteer pseudonyms are unique; if a database somehow has
-    a pseudonym twice, the query by volunteer id decides)."""
+    """Services per team, from the rows exported (volunteer pseudonyms are unique and never empty; if a
+    database somehow has one twice or empty, a query by volunteer id decides)."""
     with db.session() as session:
         pairs = session.execute(select(Volunteer.pseudonym, Team.name).outerjoin(Team, Team.id == Volunteer.team_id)).all()
     team_of: dict[str, str | None] = {}
     for pseudonym, team in pairs:
-        if pseudonym in team_of:
+        if not pseudonym or pseudonym in team_of:  # '' is also what a record without a volunteer shows
             return _team_rows_sql(db, period, unit)
         team_of[pseudonym] = team
     per_team: dict[str, int] = {}

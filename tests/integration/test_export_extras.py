@@ -215,3 +215,47 @@ def test_odd_fields_are_refused_by_line(db, admin, tmp_path, name, edit, words):
         import_package(db, admin, bad)
     assert "dòng 2" in info.value.message and "\n" not in info.value.message  # one line
     assert record_count(db) == 0
+
+
+# --- the team sheet of tally.xlsx, counted from the exported rows ------------------------------------------
+
+def team_sheet(path: Path) -> dict[str, int]:
+    import openpyxl
+
+    with zipfile.ZipFile(path) as zf:
+        wb = openpyxl.load_workbook(io.BytesIO(zf.read(pkg.TALLY)))
+    ws = wb.worksheets[-1]
+    return {r[0]: r[1] for r in ws.iter_rows(min_row=2, values_only=True) if r[0] and isinstance(r[1], int)}
+
+
+def expected_teams(db) -> dict[str, int]:
+    from dxdesk.db.models import RecordService, Team, Volunteer
+
+    with db.session() as s:
+        rows = s.execute(
+            select(Team.name, func.sum(RecordService.count)).join(Volunteer, Volunteer.team_id == Team.id)
+            .join(ServiceRecord, ServiceRecord.volunteer_id == Volunteer.id)
+            .join(RecordService, RecordService.record_id == ServiceRecord.id)
+            .where(ServiceRecord.voided.is_(False)).group_by(Team.name)).all()
+    return {name: int(n) for name, n in rows}
+
+
+def test_team_sheet_counts_the_exported_rows(db, admin, tmp_path):
+    from sqlalchemy import update
+
+    from dxdesk.db.models import Volunteer
+    from dxdesk.records import void_record
+
+    set_profile(db, admin, "82", unit_code=UNIT_A)
+    demo.fill(db, admin, records=300, seed=8, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+    with db.session() as s:
+        first = s.scalar(select(ServiceRecord.uuid).where(ServiceRecord.volunteer_id.is_not(None)).limit(1))
+    void_record(db, admin, first, "nhập nhầm")
+    expected = expected_teams(db)
+    assert len(expected) >= 2 and sum(expected.values()) > 0
+    assert team_sheet(export_package(db, admin, PERIOD, tmp_path / "a.zip").path) == expected
+    # two volunteers with one pseudonym (never made by the app): the sheet is still right
+    with db.write() as s:
+        ids = s.scalars(select(Volunteer.id).order_by(Volunteer.id).limit(2)).all()
+        s.execute(update(Volunteer).where(Volunteer.id.in_(ids)).values(pseudonym="TNV-X"))
+    assert team_sheet(export_package(db, admin, PERIOD, tmp_path / "b.zip").path) == expected
