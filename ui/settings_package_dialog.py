@@ -152,8 +152,9 @@ class ReceiveSettingsDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.apply_button = self.buttons.addButton(_("&Apply"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.apply_button.setObjectName("apply_settings")
-        self.apply_button.setEnabled(not plan.already_applied and bool(plan.changes)
-                                     and allowed(ctx.actor, "settings.receive"))
+        # a package that changes nothing is still applied: its number is recorded, so an older one arriving later
+        # cannot roll anything back
+        self.apply_button.setEnabled(not plan.already_applied and allowed(ctx.actor, "settings.receive"))
         self.apply_button.setDefault(self.apply_button.isEnabled())
         self.buttons.accepted.connect(self.apply)
         self.buttons.rejected.connect(self.reject)
@@ -172,7 +173,7 @@ class ReceiveSettingsDialog(QDialog):
 
     def apply(self) -> None:
         try:
-            plan = apply_settings_package(self.ctx.db, self.ctx.actor, self.plan.path)
+            plan = apply_settings_package(self.ctx.db, self.ctx.actor, self.plan.path, self.plan.sha256)
         except UserError as exc:
             messages.warning(self, _("Settings package"), exc.message)
             return

@@ -79,8 +79,12 @@ class UploadSender(QObject):
         self._signals = None
         if "error" in totals:
             self.ctx.events.status_message.emit(totals["error"])
+        elif totals.get("failed"):  # refused by the server (or the address moved): needs a person
+            self.ctx.events.status_message.emit(_("Upload: the server refused {n} packages — see Data exchange.").format(
+                n=totals["failed"]))
         elif totals.get("sent"):
             self.ctx.events.status_message.emit(_("Upload: packages sent: {n}.").format(n=totals["sent"]))
         elif totals.get("waiting"):
-            self.ctx.events.status_message.emit(_("Upload: no connection; will try again later."))
+            self.ctx.events.status_message.emit(_("Upload: not sent yet (no connection or the server is busy); will try "
+                                                  "again later."))
         self.finished.emit(totals)

@@ -23,12 +23,20 @@ def register(sub) -> None:
     pm.add_argument("--no-guides", action="store_true", help=_("leave the QR guides out"))
     pm.add_argument("--no-holidays", action="store_true", help=_("leave the calendar days out"))
     pm.add_argument("--note", default="", help=_("a short note for the communes"))
+    pm.add_argument("--serial", type=int, metavar="N",
+                    help=_("number this package N (and the next ones from there), e.g. after restoring a backup"))
     pm.set_defaults(handler=cmd_make)
 
     pa = psub.add_parser("apply", help=_("check a settings package and apply it (or only show it)"))
     pa.add_argument("file", metavar="FILE.zip")
     pa.add_argument("--preview", action="store_true", help=_("only show what would change; write nothing"))
     pa.set_defaults(handler=cmd_apply)
+
+    ps = psub.add_parser("status", help=_("the last package applied from each sender"))
+    ps.set_defaults(handler=cmd_status)
+    pf = psub.add_parser("forget", help=_("forget the last package of a sender, so its numbering may start again"))
+    pf.add_argument("issuer", metavar="SENDER", help=_("as `status` shows it, e.g. 82:-"))
+    pf.set_defaults(handler=cmd_forget)
 
 
 def cmd_make(ctx, args) -> int:
@@ -38,12 +46,33 @@ def cmd_make(ctx, args) -> int:
     periods = [parse_period(p) for p in args.period]
     made = make_settings_package(ctx.db, ctx.actor, Path(args.out), periods=periods, recipients=args.unit or None,
                                  catalogue=not args.no_catalogue, guides=not args.no_guides,
-                                 holidays=not args.no_holidays, note=args.note)
+                                 holidays=not args.no_holidays, note=args.note, serial=args.serial)
     ctx.out(_("Settings package no. {serial}: {file} for {n} communes: {targets} targets, {services} services, "
               "{guides} guides, {holidays} calendar days.").format(
         serial=made.serial, file=made.path, n=made.recipients, targets=made.targets, services=made.services,
         guides=made.guides, holidays=made.holidays))
     ctx.out(f"SHA-256: {made.sha256}")
+    return 0
+
+
+def cmd_status(ctx, args) -> int:
+    from dxdesk.exchange.settings_package import applied_packages
+
+    applied = applied_packages(ctx.db)
+    if not applied:
+        ctx.out(_("No settings package has been applied here."))
+    for issuer, last in sorted(applied.items()):
+        ctx.out(_("{issuer}: no. {serial}, made {made}, applied {at}").format(
+            issuer=issuer, serial=last["serial"], made=last.get("created_at", ""), at=last.get("applied_at", "")))
+    return 0
+
+
+def cmd_forget(ctx, args) -> int:
+    from dxdesk.exchange.settings_package import forget_issuer
+
+    last = forget_issuer(ctx.db, ctx.actor, args.issuer)
+    ctx.out(_("Forgotten: package no. {serial} of {issuer}. The next package from it is accepted whatever its "
+              "number.").format(serial=last["serial"], issuer=args.issuer))
     return 0
 
 

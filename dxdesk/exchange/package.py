@@ -5,6 +5,7 @@ failure refuses the whole package with one Vietnamese message (a UserError). See
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -106,6 +107,8 @@ def check_package(path: Path, kind: str = FORMAT_NAME) -> CheckedPackage:
     KIND is the format expected: the upward data package (FORMAT_NAME) or the downward settings package
     (SETTINGS_FORMAT_NAME). Raises a UserError naming the problem; reads (never extracts) the entries."""
     path = Path(path)
+    if not path.is_file():
+        raise refuse(path, _("the file does not exist (or is a folder)."))
     try:
         if not zipfile.is_zipfile(path):
             raise refuse(path, _("it is not a zip file made by dxdesk."))
@@ -181,7 +184,7 @@ def _read_manifest(path: Path, zf: zipfile.ZipFile, kind: str) -> dict:
         raw = zf.read(info)
         if len(raw) > MAX_MANIFEST_BYTES:
             raise refuse(path, _("manifest.json is too large."))
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"), object_pairs_hook=no_duplicate_keys)
     except UserError:
         raise
     except Exception:  # noqa: BLE001 - any decoding or zip error means the same to the user
@@ -199,7 +202,7 @@ def _read_manifest(path: Path, zf: zipfile.ZipFile, kind: str) -> dict:
         raise refuse(path, _("it is not a dxdesk export package (format name)."))
     version = data.get("format_version")
     ours = FORMAT_VERSION if kind == FORMAT_NAME else SETTINGS_FORMAT_VERSION
-    if version != ours:
+    if type(version) is not int or version != ours:  # noqa: E721 - true and 1.0 are not version 1
         raise refuse(path, _("format version {version} is not supported (this program reads version {ours}).").format(
             version=version, ours=ours))
     try:
@@ -208,29 +211,55 @@ def _read_manifest(path: Path, zf: zipfile.ZipFile, kind: str) -> dict:
         else:
             _check_settings_fields(data)
         files = data["files"]
-        assert isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, str) and _SHA.match(v)
-                                               for k, v in files.items())
-        assert all(k in (KNOWN_FILES if kind == FORMAT_NAME else SETTINGS_FILES) for k in files)
-    except (KeyError, TypeError, AssertionError):
+        _need(isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, str) and _SHA.match(v)
+                                              for k, v in files.items()))
+        _need(all(k in (KNOWN_FILES if kind == FORMAT_NAME else SETTINGS_FILES) for k in files))
+    except (KeyError, TypeError, ValueError):
         raise refuse(path, _("manifest.json lacks required fields or has wrong values.")) from None
     return data
 
 
+class _Wrong(ValueError):
+    """A manifest field is missing or has the wrong type or value."""
+
+
+def _need(condition) -> None:
+    if not condition:  # explicit checks, not assert: they must hold under python -O too
+        raise _Wrong()
+
+
+def no_duplicate_keys(pairs: list[tuple]) -> dict:
+    """json object_pairs_hook: a key given twice is an error, not 'the last one wins'."""
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _Wrong("duplicate key")
+    return result
+
+
+def _int(value) -> bool:
+    return type(value) is int  # noqa: E721 - bool is not a count
+
+
 def _check_export_fields(data: dict) -> None:
     unit = data["unit"]
-    assert isinstance(unit, dict) and isinstance(unit["unit_code"], str) and isinstance(unit["province_code"], str)
+    _need(isinstance(unit, dict) and isinstance(unit["unit_code"], str) and isinstance(unit["province_code"], str))
     period = data["period"]
-    assert isinstance(period, dict) and isinstance(period["key"], str)
-    assert isinstance(period["from"], str) and isinstance(period["to"], str)
-    assert isinstance(data["record_count"], int) and data["record_count"] >= 0
+    _need(isinstance(period, dict) and isinstance(period["key"], str))
+    _need(isinstance(period["from"], str) and isinstance(period["to"], str))
+    _need(_int(data["record_count"]) and data["record_count"] >= 0)
+
+
+MAX_SERIAL = 1_000_000
 
 
 def _check_settings_fields(data: dict) -> None:
     issuer = data["issuer"]
-    assert isinstance(issuer, dict) and isinstance(issuer["province_code"], str)
-    assert issuer.get("unit_code") is None or isinstance(issuer["unit_code"], str)
-    assert isinstance(issuer.get("name", ""), str)
+    _need(isinstance(issuer, dict) and isinstance(issuer["province_code"], str))
+    _need(issuer.get("unit_code") is None or isinstance(issuer["unit_code"], str))
+    _need(isinstance(issuer.get("name", ""), str) and len(issuer.get("name", "")) <= 200)
     recipients = data["recipients"]
-    assert isinstance(recipients, list) and recipients and all(isinstance(c, str) for c in recipients)
-    assert isinstance(data["serial"], int) and not isinstance(data["serial"], bool) and data["serial"] >= 1
-    assert isinstance(data["created_at"], str)
+    _need(isinstance(recipients, list) and recipients and all(isinstance(c, str) for c in recipients))
+    _need(_int(data["serial"]) and 1 <= data["serial"] <= MAX_SERIAL)
+    created = data["created_at"]
+    _need(isinstance(created, str) and len(created) <= 40)
+    dt.datetime.fromisoformat(created)  # ValueError when it is not a date and time

@@ -23,11 +23,12 @@ import datetime as dt
 import hashlib
 import json
 import os
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 import dxdesk
 from dxdesk import audit, clock, settings, units
@@ -47,7 +48,9 @@ SERIAL_KEY = "settings_package.serial"  # the issuer's counter
 APPLIED_KEY = "settings_package.applied"  # issuer key -> {serial, sha256, created_at, applied_at}
 MAX_TARGET = 1_000_000_000
 MAX_ITEMS = 20_000
-_CODE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+SERVICE_CODE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+INDICATOR_CODE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 KIND_TARGET, KIND_INDICATOR, KIND_SERVICE, KIND_GUIDE, KIND_HOLIDAY = "target", "indicator", "service", "guide", "holiday"
 
@@ -121,12 +124,15 @@ class MadePackage:
 
 
 def make_settings_package(db, actor: Actor, out: Path, *, periods: list[Period] = (), recipients: list[str] | None = None,
-                          catalogue: bool = True, guides: bool = True, holidays: bool = True, note: str = "") -> MadePackage:
+                          catalogue: bool = True, guides: bool = True, holidays: bool = True, note: str = "",
+                          serial: int | None = None) -> MadePackage:
     """Write the settings package of this database to OUT.
 
     A province database sends each recipient commune the targets set for that commune (`target set --unit`);
     a commune (ward) database sends its own targets to its counters. RECIPIENTS: unit codes (default: every
-    commune of the province in the official list; a commune database: itself)."""
+    commune of the province in the official list; a commune database: itself). SERIAL: number this package
+    (and the next ones) from here, e.g. after restoring an older backup of this database; never below the next
+    number."""
     require(actor, "settings.send")
     profile = get_profile(db)
     if profile is None:
@@ -171,12 +177,17 @@ def make_settings_package(db, actor: Actor, out: Path, *, periods: list[Period] 
         edited = set(session.scalars(select(GuideOverride.guide_code)).all()) if guides else set()
     if guides:
         body["guides"] = [g.to_json() for g in list_guides(db) if g.code in edited]
-    if periods and not body["targets"] and not (catalogue or guides or holidays):
+    if periods and not body["targets"]:
         raise UserError(_("No targets are set for the recipients in {periods}: set them first (dxdesk target set "
                           "--unit CODE).").format(periods=", ".join(p.key for p in periods)))
     payload = json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
     with db.write() as session:  # the serial is taken in the same transaction as the audit event
-        serial = int(settings.get(session, SERIAL_KEY, 0)) + 1
+        _lock(session)
+        following = int(settings.get(session, SERIAL_KEY, 0)) + 1
+        if serial is not None and not following <= serial <= pkg.MAX_SERIAL:
+            raise UserError(_("The package number must be from {low} to {high} (numbers already used here: up to "
+                              "{used}).").format(low=following, high=pkg.MAX_SERIAL, used=following - 1))
+        serial = serial or following
         manifest = {
             "format": pkg.SETTINGS_FORMAT_NAME, "format_version": pkg.SETTINGS_FORMAT_VERSION,
             "app_version": dxdesk.__version__,
@@ -193,6 +204,9 @@ def make_settings_package(db, actor: Actor, out: Path, *, periods: list[Period] 
                 zf.writestr(pkg.MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
             sha = pkg.sha256_file(part)
             os.replace(part, out)
+        except OSError as exc:
+            part.unlink(missing_ok=True)
+            raise UserError(_("Cannot write {file}: {error}.").format(file=out, error=exc.strerror or exc)) from None
         except BaseException:
             part.unlink(missing_ok=True)
             raise
@@ -203,6 +217,13 @@ def make_settings_package(db, actor: Actor, out: Path, *, periods: list[Period] 
                      guides=len(body["guides"]), holidays=len(body["holidays"]), file=out.name)
     return MadePackage(out, sha, serial, len(codes), len(body["targets"]), catalogue_services, len(body["guides"]),
                        len(body["holidays"]))
+
+
+def _lock(session) -> None:
+    """PostgreSQL: one settings-package writer at a time (serials and the applied record are read, then written).
+    SQLite needs nothing: its write transactions already begin with the database's write lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(4827001)"))
 
 
 def _recipients(profile, given: list[str] | None) -> list[str]:
@@ -234,13 +255,18 @@ def preview_settings_package(db, actor: Actor, path: Path) -> SettingsPlan:
     return _plan(db, Path(path))
 
 
-def apply_settings_package(db, actor: Actor, path: Path) -> SettingsPlan:
-    """Check PATH and apply it whole (one transaction, audited) or refuse it with a UserError, writing nothing."""
+def apply_settings_package(db, actor: Actor, path: Path, expected_sha256: str | None = None) -> SettingsPlan:
+    """Check PATH and apply it whole (one transaction, audited) or refuse it with a UserError, writing nothing.
+
+    EXPECTED_SHA256: the package the user saw in the preview; a different file at that path is refused."""
     require(actor, "settings.receive")
     plan = _plan(db, Path(path))
+    if expected_sha256 is not None and plan.sha256 != expected_sha256:
+        raise _refused(plan.path, _("the file changed after it was opened: open it again to see what it changes."))
     if plan.already_applied:
         return plan
     with db.write() as session:
+        _lock(session)
         applied = settings.get(session, APPLIED_KEY, {})
         last = applied.get(plan.issuer_key)
         if last and (last["sha256"] == plan.sha256 or int(last["serial"]) >= plan.serial):
@@ -256,6 +282,23 @@ def apply_settings_package(db, actor: Actor, path: Path) -> SettingsPlan:
                      **plan.counts())
     plan.applied = True
     return plan
+
+
+def forget_issuer(db, actor: Actor, issuer_key: str) -> dict:
+    """Forget the last package applied from ISSUER_KEY (e.g. "82:-"), so its numbering may start again — for a
+    province that restored an older backup and numbers its packages anew. Returns what was forgotten."""
+    require(actor, "settings.receive")
+    with db.write() as session:
+        _lock(session)
+        applied = settings.get(session, APPLIED_KEY, {})
+        if issuer_key not in applied:
+            known = ", ".join(sorted(applied)) or _("none")
+            raise UserError(_("No package from “{issuer}” was applied here. Known senders: {known}.").format(
+                issuer=issuer_key, known=known))
+        forgotten = applied.pop(issuer_key)
+        settings.put(session, APPLIED_KEY, applied)
+        audit.record(session, actor, "settings.forget", "settings_package", issuer_key, last=forgotten)
+    return forgotten
 
 
 def applied_packages(db) -> dict[str, dict]:
@@ -279,7 +322,9 @@ def _plan(db, path: Path) -> SettingsPlan:
     checked = pkg.check_package(path, pkg.SETTINGS_FORMAT_NAME)
     man = checked.manifest.data
     profile = get_profile(db)
-    if profile is None or profile.unit_code is None:
+    if profile is None:
+        raise _refused(path, _("set the unit of this database first (dxdesk init or Settings)."))
+    if profile.unit_code is None:
         raise _refused(path, _("only a commune database applies a settings package (this one is not a commune's)."))
     issuer = man["issuer"]
     if issuer["province_code"] != profile.province_code:
@@ -290,11 +335,14 @@ def _plan(db, path: Path) -> SettingsPlan:
         if entry is None or entry.province_code != issuer["province_code"]:
             raise _refused(path, _("commune code '{code}' is not in the official list (QĐ 19/2025).").format(
                 code=issuer["unit_code"]))
+        if issuer["unit_code"] != profile.unit_code:  # a ward sends only to its own counters
+            raise _refused(path, _("it was made by commune {code} for its own counters, not for {unit}.").format(
+                code=issuer["unit_code"], unit=profile.unit_name))
     if profile.unit_code not in man["recipients"]:
         raise _refused(path, _("it is addressed to other communes, not to {unit} ({code}).").format(
             unit=profile.unit_name, code=profile.unit_code))
     issuer_key = f"{issuer['province_code']}:{issuer.get('unit_code') or '-'}"
-    issuer_name = nfc(str(issuer.get("name") or issuer.get("province_name") or issuer["province_code"]))[:120]
+    issuer_name = _text(path, issuer, "name", _("The sender"), 120, required=False) or issuer["province_code"]
     serial = man["serial"]
     last = applied_packages(db).get(issuer_key)
     plan = SettingsPlan(path, checked.sha256, issuer_key, issuer_name, serial, man["created_at"], "", [], 0)
@@ -314,7 +362,7 @@ def _plan(db, path: Path) -> SettingsPlan:
         _plan_catalogue(session, path, body.get("catalogue"), plan)
         indicators = set(session.scalars(select(Indicator.code)).all())
         indicators |= {c.key for c in plan.changes if c.kind == KIND_INDICATOR}
-        _plan_targets(session, path, body.get("targets", []), profile.unit_code, indicators, plan)
+        _plan_targets(session, path, body.get("targets", []), profile, indicators, plan)
         _plan_holidays(session, path, body.get("holidays", []), plan)
     _plan_guides(db, path, body.get("guides", []), plan)
     return plan
@@ -327,8 +375,8 @@ def _read_body(path: Path, checked) -> dict:
     if len(raw) > pkg.MAX_MANIFEST_BYTES * 16:
         raise _refused(path, _("settings.json is too large."))
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        body = json.loads(raw.decode("utf-8"), object_pairs_hook=pkg.no_duplicate_keys)
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: absurdly deep nesting
         raise _refused(path, _("settings.json is not valid JSON text.")) from None
     if not isinstance(body, dict):
         raise _refused(path, _("settings.json lacks required fields or has wrong values."))
@@ -338,29 +386,35 @@ def _read_body(path: Path, checked) -> dict:
             raise _refused(path, _("settings.json: “{part}” is not a list of entries.").format(part=key))
     if body.get("catalogue") is not None and not isinstance(body["catalogue"], dict):
         raise _refused(path, _("settings.json: “{part}” is not a list of entries.").format(part="catalogue"))
-    note = body.get("note", "")
-    if not isinstance(note, str):
-        raise _refused(path, _("settings.json lacks required fields or has wrong values."))
-    try:
-        body["note"] = clean_free_text(note, 500)
-    except UserError as exc:
-        raise _refused(path, exc.message) from None
+    body["note"] = _text(path, body, "note", _("The note"), 500, required=False)
     return body
 
 
-def _text(path: Path, entry: dict, key: str, what: str, max_length: int, required: bool = True) -> str:
+def _text(path: Path, entry: dict, key: str, what: str, max_length: int, required: bool = True,
+          free_text: bool = True) -> str:
+    """A text field: str, no control or direction-override characters, through the free-text filter (no ID
+    numbers, OTPs; FREE_TEXT False for addresses, whose long digit runs are ids, not people), whitespace
+    collapsed, within MAX_LENGTH."""
     value = entry.get(key, "")
     if not isinstance(value, str):
         raise _refused(path, _("{what}: “{key}” must be text.").format(what=what, key=key))
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") and ch not in "\t\n\r" for ch in value):
+        raise _refused(path, _("{what}: “{key}” contains invisible control characters.").format(what=what, key=key))
     value = " ".join(nfc(value).split())
     if (required and not value) or len(value) > max_length:
         raise _refused(path, _("{what}: “{key}” is empty or too long.").format(what=what, key=key))
-    return value
+    if not free_text:
+        return value
+    try:
+        return clean_free_text(value, max_length)
+    except UserError as exc:
+        raise _refused(path, f"{what}: {exc.message}") from None
 
 
-def _code(path: Path, entry: dict, key: str, what: str) -> str:
+def _code(path: Path, entry: dict, key: str, what: str, chars: frozenset[str]) -> str:
+    """A code as the catalogue writes them: services lower case (vneid), indicators upper case (VNEID)."""
     value = entry.get(key)
-    if not isinstance(value, str) or not 1 <= len(value) <= 30 or not set(value) <= _CODE_CHARS:
+    if not isinstance(value, str) or not 1 <= len(value) <= 30 or not set(value) <= chars:
         raise _refused(path, _("{what}: the code “{value}” is not valid.").format(what=what, value=str(value)[:40]))
     return value
 
@@ -391,7 +445,7 @@ def _plan_catalogue(session, path: Path, catalogue: dict | None, plan: SettingsP
     known_indicators = {i.code: i for i in session.scalars(select(Indicator))}
     sent_indicators: set[str] = set()
     for entry in indicators:
-        code = _code(path, entry, "code", _("Indicator"))
+        code = _code(path, entry, "code", _("Indicator"), INDICATOR_CODE)
         what = _("Indicator {code}").format(code=code)
         if code in sent_indicators:
             raise _refused(path, _("{what} appears twice.").format(what=what))
@@ -407,12 +461,12 @@ def _plan_catalogue(session, path: Path, catalogue: dict | None, plan: SettingsP
     used = set(session.scalars(select(RecordService.service_code).distinct()).all())
     sent_services: set[str] = set()
     for entry in services:
-        code = _code(path, entry, "code", _("Service"))
+        code = _code(path, entry, "code", _("Service"), SERVICE_CODE)
         what = _("Service {code}").format(code=code)
         if code in sent_services:
             raise _refused(path, _("{what} appears twice.").format(what=what))
         sent_services.add(code)
-        indicator = _code(path, entry, "indicator_code", what)
+        indicator = _code(path, entry, "indicator_code", what, INDICATOR_CODE)
         if indicator not in all_indicators:
             raise _refused(path, _("{what} belongs to an unknown indicator “{indicator}”.").format(what=what, indicator=indicator))
         old = known_services.get(code)
@@ -453,16 +507,17 @@ def _shown(value) -> str:
     return str(value)
 
 
-def _plan_targets(session, path: Path, entries: list[dict], unit_code: str, indicators: set[str], plan: SettingsPlan) -> None:
-    seen: set[tuple[str, str]] = set()
+def _plan_targets(session, path: Path, entries: list[dict], profile, indicators: set[str], plan: SettingsPlan) -> None:
+    """Every entry is checked (the same package is valid or not for every recipient); only this commune's apply."""
+    seen: set[tuple[str, str, str]] = set()
     for entry in entries:
         what = _("A target")
         unit = entry.get("unit_code")
-        if not isinstance(unit, str):
-            raise _refused(path, _("{what}: “{key}” must be text.").format(what=what, key="unit_code"))
-        if unit != unit_code:
-            continue  # a target of another recipient commune
-        indicator = _code(path, entry, "indicator_code", what)
+        found = units.find_unit(unit) if isinstance(unit, str) else None
+        if found is None or found.province_code != profile.province_code:
+            raise _refused(path, _("a target is for “{code}”, which is not a commune of this province.").format(
+                code=str(unit)[:40]))
+        indicator = _code(path, entry, "indicator_code", what, INDICATOR_CODE)
         if indicator not in indicators:
             raise _refused(path, _("a target names an unknown indicator “{code}”.").format(code=indicator))
         key_text = entry.get("period")
@@ -474,10 +529,12 @@ def _plan_targets(session, path: Path, entries: list[dict], unit_code: str, indi
             raise _refused(path, _("a target has a period that does not parse (“{value}”).").format(value=str(key_text)[:40]))
         value = _int(path, entry, "value", _("Target {indicator} {period}").format(indicator=indicator, period=period.key),
                      0, MAX_TARGET)
-        if (indicator, period.key) in seen:
+        if (unit, indicator, period.key) in seen:
             raise _refused(path, _("the target of {indicator} for {period} appears twice.").format(
                 indicator=indicator, period=period.key))
-        seen.add((indicator, period.key))
+        seen.add((unit, indicator, period.key))
+        if unit != profile.unit_code:
+            continue  # another recipient's target: checked, not ours to apply
         row = session.scalar(select(Target).where(Target.indicator_code == indicator, Target.period_key == period.key,
                                                   Target.unit_code.is_(None)))
         if row is not None and row.value == value:
@@ -489,21 +546,19 @@ def _plan_targets(session, path: Path, entries: list[dict], unit_code: str, indi
 
 def _plan_holidays(session, path: Path, entries: list[dict], plan: SettingsPlan) -> None:
     seen: set[dt.date] = set()
+    label = {"off": _("day off"), "working": _("working day")}
     for entry in entries:
         raw = entry.get("date")
         try:
-            day = dt.date.fromisoformat(raw) if isinstance(raw, str) and len(raw) == 10 else None
+            day = dt.date.fromisoformat(raw) if isinstance(raw, str) and len(raw) == 10 and raw[4] == "-" else None
         except ValueError:
             day = None
-        if day is None:
+        if day is None or not FIRST_DAY <= day <= LAST_DAY:
             raise _refused(path, _("a calendar day has a date that does not parse (“{value}”).").format(value=str(raw)[:40]))
         kind = entry.get("kind")
         if kind not in ("off", "working"):
             raise _refused(path, _("the calendar day {date} is neither a day off nor a working day.").format(date=raw))
-        try:
-            name = clean_free_text(entry.get("name") if isinstance(entry.get("name"), str) else "", 200)
-        except UserError as exc:
-            raise _refused(path, exc.message) from None
+        name = _text(path, entry, "name", _("The calendar day {date}").format(date=raw), 200, required=False)
         if not name:
             raise _refused(path, _("the calendar day {date} has no name.").format(date=raw))
         if day in seen:
@@ -513,10 +568,62 @@ def _plan_holidays(session, path: Path, entries: list[dict], plan: SettingsPlan)
         if row is not None and row.kind == kind and row.name == name:
             plan.unchanged += 1
             continue
-        label = {"off": _("day off"), "working": _("working day")}
         before = f"{label[row.kind]}: {row.name}" if row else _("(as the national calendar)")
         plan.changes.append(Change(KIND_HOLIDAY, day.strftime("%d/%m/%Y"), before, f"{label[kind]}: {name}",
-                                   {"date": day, "kind": kind, "name": name}))
+                                   {"date": day, "kind": kind, "name": name,
+                                    "before": {"kind": row.kind, "name": row.name} if row else None}))
+
+
+def _guide_from_entry(path: Path, entry: dict, code: str) -> Guide:
+    """The guide of a package entry, every field checked for its exact type and through the guide editor's rules."""
+    what = _("Guide {code}").format(code=code)
+
+    def text_list(key: str, required: bool) -> list[str]:
+        value = entry.get(key, [])
+        if not isinstance(value, list) or (required and not value) or len(value) > 20:
+            raise _refused(path, _("{what}: “{key}” is not a list of entries.").format(what=what, key=key))
+        return [_text(path, {key: v}, key, what, 300, required=False) for v in value]
+
+    links = entry.get("links", [])
+    if not isinstance(links, list) or len(links) > 10 or not all(isinstance(v, dict) for v in links):
+        raise _refused(path, _("{what}: “{key}” is not a list of entries.").format(what=what, key="links"))
+    data = {
+        "code": code, "title_vi": _text(path, entry, "title_vi", what, 120),
+        "title_en": _text(path, entry, "title_en", what, 120, required=False),
+        "steps_vi": text_list("steps_vi", True), "steps_en": text_list("steps_en", False),
+        "links": [{"label_vi": _text(path, link, "label_vi", what, 80),
+                   "label_en": _text(path, link, "label_en", what, 80, required=False),
+                   "url": _text(path, link, "url", what, 500, required=False, free_text=False),
+                   "verified": _flag(path, link, "verified", what, False),
+                   "evidence": _text(path, link, "evidence", what, 200, required=False)} for link in links],
+        "note_vi": _text(path, entry, "note_vi", what, 200, required=False),
+        "note_en": _text(path, entry, "note_en", what, 200, required=False),
+        "hotline": _text(path, entry, "hotline", what, 20, required=False),
+        "source": _text(path, entry, "source", what, 300, required=False),
+        "verified_on": _text(path, entry, "verified_on", what, 20, required=False),
+    }
+    try:
+        return validate_guide(Guide.from_json(data, overridden=True))
+    except UserError as exc:
+        raise _refused(path, _("guide {code}: {reason}").format(code=code, reason=exc.message)) from None
+
+
+def _guide_differences(old: Guide, new: Guide) -> tuple[str, str]:
+    """What the preview shows of a replaced guide: only the parts that change, old and new."""
+    parts = (
+        (_("title"), lambda g: g.title_vi),
+        (_("steps"), lambda g: " / ".join(g.steps_vi)),
+        (_("links"), lambda g: ", ".join(link.url for link in g.links if link.url) or _("(no links)")),
+        (_("hotline"), lambda g: g.hotline or "—"),
+        (_("note"), lambda g: g.note_vi or "—"),
+        (_("English text"), lambda g: " / ".join((g.title_en, *g.steps_en, g.note_en))),
+    )
+    changed = [(name, get(old), get(new)) for name, get in parts if get(old) != get(new)]
+    if not changed:
+        return _("local edit") if old.overridden else _("as shipped"), _("(source and date only)")
+    where = _("local edit") if old.overridden else _("as shipped")
+    return (f"{where} — " + "; ".join(f"{name}: {a}" for name, a, _b in changed),
+            "; ".join(f"{name}: {b}" for name, _a, b in changed))
 
 
 def _plan_guides(db, path: Path, entries: list[dict], plan: SettingsPlan) -> None:
@@ -530,21 +637,16 @@ def _plan_guides(db, path: Path, entries: list[dict], plan: SettingsPlan) -> Non
         if code in seen:
             raise _refused(path, _("the guide {code} appears twice.").format(code=code))
         seen.add(code)
-        try:
-            guide = validate_guide(Guide.from_json(entry, overridden=True))
-        except UserError as exc:
-            raise _refused(path, _("guide {code}: {reason}").format(code=code, reason=exc.message)) from None
-        except (KeyError, TypeError, ValueError):
-            raise _refused(path, _("guide {code} lacks required fields or has wrong values.").format(code=code)) from None
+        guide = _guide_from_entry(path, entry, code)
         default = default_guide(code)
         guide = replace(guide, source=guide.source or default.source, verified_on=guide.verified_on or default.verified_on)
         old = current[code]
         if old.to_json() == guide.to_json():
             plan.unchanged += 1
             continue
-        before = _("local edit") if old.overridden else _("as shipped")
-        links = ", ".join(link.url for link in guide.links if link.url) or _("(no links)")
-        plan.changes.append(Change(KIND_GUIDE, code, before, links, {"guide": guide}))
+        before, after = _guide_differences(old, guide)
+        plan.changes.append(Change(KIND_GUIDE, code, before, after,
+                                   {"guide": guide, "before": old.to_json() if old.overridden else None}))
 
 
 def _write_change(session, actor: Actor, change: Change) -> None:
@@ -580,7 +682,7 @@ def _write_change(session, actor: Actor, change: Change) -> None:
         else:
             row.kind, row.name = data["kind"], data["name"]
         audit.record(session, actor, "holiday.set", "holiday_override", data["date"].isoformat(), kind=data["kind"],
-                     name=data["name"], source="settings_package")
+                     name=data["name"], before=data["before"], source="settings_package")
     elif change.kind == KIND_GUIDE:
         guide: Guide = data["guide"]
         payload = json.dumps(guide.to_json(), ensure_ascii=False, sort_keys=True)
@@ -590,5 +692,5 @@ def _write_change(session, actor: Actor, change: Change) -> None:
         else:
             row.data, row.updated_at, row.updated_by = payload, clock.now(), actor.username
         audit.record(session, actor, "guide.edit", "guide", guide.code, links=[link.url for link in guide.links],
-                     source="settings_package")
+                     before=data["before"], source="settings_package")  # a replaced local edit stays recoverable
 

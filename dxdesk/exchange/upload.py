@@ -133,6 +133,17 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(BACKOFF_FIRST_S * 2 ** max(attempts - 1, 0), BACKOFF_MAX_S))
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not a new address: urllib would re-send a POST as an empty GET (and the package
+    would count as sent) and forward the token to wherever the redirect points."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: PLR0913 - urllib's signature
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def _post(url: str, token: str | None, path: Path, sha: str) -> tuple[int, str]:
     data = path.read_bytes()
     headers = {"Content-Type": "application/zip", "X-Dxdesk-Sha256": sha, "X-Dxdesk-Filename": path.name,
@@ -141,7 +152,7 @@ def _post(url: str, token: str | None, path: Path, sha: str) -> tuple[int, str]:
         headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(url, data=data, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310 - https or loopback only
+        with _OPENER.open(request, timeout=TIMEOUT_S) as response:  # https or loopback only; no redirects
             return response.status, response.read(2000).decode("utf-8", "replace")
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read(2000).decode("utf-8", "replace")
@@ -176,6 +187,10 @@ def _process(db, actor: Actor, endpoint: str, token: str | None, now: dt.datetim
                 answer = f"{code} {body.strip()}"[:1000]
                 if 200 <= code < 300:
                     status, retry = "sent", False
+                elif 300 <= code < 400:  # the address moved: the clerk must enter the new one (never followed)
+                    status, retry = "failed", False
+                    answer = _("The server answered with a redirect ({code}): check the upload address.").format(
+                        code=code) + " " + answer
                 elif 400 <= code < 500 and code not in (408, 429):
                     status, retry = "failed", False
             except (TimeoutError, urllib.error.URLError, http.client.HTTPException, ConnectionError, OSError) as exc:

@@ -203,12 +203,12 @@ def members(path: Path) -> dict[str, bytes]:
         return {n: zf.read(n) for n in zf.namelist()}
 
 
-def rewrite(src: Path, dst: Path, body=None, manifest=None, rehash=True, names=None) -> Path:
+def rewrite(src: Path, dst: Path, body=None, manifest=None, rehash=True, names=None, raw_body=None) -> Path:
     files = members(src)
     data = json.loads(files[pkg.SETTINGS])
     if body:
         body(data)
-    files[pkg.SETTINGS] = json.dumps(data, ensure_ascii=False).encode()
+    files[pkg.SETTINGS] = raw_body if raw_body is not None else json.dumps(data, ensure_ascii=False).encode()
     man = json.loads(files[pkg.MANIFEST])
     if rehash:
         man["files"] = {pkg.SETTINGS: hashlib.sha256(files[pkg.SETTINGS]).hexdigest()}
@@ -249,6 +249,29 @@ HOSTILE = {
     "service moved to another indicator": (dict(body=_service("vneid", lambda s: s.update(indicator_code="EWALLET"))),
                                            "vneid"),
     "catalogue not a list": (dict(body=lambda d: d["catalogue"].update(services="all")), "catalogue"),
+    # found by review: each of these was applied (or crashed) before
+    "serial beyond any real numbering": (dict(manifest=lambda m: m.update(serial=2**70)), "manifest.json"),
+    "format version true": (dict(manifest=lambda m: m.update(format_version=True)), "True"),
+    "created_at not a date": (dict(manifest=lambda m: m.update(created_at="x" * 30)), "manifest.json"),
+    "another commune's package for its counters": (
+        dict(manifest=lambda m: m.update(issuer={"province_code": "82", "unit_code": OTHER, "name": "Phường khác"})),
+        OTHER),
+    "NUL in a service name": (dict(body=_service("vneid", lambda s: s.update(name_vi="VNeID\x00x"))), "vneid"),
+    "direction override in a short name": (dict(body=_service("vneid", lambda s: s.update(short_vi="\u202eDIENV"))),
+                                           "short_vi"),
+    "ID number in a service name": (dict(body=_service("vneid", lambda s: s.update(name_vi="Hỗ trợ 079203001234"))),
+                                    "CCCD"),
+    "upper-case service code": (dict(body=lambda d: d["catalogue"]["services"].append(
+        {**d["catalogue"]["services"][0], "code": "VNeID2"})), "VNeID2"),
+    "calendar date out of range": (dict(body=lambda d: d["holidays"][0].update(date="0001-01-01")), "0001-01-01"),
+    "guide source not text": (dict(body=_guide(lambda g: g.update(source={"a": [1, 2]}))), "source"),
+    "guide steps not a list": (dict(body=_guide(lambda g: g.update(steps_vi="abcde"))), "steps_vi"),
+    "another commune's target is garbage": (dict(body=lambda d: d["targets"].append(
+        {"unit_code": OTHER, "indicator_code": "!!", "period": "zz", "value": "x"})), "!!"),
+    "another province's commune in the targets": (dict(body=lambda d: d["targets"].append(
+        {"unit_code": "00004", "indicator_code": "VNEID", "period": "2026", "value": 1})), "00004"),
+    "absurdly deep JSON": (dict(raw_body=b'{"note": ' + b"[" * 30000 + b"]" * 30000 + b"}"), "JSON"),
+    "a key given twice": (dict(raw_body=b'{"note": "a", "note": "b", "targets": []}'), "JSON"),
 }
 
 
@@ -335,3 +358,98 @@ def test_cli_make_preview_apply(cli, tmp_path, home):
     assert cli("log", "vneid")[0] == 0
     code, _, stderr = cli("service", "set", "vneid", "--indicator", "VNEID")
     assert code == 2 and "vneid" in stderr
+
+
+def test_line_breaks_in_names_become_spaces(good_settings, db, admin, tmp_path):
+    set_profile(db, admin, "82", unit_code=MY_THO)
+    pkg_path = rewrite(good_settings, tmp_path / "p.zip", body=lambda d: d["holidays"][0].update(name="Kỷ niệm\nngày\u2028lễ"))
+    apply_settings_package(db, admin, pkg_path)
+    assert calendar_vn.days_off(db, dt.date(2026, 12, 21), dt.date(2026, 12, 21)) == {dt.date(2026, 12, 21): "Kỷ niệm ngày lễ"}
+
+
+def test_preview_then_a_different_file_at_the_same_path_is_refused(good_settings, db, admin, tmp_path):
+    set_profile(db, admin, "82", unit_code=MY_THO)
+    inbox = tmp_path / "inbox.zip"
+    inbox.write_bytes(good_settings.read_bytes())
+    seen = preview_settings_package(db, admin, inbox)
+    rewrite(good_settings, inbox, body=_target(lambda t: t.update(value=1)))  # swapped after the preview
+    before = snapshot(db)
+    with pytest.raises(UserError, match="mở lại"):
+        apply_settings_package(db, admin, inbox, expected_sha256=seen.sha256)
+    assert snapshot(db) == before
+
+
+def test_a_package_that_changes_nothing_still_records_its_number(good_settings, province, db, admin, tmp_path):
+    set_profile(db, admin, "82", unit_code=MY_THO)
+    apply_settings_package(db, admin, good_settings)
+    same = make_settings_package(province, admin, tmp_path / "same.zip", periods=[Y2026], serial=5).path
+    plan = apply_settings_package(db, admin, same)
+    assert plan.applied and applied_packages(db)["82:-"]["serial"] == 5
+
+
+def test_numbering_after_a_restore_and_forgetting_a_sender(province, db, admin, tmp_path):
+    from dxdesk.exchange.settings_package import forget_issuer
+
+    set_profile(db, admin, "82", unit_code=MY_THO)
+    assert make_settings_package(province, admin, tmp_path / "a.zip", periods=[Y2026]).serial == 1
+    with pytest.raises(UserError, match="2"):
+        make_settings_package(province, admin, tmp_path / "b.zip", periods=[Y2026], serial=1)  # already used
+    jump = make_settings_package(province, admin, tmp_path / "c.zip", periods=[Y2026], serial=40)
+    assert jump.serial == 40
+    assert make_settings_package(province, admin, tmp_path / "d.zip", periods=[Y2026]).serial == 41
+    apply_settings_package(db, admin, jump.path)
+    with pytest.raises(UserError, match="40"):
+        apply_settings_package(db, admin, tmp_path / "a.zip")
+    assert forget_issuer(db, admin, "82:-")["serial"] == 40
+    assert apply_settings_package(db, admin, tmp_path / "a.zip").applied
+    with pytest.raises(UserError):
+        forget_issuer(db, admin, "01:-")
+
+
+def test_a_period_without_targets_makes_no_package(province, admin, tmp_path):
+    with pytest.raises(UserError, match="2099"):
+        make_settings_package(province, admin, tmp_path / "x.zip", periods=[parse_period("2099")])
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_two_coordinators_making_packages_at_once_get_different_numbers(any_db, admin, tmp_path):
+    import threading
+
+    set_profile(any_db, admin, "82")
+    set_target(any_db, admin, "VNEID", 10, Y2026, unit_code=MY_THO)
+    serials, errors = [], []
+
+    def make(i):
+        try:
+            serials.append(make_settings_package(any_db, admin, tmp_path / f"p{i}.zip", periods=[Y2026]).serial)
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=make, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and sorted(serials) == list(range(1, 9))
+
+
+def test_cli_status_forget_and_unwritable_output(cli, tmp_path, home):
+    from dxdesk.cli import main
+
+    prov_home = tmp_path / "prov"
+    assert main(["--home", str(prov_home), "init", "--province-code", "82", "--province", "Đồng Tháp"]) == 0
+    code, _, stderr = cli("--home", prov_home, "settings-package", "make", "--out", tmp_path / "nowhere" / "p.zip")
+    assert code == 2 and "nowhere" in stderr
+    (tmp_path / "dir.zip").mkdir()
+    code, _, stderr = cli("--home", prov_home, "settings-package", "make", "--out", tmp_path / "dir.zip")
+    assert code == 2 and len(stderr.strip().splitlines()) == 1
+    assert cli("--home", prov_home, "settings-package", "make", "--out", tmp_path / "p.zip", "--serial", "7")[0] == 0
+    assert cli("init", "--province-code", "82", "--province", "Đồng Tháp", "--unit-code", MY_THO,
+               "--unit", "Phường Mỹ Tho")[0] == 0
+    assert "Chưa áp dụng" in cli("settings-package", "status")[1]
+    assert cli("settings-package", "apply", tmp_path / "p.zip")[0] == 0
+    assert "82:-: gói số 7" in cli("settings-package", "status")[1]
+    code, stdout, _ = cli("settings-package", "forget", "82:-")
+    assert code == 0 and "7" in stdout
+    code, _, stderr = cli("settings-package", "forget", "82:-")
+    assert code == 2 and "82:-" in stderr

@@ -23,7 +23,7 @@ TOKEN = "tok-9f2c-XyZ_s3cr3t"
 
 
 class Server:
-    """mode: accept | reject | drop | busy. Records what it received."""
+    """mode: accept | reject | drop | busy | redirect. Records what it received."""
 
     def __init__(self):
         self.mode = "accept"
@@ -34,6 +34,12 @@ class Server:
             def log_message(self, *args):
                 pass
 
+            def do_GET(self):  # only a client that followed a redirect comes here
+                owner.received.append({"auth": self.headers.get("Authorization"), "method": "GET"})
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 if owner.mode == "drop":
@@ -42,6 +48,12 @@ class Server:
                     return
                 owner.received.append({"auth": self.headers.get("Authorization"), "sha": self.headers.get("X-Dxdesk-Sha256"),
                                        "size": len(body), "type": self.headers.get("Content-Type")})
+                if owner.mode == "redirect":  # "moved": a client that follows it re-sends an empty GET with the token
+                    self.send_response(302)
+                    self.send_header("Location", owner.url.replace("/nhan", "/moi"))
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 code, text = {"accept": (200, "Đã nhận gói"), "reject": (422, f"Sai mã đơn vị {TOKEN}"),
                               "busy": (503, "Bận")}[owner.mode]
                 data = text.encode("utf-8")
@@ -157,3 +169,13 @@ def test_bad_endpoint_and_damaged_package_are_refused(commune, admin, tmp_path):
     with pytest.raises(UserError, match="địa chỉ"):
         upload.process_queue(commune, admin)
     assert json.dumps(upload.backoff(1).total_seconds()) == "30.0" and upload.backoff(20).total_seconds() == 3600
+
+
+def test_a_redirect_is_not_followed_and_not_counted_as_sent(commune, admin, tmp_path, server):
+    upload.configure(commune, admin, server.url, TOKEN)
+    upload.enqueue(commune, admin, make_package(commune, admin, tmp_path))
+    server.mode = "redirect"
+    assert upload.process_queue(commune, admin) == {"sent": 0, "failed": 1, "waiting": 0}
+    entry = upload.queue(commune)[0]
+    assert entry.status == "failed" and "chuyển hướng (302)" in entry.last_answer
+    assert [r.get("method") for r in server.received] == [None]  # one POST; the token never went anywhere else

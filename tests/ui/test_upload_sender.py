@@ -61,7 +61,7 @@ def test_server_down_stays_queued_and_waits_for_back_off(qtbot, commune, home, a
         assert s.tick()
     entry = upload.queue(commune)[0]
     assert entry.status == "queued" and entry.attempts == 1 and entry.next_try_at > clock.now()
-    assert messages == ["Gửi lên: không có kết nối; sẽ thử lại sau."]
+    assert messages == ["Gửi lên: chưa gửi được (mất kết nối hoặc máy chủ bận); sẽ thử lại sau."]
     with qtbot.waitSignal(s.finished, timeout=20_000) as again:
         s.tick()
     assert again.args[0] == {"idle": True}  # the back-off is respected: not due yet
@@ -76,3 +76,17 @@ def test_nothing_without_an_address(qtbot, commune, home, admin, tmp_path):
         s.tick()
     assert blocker.args[0] == {"idle": True} and messages == []
     assert upload.queue(commune)[0].attempts == 0
+
+
+def test_a_refused_package_is_said_in_the_status_bar(qtbot, commune, home, admin, tmp_path):
+    server = Server()
+    server.mode = "reject"
+    try:
+        upload.configure(commune, admin, server.url, TOKEN)
+        upload.enqueue(commune, admin, make_package(commune, admin, tmp_path))
+        s, messages = sender(qtbot, commune, home, admin)
+        with qtbot.waitSignal(s.finished, timeout=20_000):
+            s.tick()
+        assert messages == ["Gửi lên: máy chủ từ chối 1 gói — xem Trao đổi dữ liệu."]
+    finally:
+        server.stop()
