@@ -76,7 +76,7 @@ def fmt_value(value, unit: str | None) -> str:
     if isinstance(value, float) and abs(value) < 10:
         text = f"{value:.3g}" if abs(value) >= 0.01 else f"{value:.2g}"
     else:
-        text = f"{value:,.0f}"
+        text = f"{value:,.0f}".replace(",", ".")  # thousands as the rest of the table writes them (1.243.288)
     return f"{text} {unit}".strip() if unit else text
 
 
