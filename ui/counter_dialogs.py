@@ -43,6 +43,19 @@ def _error_label() -> QLabel:
     return label
 
 
+def connection_lost(ctx, exc: Exception) -> bool:
+    """A shared server that stopped answering mid-write: remember it is down (the counter page then keeps entries
+    in the outbox) and say so in the dialog — not the crash dialog. False for anything else (a real bug)."""
+    if ctx.db.is_sqlite:
+        return False
+    from dxdesk.exchange import outbox
+
+    if not outbox.is_connection_error(exc):
+        return False
+    outbox.mark_unreachable(ctx.db)
+    return True
+
+
 class CampaignDialog(QDialog):
     """Outreach days: 'N installs of one service at a place on a date', counted like N records."""
 
@@ -97,6 +110,12 @@ class CampaignDialog(QDialog):
             self.error.setText(str(exc))
             self.error.show()
             return
+        except Exception as exc:
+            if not connection_lost(self.ctx, exc):
+                raise
+            self.error.setText(_("The server cannot be reached. Try again when it is back."))
+            self.error.show()
+            return
         self.accept()
 
 
@@ -143,6 +162,12 @@ class CorrectDialog(QDialog):
             correct_record(self.ctx.db, self.ctx.actor, self.entry.uuid, change)
         except UserError as exc:
             self.error.setText(str(exc))
+            self.error.show()
+            return
+        except Exception as exc:
+            if not connection_lost(self.ctx, exc):
+                raise
+            self.error.setText(_("The server cannot be reached. Try again when it is back."))
             self.error.show()
             return
         self.accept()

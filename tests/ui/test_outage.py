@@ -177,3 +177,26 @@ def test_status_refresh_never_waits_for_a_silent_server(qtbot, relayed, home, ad
     assert counter.today_table.rowCount() == 1
     assert [m for m in captured_messages if m[0] == "crash"] == []
     win.close()
+
+
+def test_campaign_dialog_when_the_server_stops_answering_mid_write(qtbot, relayed, home, admin, captured_messages):
+    """The page still thinks the server is up; the write fails after the connect timeout: the dialog says so in
+    Vietnamese, stays open with what was typed, and the page now knows the server is down. No crash dialog."""
+    from dxdesk.ui.context import PageContext
+    from dxdesk.ui.counter_dialogs import CampaignDialog
+
+    db, relay = relayed
+    create_application()
+    dialog = CampaignDialog(PageContext(db, home, admin), [(None, "—")], None)
+    qtbot.addWidget(dialog)
+    dialog.count_spin.setValue(25)
+    relay.go_silent()
+    dialog.save()
+    assert dialog.error.isVisibleTo(dialog) and "Không kết nối được máy chủ" in dialog.error.text()
+    assert dialog.result() == 0 and dialog.count_spin.value() == 25
+    assert outbox.server_unreachable(db)
+    assert [m for m in captured_messages if m[0] == "crash"] == []
+    relay.come_back()
+    outbox.mark_reachable(db)
+    dialog.save()
+    assert dialog.result() == 1 and stored_count(db) == 1
