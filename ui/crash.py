@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
+import time
 import traceback
 from pathlib import Path
 
@@ -22,6 +23,24 @@ def write_crash_file(logs: Path, text: str) -> Path:
     return path
 
 
+SERVER_MESSAGE_EVERY_S = 30  # one message for a burst of failures, not one per click
+_last_server_message = [-1e9]
+
+
+def _server_gone(window, exc: BaseException) -> bool:
+    """True when EXC says the shared PostgreSQL server of WINDOW's database is unreachable; marks it down so the
+    counter keeps entries in its outbox. Never on SQLite (a local 'OperationalError' is a real problem)."""
+    db = getattr(getattr(window, "ctx", None), "db", None)
+    if db is None or db.is_sqlite:
+        return False
+    from dxdesk.exchange import outbox
+
+    if not outbox.is_connection_error(exc):
+        return False
+    outbox.mark_unreachable(db)
+    return True
+
+
 def install(logs: Path, parent_getter=lambda: None) -> None:
     def hook(exc_type, exc, tb):
         if issubclass(exc_type, KeyboardInterrupt):
@@ -31,6 +50,13 @@ def install(logs: Path, parent_getter=lambda: None) -> None:
 
         if isinstance(exc, UserError):  # an expected failure that slipped through: just say it
             messages.warning(parent_getter(), _("dxdesk"), exc.message)
+            return
+        if _server_gone(parent_getter(), exc):  # a shared server that stopped answering is not a bug
+            log.warning("database server unreachable: %s", exc.__class__.__name__)
+            if time.monotonic() - _last_server_message[0] > SERVER_MESSAGE_EVERY_S:
+                _last_server_message[0] = time.monotonic()
+                messages.warning(parent_getter(), _("dxdesk"),
+                                 _("The server cannot be reached. Try again when it is back."))
             return
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         log.error("unexpected error:\n%s", text)

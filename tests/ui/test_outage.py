@@ -200,3 +200,32 @@ def test_campaign_dialog_when_the_server_stops_answering_mid_write(qtbot, relaye
     outbox.mark_reachable(db)
     dialog.save()
     assert dialog.result() == 1 and stored_count(db) == 1
+
+
+def test_a_page_that_meets_a_dead_server_says_so_instead_of_crashing(qtbot, relayed, home, admin, captured_messages):
+    """Any page's query that reaches the exception hook with a lost-connection error: one short Vietnamese
+    message (not the crash dialog, no crash file), the server marked down; a second one soon after stays quiet."""
+    import sys
+
+    from dxdesk.ui import crash
+
+    db, relay = relayed
+    create_application()
+    win = build_main_window(db, home, admin)
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: not win.status_busy(), timeout=10_000)
+    crash.install(home.logs, lambda: win)
+    crash._last_server_message[0] = -1e9
+    relay.go_silent()
+    try:
+        for _ in range(2):
+            try:
+                stored_count(db)
+            except Exception:  # noqa: BLE001 - the hook gets what a Qt slot would have raised
+                sys.excepthook(*sys.exc_info())
+    finally:
+        sys.excepthook = sys.__excepthook__
+    shown = [m for m in captured_messages if "Không kết nối được máy chủ" in m[2]]
+    assert len(shown) == 1 and [m for m in captured_messages if m[0] == "crash"] == []
+    assert not list(home.logs.glob("crash-*.txt"))
+    assert outbox.server_unreachable(db)
