@@ -21,7 +21,7 @@ VOIDED_ALL, VOIDED_EXCLUDE, VOIDED_ONLY = "all", "exclude", "only"
 # sort keys: column of ServiceRecord (never NULL, so keyset comparisons hold), id breaks ties
 SORT_COLUMNS = {
     "id": ServiceRecord.id,
-    "date": ServiceRecord.work_date,
+    "date": ServiceRecord.occurred_at,  # date and time; index ix_records_occurred (migration 0003)
     "channel": ServiceRecord.channel,
     "outcome": ServiceRecord.outcome,
     "count": ServiceRecord.count,
@@ -40,7 +40,7 @@ class JournalFilter:
     outcome: str | None = None
     voided: str = VOIDED_ALL
     search: str = ""  # any text; folded, every word must occur
-    sort: str = "id"
+    sort: str = "date"  # newest first, by date and time (what the header shows)
     descending: bool = True
 
 
@@ -213,7 +213,7 @@ def safe_cell(value):
 
 
 def export_headings() -> list[str]:
-    return [_("No."), _("Date"), _("Time"), _("Services"), _("Volunteer"), _("Channel"), _("Outcome"),
+    return [_("Record no."), _("Date"), _("Time"), _("Services"), _("Volunteer"), _("Channel"), _("Outcome"),
             _("Count"), _("Place"), _("Note"), _("Voided"), _("Void reason")]
 
 

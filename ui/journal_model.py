@@ -18,7 +18,7 @@ _ROOT = QModelIndex()
 
 # (heading msgid, sort key or None)
 COLUMNS = (
-    (N_("No."), "id"),
+    (N_("Record no."), "id"),  # the record's id, not a running number (STT)
     (N_("Date and time"), "date"),
     (N_("Services"), None),
     (N_("Volunteer"), None),

@@ -185,6 +185,7 @@ class ServiceRecord(Base):
     __table_args__ = (
         Index("ix_records_unit_date", "unit_code", "work_date"),
         Index("ix_records_volunteer_date", "volunteer_id", "work_date"),
+        Index("ix_records_occurred", "occurred_at"),  # migration 0003: the journal's date-and-time order
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)

@@ -70,7 +70,7 @@ def test_export_csv_and_xlsx_defuse_formulas(filled, tmp_path):
     text = out.read_bytes()
     assert text.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
-    assert rows[0][:4] == ["STT", "Ngày", "Giờ", "Dịch vụ"]
+    assert rows[0][:4] == ["Mã", "Ngày", "Giờ", "Dịch vụ"]
     assert rows[1][9] == "'=HYPERLINK(\"x\")" and rows[1][10] == "Có"
     xlsx = tmp_path / "a.xlsx"
     assert journal.export(filled, journal.JournalFilter(), xlsx, "xlsx") == 902
@@ -86,3 +86,15 @@ def test_cancelled_export_leaves_no_file(filled, tmp_path):
     calls = []
     journal.export(filled, journal.JournalFilter(), out, "csv", progress=calls.append, cancelled=lambda: bool(calls))
     assert calls and not out.exists() and not list(folder.iterdir())
+
+
+def test_default_order_is_date_and_time_newest_first_even_when_typed_out_of_order(any_db, admin):
+    """A campaign entry typed later for the morning, a record for an earlier day typed last: the journal's
+    default order (what its header arrow shows) is by date and time, not by the order of typing."""
+    ensure_catalogue(any_db)
+    for when in (dt.datetime(2026, 11, 27, 14, 32), dt.datetime(2026, 11, 27, 9, 29), dt.datetime(2026, 11, 27, 15, 42),
+                 dt.datetime(2026, 11, 26, 16, 0), dt.datetime(2026, 11, 27, 9, 2)):
+        log_record(any_db, admin, NewRecord(["vneid"], when))
+    rows = journal.JournalQuery(any_db, journal.JournalFilter()).page_after(None, 10)
+    assert [r.occurred_at.strftime("%d %H:%M") for r in rows] == ["27 15:42", "27 14:32", "27 09:29", "27 09:02",
+                                                                   "26 16:00"]

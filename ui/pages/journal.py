@@ -118,7 +118,7 @@ class JournalPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((60, 115, 200, 140, 95, 100, 50)):
+        for col, width in enumerate((60, 115, 180, 130, 90, 95, 66)):  # the last column (place / note) stretches
             header.resizeSection(col, width)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
