@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSizePolicy,
-    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -57,12 +56,6 @@ log = logging.getLogger("dxdesk.ui")
 
 DIGIT_KEYS = [getattr(Qt.Key, f"Key_{i}") for i in range(1, 10)]
 F_KEYS = [getattr(Qt.Key, f"Key_F{i}") for i in range(1, 13)]
-ICONS = {  # catalogue icon name -> a Qt standard pixmap (no extra image files to ship)
-    "id-card": "SP_FileDialogInfoView", "phone": "SP_ComputerIcon", "portal": "SP_DriveNetIcon",
-    "payment": "SP_DialogApplyButton", "wallet": "SP_DirClosedIcon", "shop": "SP_DirHomeIcon",
-    "product": "SP_FileIcon", "health": "SP_MessageBoxInformation", "insurance": "SP_FileDialogContentsView",
-    "sim": "SP_DriveHDIcon", "other": "SP_MessageBoxQuestion",
-}
 AGE_LABELS = (("", N_("Age: —")), ("u18", N_("Under 18")), ("18-34", "18–34"), ("35-59", "35–59"),
               ("60+", N_("60 and over")))
 SEX_LABELS = (("", N_("Sex: —")), ("F", N_("Female")), ("M", N_("Male")))
@@ -86,7 +79,10 @@ class ServiceButton(QPushButton):
         key = QLabel(key_text.split(" / ")[0])
         key.setStyleSheet("font-weight: bold; color: #35506b; background: transparent;")
         icon_label = QLabel()
-        icon_label.setPixmap(icon.pixmap(QSize(22, 22)))
+        if icon is not None:
+            icon_label.setPixmap(icon.pixmap(QSize(22, 22)))
+        else:
+            icon_label.hide()
         name = QLabel(short)
         name.setWordWrap(True)
         font = QFont(self.font())
@@ -290,6 +286,10 @@ class CounterPage(QWidget):
         today_layout = QVBoxLayout(today_box)
         today_layout.setContentsMargins(4, 4, 4, 4)
         today_layout.addWidget(self.today_table, 1)
+        self.empty_label = QLabel(_("Nobody served yet today: press a service's key, then Enter."),
+                                  objectName="empty_label", wordWrap=True)
+        self.empty_label.setStyleSheet("color: palette(placeholder-text); font-style: italic;")
+        today_layout.addWidget(self.empty_label)
         # On a shared server during an outage: entries kept on this PC are listed (marked) and explained here.
         self.waiting_label = QLabel(objectName="waiting_label", wordWrap=True)
         self.waiting_label.setStyleSheet(f"color: {AMBER};")
@@ -298,7 +298,7 @@ class CounterPage(QWidget):
         today_layout.addLayout(edit_row)
 
         self.progress_table = QTableWidget(0, 4, objectName="progress_table")
-        self.progress_table.setHorizontalHeaderLabels([_("Indicator"), _("Today"), _("Week"), _("Progress vs target")])
+        self.progress_table.setHorizontalHeaderLabels([_("Indicator"), _("Today"), _("Week"), _("Progress")])
         self.progress_table.verticalHeader().hide()
         self.progress_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.progress_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -364,8 +364,9 @@ class CounterPage(QWidget):
             if i < 12:
                 keys.append(f"F{i + 1}")
                 self.key_map[F_KEYS[i]] = svc.code
-            icon = self.style().standardIcon(getattr(QStyle.StandardPixmap, ICONS.get(svc.icon, "SP_FileIcon")))
-            button = ServiceButton(svc.code, svc.short, svc.name, " / ".join(keys) or "—", icon)
+            # No icon: Qt's stock pixmaps meant other things (a green tick on "payment", folders for wallets); the
+            # key and the name are what volunteers look for.
+            button = ServiceButton(svc.code, svc.short, svc.name, " / ".join(keys) or "—", None)
             button.clicked.connect(lambda checked=False, code=svc.code: self._button_clicked(code))
             self.buttons[svc.code] = button
             self.service_grid.addWidget(button, i // columns, i % columns)
@@ -701,6 +702,7 @@ class CounterPage(QWidget):
             self.waiting_label.setText(_("Kept on this PC until the server is back: {n}. They count in the figures once "
                                          "sent.").format(n=fmt_int(len(self._waiting))))
         self.waiting_label.setVisible(bool(self._waiting))
+        self.empty_label.setVisible(table.rowCount() == 0)
         if not online:
             return  # the figures need the server: the panel keeps its last ones
         # Counts over the week and the target's period scan many rows on a big database: a worker does them.
@@ -744,7 +746,11 @@ class CounterPage(QWidget):
                 ptable.setCellWidget(row, 3, bar)
             else:
                 ptable.removeCellWidget(row, 3)
-                ptable.setItem(row, 3, QTableWidgetItem("—"))
+                none = QTableWidgetItem(_("no target"))
+                none.setToolTip(_("No target is set for this indicator in the current period (Settings › Targets, "
+                                  "or a settings package from the province)."))
+                none.setForeground(Qt.GlobalColor.gray)
+                ptable.setItem(row, 3, none)
 
     def _selected_entry(self):
         rows = self.today_table.selectionModel().selectedRows()
