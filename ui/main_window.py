@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
         self.user_label = QLabel(objectName="user_label")
         self.switch_button = QPushButton(_("Switch user"), objectName="switch_user")
         self.switch_button.setToolTip(_("Another person takes the counter (Ctrl+U)"))
-        self.switch_button.setFlat(True)
+        self.switch_button.setFlat(False)  # it must look clickable (a flat one read as plain text)
         self.switch_button.clicked.connect(self.switch_user)
         bar = self.statusBar()
         for widget in (self.status_db, self.status_day, self.status_shift, self.status_outbox):

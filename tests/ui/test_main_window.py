@@ -40,7 +40,7 @@ def test_status_bar_and_title_show_unit_and_database(window, db, admin):
     window.ctx.events.profile_changed.emit()
     assert window.windowTitle() == "dxdesk — Phường Mỹ Tho (82·28261)"
     assert window.status_db.text() == "SQLite: dxdesk.sqlite3"
-    assert window.status_day.text().startswith("Thứ ") or window.status_day.text().startswith("Chủ Nhật")
+    assert window.status_day.text().startswith("Thứ ") or window.status_day.text().startswith("Chủ nhật")
 
 
 def test_unit_profile_dialog_picks_from_the_official_list(window, qtbot, db, monkeypatch):
