@@ -35,6 +35,8 @@ MIDDLE = ["Thị", "Văn", "Minh", "Ngọc", "Hoàng", "Thanh", "Quốc", "Thùy
 GIVEN = ["Lan", "Minh", "Hương", "Tuấn", "Thảo", "Khoa", "Như", "Phúc", "Yến", "Trí", "Vy", "Quân", "Ngân", "Duy",
          "Trâm", "Hiếu", "My", "Nhân", "Uyên", "Lộc", "Hạnh", "Tài", "Diễm", "Khánh"]
 HAMLETS = ["Khóm 1", "Khóm 2", "Khóm 3", "Ấp Tân Thuận", "Ấp Mỹ Lợi"]
+# Achieved ÷ target in the article (6.800 = 141,6 % …): the demo's targets are worked back from its own counts.
+TARGET_RATIOS = {"APP_PROVINCE": 1.416, "EWALLET": 1.431, "SHOP_EPAY": 1.54, "ECOM_PRODUCT": 0.525}
 DEMO_PROVINCE, DEMO_UNIT = "82", "28261"  # Phường Mỹ Tho, Đồng Tháp
 CHUNK = 20_000
 
@@ -122,7 +124,63 @@ def fill(db, actor: Actor, records: int = 3000, seed: int = 1, start: dt.date | 
     from dxdesk.auth import create_demo_users
 
     create_demo_users(db)
-    return {"volunteers": len(volunteers), "shifts": len(shift_rows), "records": written}
+    targets = set_demo_targets(db, actor, start, end, unit_code=None) if written else 0
+    return {"volunteers": len(volunteers), "shifts": len(shift_rows), "records": written, "targets": targets}
+
+
+def _nice(value: float) -> int:
+    """A target as an office writes it: 4.800 rather than 4.793; small ones whole, at least 1."""
+    step = 100 if value >= 5000 else 10 if value >= 300 else 5 if value >= 60 else 1
+    return max(1, int(round(value / step)) * step)
+
+
+def set_demo_targets(db, actor: Actor, start: dt.date, end: dt.date, unit_code: str | None = None) -> int:
+    """Targets for every year, quarter and month the demo data touches, for the indicators that have one, so the
+    counter, the reports and the dashboard show percentages out of the box. A year's target is worked back from
+    the demo's own counts (extrapolated to the whole year) with the article's achievement ratios (141,6 %,
+    143,1 %, 154 %, 52,5 %); quarters and months get a quarter and a twelfth of it. Written through
+    `set_target` (audited); a target already set for a period is left as it is, and so is a period that began
+    before the demo data does. Returns how many were set."""
+    from dxdesk.catalogue import list_indicators
+    from dxdesk.periods import month_period, parse_period
+    from dxdesk.tally import service_counts, targets_for
+    from dxdesk.targets import set_target
+
+    indicator_of = {s.code: s.indicator_code for s in list_services(db, include_inactive=True)}
+    with_target = [i.code for i in list_indicators(db) if i.has_target]
+    written = 0
+    # Periods that began before the demo data does get no target (it would look missed): counts from the first
+    # whole month on.
+    if start.day != 1:
+        start = month_period(start.year, start.month).end + dt.timedelta(days=1)
+    for year in range(start.year, end.year + 1):
+        first, last = max(start, dt.date(year, 1, 1)), min(end, dt.date(year, 12, 31))
+        if first > last:
+            continue
+        days_covered = (last - first).days + 1
+        days_in_year = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
+        counts: dict[str, int] = {}
+        for service, n in service_counts(db, first, last, unit_code).items():
+            if indicator_of.get(service):
+                counts[indicator_of[service]] = counts.get(indicator_of[service], 0) + n
+        yearly = {}
+        for code in with_target:
+            if counts.get(code):
+                estimate = counts[code] * days_in_year / days_covered
+                yearly[code] = _nice(estimate / TARGET_RATIOS.get(code, 1.0))
+        periods = [(parse_period(str(year)), 1)]
+        periods += [(parse_period(f"{year}-Q{q}"), 4) for q in range(1, 5)
+                    if dt.date(year, 3 * q - 2, 1) <= last and first <= month_period(year, 3 * q).end]
+        periods += [(month_period(year, m), 12) for m in range(first.month, last.month + 1)]
+        for period, parts in periods:
+            if period.start < start:
+                continue
+            existing = targets_for(db, period, unit_code)
+            for code, value in yearly.items():
+                if code not in existing:
+                    set_target(db, actor, code, _nice(value / parts) if parts > 1 else value, period, unit_code)
+                    written += 1
+    return written
 
 
 def _insert_records(db, rng, records, counter_shifts, staff, weekend_days, codes, weights, names, vol_names,

@@ -88,10 +88,11 @@ def test_round_trip_targets_catalogue_guides_calendar_never_touch_records(provin
     made = make_settings_package(province, admin, tmp_path / "caidat.zip", periods=[Y2026], note="Chỉ tiêu năm 2026")
     assert made.serial == 1 and made.targets == 3 and made.guides == 1 and made.holidays == 1
 
+    targets_before = snapshot(commune)["targets"]  # the demo's own quarter and month targets
     preview = preview_settings_package(commune, admin, made.path)
     kinds = sorted(c.kind for c in preview.changes)
     assert kinds == ["guide", "holiday", "service", "service", "target", "target"]
-    assert snapshot(commune)["targets"] == []  # the preview wrote nothing
+    assert snapshot(commune)["targets"] == targets_before  # the preview wrote nothing
 
     plan = apply_settings_package(commune, admin, made.path)
     assert plan.applied and plan.note == "Chỉ tiêu năm 2026"
