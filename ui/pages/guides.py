@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -76,6 +77,8 @@ class GuidesPage(QWidget):
         self.list.setMinimumWidth(170)
         self.list.setWordWrap(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setAlternatingRowColors(True)  # multi-line titles: where one guide ends and the next begins
+        self.list.setSpacing(2)
         self.list.currentItemChanged.connect(self._on_pick)
         list_label = QLabel(_("&Guides:"))
         list_label.setBuddy(self.list)
@@ -96,14 +99,14 @@ class GuidesPage(QWidget):
         self.steps_vi.setPlaceholderText(_("One step per line, 3 to 6 steps"))
         self.steps_vi.setToolTip(_("One step per line, 3 to 6 steps"))
         self.links = QTableWidget(0, 3, objectName="links_table")
-        self.links.setHorizontalHeaderLabels([_("Name"), _("Address"), "✓"])
-        self.links.horizontalHeaderItem(COL_CHECKED).setToolTip(_("Checked"))
+        self.links.setHorizontalHeaderLabels([_("Name"), _("Address"), "QR"])
+        self.links.horizontalHeaderItem(COL_CHECKED).setToolTip(_("Checked: the sheet prints this link as a QR code"))
         header = self.links.horizontalHeader()
         header.setSectionResizeMode(COL_LABEL, QHeaderView.ResizeMode.Interactive)
         self.links.setColumnWidth(COL_LABEL, 130)
         header.setSectionResizeMode(COL_URL, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_CHECKED, QHeaderView.ResizeMode.Fixed)
-        self.links.setColumnWidth(COL_CHECKED, 30)
+        self.links.setColumnWidth(COL_CHECKED, 36)
         self.links.verticalHeader().setVisible(False)
         self.links.verticalHeader().setDefaultSectionSize(24)
         self.links.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -276,8 +279,10 @@ class GuidesPage(QWidget):
                 marks.append(_("edited"))
             if any(not link.printable for link in guide.links):
                 marks.append(_("link to fill in"))
-            text = guide.title() + (f" ({', '.join(marks)})" if marks else "")
+            text = guide.title() + (f"\n({', '.join(marks)})" if marks else "")
             item = QListWidgetItem(text)
+            if any(not link.printable for link in guide.links):
+                item.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
             item.setData(Qt.ItemDataRole.UserRole, guide.code)
             item.setToolTip(guide.title())
             self.list.addItem(item)
@@ -319,7 +324,7 @@ class GuidesPage(QWidget):
         self.hotline.setText(guide.hotline)
         self.note_vi.setText(guide.note_vi)
         state = _("Edited in this database.") if guide.overridden else _("Shipped default.")
-        self.status.setText(_("{state} Facts checked: {when}.").format(state=state, when=guide.verified_on))
+        self.status.setText(_("{state} Facts checked: {when}.").format(state=state, when=_month_text(guide.verified_on)))
         self.status.setToolTip(_("Source: {source}").format(source=guide.source))
         self._set_problem("")
         self._loading = False
@@ -333,7 +338,9 @@ class GuidesPage(QWidget):
         label = QTableWidgetItem(link.label_vi)
         label.setData(Qt.ItemDataRole.UserRole, (link.label_en, link.evidence))
         self.links.setItem(row, COL_LABEL, label)
-        self.links.setItem(row, COL_URL, QTableWidgetItem(link.url))
+        url = QTableWidgetItem(link.url)
+        url.setToolTip(link.url)
+        self.links.setItem(row, COL_URL, url)
         checked = QTableWidgetItem()
         checked.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         checked.setCheckState(Qt.CheckState.Checked if link.verified else Qt.CheckState.Unchecked)
@@ -534,3 +541,13 @@ class GuidesPage(QWidget):
         if path:
             self.ctx.events.status_message.emit(_("Saved {path}.").format(path=path))
         return path
+
+
+def _month_text(value: str) -> str:
+    """'2026-02' as Vietnamese write it (02/2026); anything else as it is."""
+    parts = value.split("-")
+    if len(parts) == 2 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+        return f"{parts[1]}/{parts[0]}"
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4:
+        return f"{parts[2]}/{parts[1]}/{parts[0]}"
+    return value
