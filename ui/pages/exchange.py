@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -96,6 +97,11 @@ class ExchangePage(QWidget):
         self.opening_button = QPushButton(_("Import &opening balances…"), objectName="opening")
         self.opening_button.clicked.connect(lambda: self.open_opening())
         self.results = QListWidget(objectName="results")
+        placeholder = QListWidgetItem(_("No package imported in this session yet: “Import packages…” merges the "
+                                        "communes' .zip files; the result of each shows here."))
+        placeholder.setFlags(Qt.ItemFlag.NoItemFlags)  # a hint, not a result: removed with the first result
+        self.results.addItem(placeholder)
+        self._results_placeholder = placeholder
         self.results.setWordWrap(True)
         import_note = QLabel(_("Merges the packages of several communes; the same package twice adds nothing, and "
                                "a damaged or altered package is refused whole."))
@@ -200,6 +206,7 @@ class ExchangePage(QWidget):
         may_configure = allowed(actor, "settings.manage")
         for w in (self.endpoint, self.token, self.save_upload):
             w.setEnabled(may_configure)
+            w.setToolTip("" if may_configure else _("Only an administrator changes the upload address and token."))
         self.send_button.setEnabled(may_export and not busy)
         self.retry_button.setEnabled(may_export)
         self.endpoint.setText(upload.get_endpoint(self.ctx.db) or "")
@@ -246,7 +253,10 @@ class ExchangePage(QWidget):
                     item.setToolTip(value)
                 self.table.setItem(r, c, item)
         waiting = sum(1 for e in entries if e.status == "queued")
-        self.queue_note.setText(_("Waiting to be sent: {n}").format(n=fmt_int(waiting)))
+        text = _("Waiting to be sent: {n}").format(n=fmt_int(waiting))
+        if not self.endpoint.text():
+            text += " · " + _("no upload address yet (an administrator enters it above)")
+        self.queue_note.setText(text)
 
     def _set_busy(self, busy: bool, label: str = "") -> None:
         self.progress.setVisible(busy)
@@ -280,6 +290,9 @@ class ExchangePage(QWidget):
         self.progress.setValue(min(done, total))
 
     def _on_item(self, text: str, ok: bool) -> None:
+        if self._results_placeholder is not None:
+            self.results.takeItem(self.results.row(self._results_placeholder))
+            self._results_placeholder = None
         self.results.insertItem(0, ("✓ " if ok else "✗ ") + text)
 
     def _end(self) -> None:
