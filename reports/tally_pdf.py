@@ -159,7 +159,8 @@ def summary_paragraph(report: TallyReport) -> str:
     return _("In the period the team served {total} citizens: {counter} at the counter, {outreach} on outreach "
              "and {home} at home.").format(
         total=fmt_int(b.citizens_total), counter=fmt_int(b.by_channel.get("counter", 0)),
-        outreach=fmt_int(b.by_channel.get("outreach", 0)), home=fmt_int(b.by_channel.get("home", 0)))
+        outreach=fmt_int(b.by_channel.get("outreach", 0)), home=fmt_int(b.by_channel.get("home", 0))) + " " + _(
+        "The tables below count services: one citizen may be helped with several.")
 
 
 def sections(report: TallyReport) -> list[tuple[str, str]]:
