@@ -164,6 +164,11 @@ class SettingsPage(QWidget):
             widget = getattr(mod, cls)(ctx, _(tab_title))
             widget.setObjectName(f"tab_{key}")
             self.tabs.addTab(widget, _(tab_title))
+        from dxdesk.ui.targets_tab import TargetsTab  # Chỉ tiêu, right after Đơn vị
+
+        targets = TargetsTab(ctx, _("Targets"))
+        targets.setObjectName("tab_targets")
+        self.tabs.insertTab(1, targets, _("Targets"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
