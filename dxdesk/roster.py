@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -452,3 +453,45 @@ def apply_import(db, actor: Actor, preview: ImportPreview) -> dict[str, int]:
         audit.record(session, actor, "volunteer.import", "volunteer", "", file=Path(preview.path).name,
                      added=added, updated=updated, skipped=len(preview.invalid))
     return {"added": added, "updated": updated, "skipped": len(preview.invalid)}
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0].upper() + "." for w in words if w)
+
+
+def short_names(names) -> dict[str, str]:
+    """The shortest unambiguous label for each full name in NAMES (the active volunteers, plus anyone else shown):
+    the given name alone when no one else has it ('Quân'), else the given name with the initial of the family name
+    ('Quân (L.)'), else with the initials of every other word ('Hương (N.V.)'), else the full name.
+    A name that occurs twice (two people with the same full name) keeps its full name: nothing shorter tells them
+    apart. Pure (no Qt, no database); keys are the names as given."""
+    names = list(names)
+    counts = Counter(nfc(n).casefold() for n in names)
+    normalised = {name: nfc(name).split() for name in names}
+
+    def label(words: list[str], level: int) -> str:
+        if not words:
+            return ""
+        given, rest = words[-1], words[:-1]
+        if level == 0 or not rest:
+            return given
+        if level == 1:
+            return f"{given} ({_initials(rest[:1])})"
+        return f"{given} ({_initials(rest)})"
+
+    groups: dict[str, list[str]] = {}
+    for name, words in normalised.items():
+        groups.setdefault(label(words, 0).casefold(), []).append(name)
+    out: dict[str, str] = {}
+    for name, words in normalised.items():
+        key = nfc(name).casefold()
+        out[name] = nfc(name)
+        if counts[key] > 1:
+            continue
+        others = [normalised[n] for n in groups[label(words, 0).casefold()] if nfc(n).casefold() != key]
+        for level in (0, 1, 2):
+            mine = label(words, level)
+            if not any(mine.casefold() == label(w, level).casefold() for w in others):
+                out[name] = mine
+                break
+    return out
