@@ -294,6 +294,11 @@ class TargetsTab(QWidget):
                 out[code] = text
         return out
 
+    def settled(self) -> bool:
+        """The table shows the period and unit chosen, counted (tests wait for it)."""
+        return not self.reload_timer.isActive() and self._count_pending is False and \
+            self.shown_generation == self.generation
+
     def _picker_changed(self, *_args) -> None:
         if self._shown is not None and self.dirty() and not messages.confirm(
                 self, _("Targets"), _("Leave the targets you changed without saving them?"),
