@@ -44,6 +44,7 @@ MAX_TARGET = 1_000_000_000  # as a settings package accepts
 COL_NAME, COL_UNIT, COL_TARGET, COL_COUNT, COL_PERCENT = range(5)
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
 BAD_COLOR = QColor("#b00020")
+REACHED_COLOR = QColor("#1b7f3b")  # 100 % or more
 
 
 def parse_target(text: str) -> int | None:
@@ -117,7 +118,8 @@ class TargetsTab(QWidget):
         top.addWidget(self.period_text, 1)
         unit_row = QHBoxLayout()
         unit_row.addWidget(self.unit_label)
-        unit_row.addWidget(self.unit_box, 1)
+        unit_row.addWidget(self.unit_box, 3)
+        unit_row.addStretch(1)
 
         self.hint = QLabel(objectName="target_hint")
         self.hint.setWordWrap(True)
@@ -129,6 +131,7 @@ class TargetsTab(QWidget):
         self.table.setHorizontalHeaderLabels([_("Indicator"), _("Unit of count"), _("Assigned target"),
                                               _("Done so far"), _("Achieved")])
         header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(80)  # room for '1.000.000' and '141,6 %' before anything is typed
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
         for col in (COL_UNIT, COL_TARGET, COL_COUNT, COL_PERCENT):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
@@ -140,6 +143,11 @@ class TargetsTab(QWidget):
                                    & ~QAbstractItemView.EditTrigger.CurrentChanged)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move, typing edits
         self.table.itemChanged.connect(self._item_changed)
+
+        self.how_to = QLabel(_("Select a cell under “Assigned target” and type the number (Enter to finish); "
+                               "the percent updates as you type. Ctrl+S saves."), objectName="target_how_to")
+        self.how_to.setWordWrap(True)
+        self.how_to.setStyleSheet("color: #555555;")
 
         self.progress = QProgressBar(objectName="target_progress")
         self.progress.setRange(0, 0)
@@ -166,6 +174,7 @@ class TargetsTab(QWidget):
         layout.addWidget(self.hint)
         layout.addWidget(self.note)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.how_to)
         layout.addLayout(bottom)
 
         self.reload_timer = QTimer(self, singleShot=True, interval=250)
@@ -268,6 +277,7 @@ class TargetsTab(QWidget):
                                            "but not change them."))
         self.save_button.setVisible(may)
         self.revert_button.setVisible(may)
+        self.how_to.setVisible(may)
         self._set_editable(may)
 
     def _set_editable(self, may: bool) -> None:
@@ -421,7 +431,10 @@ class TargetsTab(QWidget):
                 item.setText(fmt_int(value))
         code = self.codes[row]
         if code in self.counts:
-            self.table.item(row, COL_PERCENT).setText(fmt_percent(percent(self.counts[code], value)))
+            achieved = percent(self.counts[code], value)
+            cell = self.table.item(row, COL_PERCENT)
+            cell.setText(fmt_percent(achieved))
+            cell.setForeground(QBrush(REACHED_COLOR) if achieved is not None and achieved >= 100 else QBrush())
         self._filling = False
 
     def revert(self) -> None:

@@ -34,6 +34,12 @@ def _tab(qtbot, db, home, actor, period="2026"):
     return tab
 
 
+def _save(qtbot, tab):
+    """Save, then let the recount it starts finish (a worker must not outlive the test's database)."""
+    tab.save()
+    qtbot.waitUntil(tab.settled, timeout=10000)
+
+
 def _row(tab, code):
     return tab.codes.index(code)
 
@@ -66,7 +72,7 @@ def test_coordinator_sets_a_target_and_the_percent_shows(qtbot, any_db, home, ad
     assert _cell(tab, "APP_PROVINCE", 2) == "4.802"  # shown the Vietnamese way at once
     assert _cell(tab, "APP_PROVINCE", 4) == "141,6 %"  # the article's figure, before saving
     _type(tab, "EWALLET", "3.000")
-    tab.save()
+    _save(qtbot, tab)
     assert captured_messages == []
     assert tally.targets_for(any_db, Y2026) == {"APP_PROVINCE": 4802, "EWALLET": 3000}
     assert tally.targets_for(any_db, parse_period("2026-Q1")) == {}  # only the period chosen
@@ -101,7 +107,7 @@ def test_changing_a_saved_target_and_the_kind_picker(qtbot, db, home, admin, cap
     tab.year_spin.setValue(2025)
     assert captured_messages[-1][0] == "confirm"
     assert tab.year_spin.value() == 2026 and _cell(tab, "SHOP_EPAY", 2) == "1.200"
-    tab.save()
+    _save(qtbot, tab)
     assert tally.targets_for(db, parse_period("2026-05")) == {"SHOP_EPAY": 1200}
 
 
@@ -116,7 +122,7 @@ def test_volunteer_sees_the_table_read_only(qtbot, db, home, admin, captured_mes
 
     assert not tab.table.item(_row(tab, "APP_PROVINCE"), 2).flags() & Qt.ItemFlag.ItemIsEditable
     _type(tab, "APP_PROVINCE", "9999")  # even if the cell were changed, saving is refused
-    tab.save()
+    _save(qtbot, tab)
     assert captured_messages[-1][0] == "warning" and "điều phối viên" in captured_messages[-1][2]
     assert tally.targets_for(db, Y2026) == {"APP_PROVINCE": 4802}
     # a clerk is not a coordinator either
@@ -129,7 +135,7 @@ def test_bad_input_is_refused_and_nothing_is_saved(qtbot, db, home, captured_mes
     tab = _tab(qtbot, db, home, COORDINATOR)
     _type(tab, "APP_PROVINCE", "4802")  # a good one, changed in the same go: not saved either
     _type(tab, "EWALLET", bad)
-    tab.save()
+    _save(qtbot, tab)
     assert len(captured_messages) == 1
     kind, _title, text = captured_messages[0]
     assert kind == "warning" and "số nguyên từ 0 trở lên" in text and "Chưa lưu gì" in text
@@ -143,7 +149,7 @@ def test_emptying_a_saved_target_is_refused(qtbot, db, home, admin, captured_mes
     set_target(db, admin, "EWALLET", 3000, Y2026)
     tab = _tab(qtbot, db, home, COORDINATOR)
     _type(tab, "EWALLET", "")
-    tab.save()
+    _save(qtbot, tab)
     assert len(captured_messages) == 1 and "nhập 0" in captured_messages[0][2]
     assert tally.targets_for(db, Y2026) == {"EWALLET": 3000}
 
@@ -159,7 +165,7 @@ def test_province_sets_a_commune_target(qtbot, any_db, home, admin, captured_mes
     qtbot.waitUntil(tab.settled, timeout=10000)
     assert tab.unit_code() == MY_THO
     _type(tab, "APP_PROVINCE", "4.802")
-    tab.save()
+    _save(qtbot, tab)
     assert captured_messages == []
     assert tally.targets_for(any_db, Y2026, MY_THO) == {"APP_PROVINCE": 4802}
     assert tally.targets_for(any_db, Y2026) == {}  # not the province's own
@@ -168,7 +174,7 @@ def test_province_sets_a_commune_target(qtbot, any_db, home, admin, captured_mes
     qtbot.waitUntil(tab.settled, timeout=10000)
     assert tab.unit_code() is None and _cell(tab, "APP_PROVINCE", 2) == ""
     _type(tab, "APP_PROVINCE", "60000")
-    tab.save()
+    _save(qtbot, tab)
     assert tally.targets_for(any_db, Y2026) == {"APP_PROVINCE": 60000}
     assert tally.targets_for(any_db, Y2026, MY_THO) == {"APP_PROVINCE": 4802}
 
