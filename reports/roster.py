@@ -20,6 +20,7 @@ from dxdesk.periods import Period
 from dxdesk.planning import KIND_LABELS, get_rule, list_shifts
 from dxdesk.profile import get_profile
 from dxdesk.roster import WEEKDAY_CODES
+from dxdesk.text import name_sort_key
 from dxdesk.vnformat import fmt_date, fmt_date_nd30, weekday_name
 
 GREY = colors.HexColor("#e6e6e6")
@@ -158,7 +159,8 @@ def hours_pdf(db, period: Period) -> bytes:
     doc = SimpleDocTemplate(buf, pagesize=page, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=14 * mm,
                             bottomMargin=16 * mm, title=nfc(_("Volunteer hours")), author="dxdesk", initialFontName=SERIF)
     width = page[0] - 30 * mm
-    data = [h for h in hours_report(db, period.start, period.end) if h.shifts or h.services or h.absences]
+    data = sorted((h for h in hours_report(db, period.start, period.end) if h.shifts or h.services or h.absences),
+                  key=lambda h: (name_sort_key(h.name), h.volunteer_id))  # as on the Volunteers page: D before Đ
     head = (_("No."), _("Full name"), _("Team"), _("Youth Union member"), _("Shifts"), _("Attended"),
             _("No-shows"), _("Absences (with reason)"), _("Hours confirmed"), _("Hours not yet confirmed"),
             _("Citizens helped"))

@@ -75,9 +75,13 @@ class ShiftDialog(QDialog):
         staff_caption = QLabel(_("&Volunteers on this shift:"))
         staff_caption.setBuddy(self.staff_list)
         self.remove_button = QPushButton(_("&Remove"), objectName="remove_button")
-        self.absent_button = QPushButton(_("A&bsent…"), objectName="absent_button")
+        self.absent_button = QPushButton(_("Absent, &notified…"), objectName="absent_button")
+        self.absent_button.setToolTip(_("The volunteer told the team beforehand that they cannot come: write the "
+                                        "reason. Counts as an absence with a reason, not as a no-show."))
         self.swap_button = QPushButton(_("&Hand over to…"), objectName="swap_button")
-        self.noshow_button = QPushButton(_("&No-show"), objectName="noshow_button")
+        self.noshow_button = QPushButton(_("Absent, &without notice"), objectName="noshow_button")
+        self.noshow_button.setToolTip(_("The volunteer did not come and did not tell anyone: counts as a no-show "
+                                        "in the hours report."))
         self.checkin_button = QPushButton(_("Check &in"), objectName="checkin_button")
         self.checkout_button = QPushButton(_("Check o&ut"), objectName="checkout_button")
         staff_buttons = QHBoxLayout()

@@ -1,6 +1,7 @@
 """The month (or week) grid of the Lịch trực page: Monday first; each day lists its sessions as buttons with
-the volunteers' given names and a "2/2–4" badge; days off greyed with their name; understaffed amber,
-conflicts red (the reason on hover)."""
+the volunteers' given names (with initials when two volunteers share one: "Quân (L.)", full names on hover)
+and a "2/2–4" badge; days off greyed with their name; understaffed amber, conflicts red (the reason on hover);
+today framed in blue."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QSizePol
 
 from dxdesk.i18n import N_, _
 from dxdesk.planning import KIND_LABELS, ShiftView
+from dxdesk.roster import short_names
 from dxdesk.vnformat import fmt_date, weekday_name
 
 DAY_HEADERS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
@@ -19,11 +21,25 @@ RED_BG, RED_FG = "#ffd6d6", "#9b0000"
 OK_BG, OK_FG = "#e3f2e1", "#1b4d1b"
 GREY_BG = "#e4e4e4"
 CANCELLED_BG = "#f0f0f0"
+PADDING = 2  # px left and right of a shift button's text
+TODAY_BG, TODAY_BORDER = "#eef4ff", "#1a56db"
 
 
 def given_name(full: str) -> str:
     parts = full.split()
     return parts[-1] if parts else full
+
+
+def staff_labels(shifts: list[ShiftView], active_names: dict[int, str]) -> dict[int, str]:
+    """Volunteer id -> the label shown in the month grid: given name when unique among the active volunteers
+    (and anyone else on these shifts), else with initials (dxdesk.roster.short_names)."""
+    people = dict(active_names)
+    for s in shifts:
+        for x in s.staff:
+            people.setdefault(x.volunteer_id, x.name)
+    ids = list(people)
+    short = short_names([people[i] for i in ids])
+    return {i: short[people[i]] for i in ids}
 
 
 def shift_state(s: ShiftView) -> str:
@@ -36,14 +52,37 @@ def shift_state(s: ShiftView) -> str:
     return "ok"
 
 
-def shift_text(s: ShiftView, full_names: bool) -> str:
-    badge = f"{len(s.assigned)}/{s.min_staff}–{s.max_staff}"
-    head = f"{s.start:%H:%M} {badge}"
+def shift_head(s: ShiftView) -> str:
+    head = f"{s.start:%H:%M} {len(s.assigned)}/{s.min_staff}–{s.max_staff}"
     if s.kind != "counter":
         head += " " + (s.place[:14] if s.place else _(KIND_LABELS[s.kind]))
-    names = [x.name if full_names else given_name(x.name) for x in s.assigned]
-    sep = "\n" if full_names else ", "
-    return head + ("\n" + sep.join(names) if names else "\n—")
+    return head
+
+
+def shift_names(s: ShiftView, full_names: bool, labels: dict[int, str] | None = None) -> list[str]:
+    labels = labels or {}
+    return [x.name if full_names else labels.get(x.volunteer_id) or given_name(x.name) for x in s.assigned]
+
+
+def shift_text(s: ShiftView, full_names: bool, labels: dict[int, str] | None = None) -> str:
+    names = shift_names(s, full_names, labels)
+    if full_names:
+        return shift_head(s) + "\n" + ("\n".join(names) or "—")
+    return shift_head(s) + "\n" + (", ".join(compact(n) for n in names) or "—")
+
+
+def compact(label: str) -> str:
+    """'Hương (N.V.)' -> 'Hương N.V.': the same initials in two characters less, for a narrow cell."""
+    return label.replace(" (", " ").replace(")", "") if label.endswith(")") else label
+
+
+def fit_names(names: list[str], width: int, measure, elide) -> str:
+    """The names line of a month-grid button in WIDTH pixels: the compact labels 'Hương V., Hiếu P.', cut at the
+    end with '…' when a narrow cell cannot hold them (whole names on hover and in the week view)."""
+    if not names:
+        return "—"
+    text = ", ".join(compact(n) for n in names)
+    return text if measure(text) <= width else elide(text, width)
 
 
 def shift_tooltip(s: ShiftView) -> str:
@@ -66,9 +105,14 @@ def shift_tooltip(s: ShiftView) -> str:
 
 
 class ShiftButton(QPushButton):
-    def __init__(self, shift: ShiftView, full_names: bool, parent=None):
-        super().__init__(shift_text(shift, full_names), parent)
+    """Month view: the names line is fitted to the button's width on every resize (see fit_names);
+    week view: one full name a line."""
+
+    def __init__(self, shift: ShiftView, full_names: bool, labels: dict[int, str] | None = None, parent=None):
+        super().__init__(shift_text(shift, full_names, labels), parent)
         self.shift = shift
+        self.full_names = full_names
+        self.names = shift_names(shift, full_names, labels)
         self.state = shift_state(shift)
         self.setObjectName(f"shift_{shift.id}")
         self.setToolTip(shift_tooltip(shift))
@@ -78,30 +122,46 @@ class ShiftButton(QPushButton):
         strike = "text-decoration: line-through;" if shift.cancelled else ""
         self.setStyleSheet(
             f"QPushButton {{ background: {bg}; color: {fg}; border: 1px solid {fg}; border-radius: 3px;"
-            f" text-align: left; padding: 1px 3px; font-size: 8pt; {strike} }}"
+            f" text-align: left; padding: 1px {PADDING}px; font-size: 8pt; {strike} }}"
             f" QPushButton:focus {{ border: 2px solid #1a56db; }}")
         self.setAccessibleName(self.toolTip().replace("\n", ". "))
 
+    def resizeEvent(self, event):  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if not self.full_names:
+            fm = self.fontMetrics()
+            line = fit_names(self.names, self.width() - 2 * PADDING - 2, fm.horizontalAdvance,
+                             lambda t, w: fm.elidedText(t, Qt.TextElideMode.ElideRight, w))
+            text = shift_head(self.shift) + "\n" + line
+            if text != self.text():
+                self.setText(text)
+
 
 class DayCell(QFrame):
-    def __init__(self, day: dt.date, in_month: bool, day_off: str, working_swap: str, parent=None):
+    def __init__(self, day: dt.date, in_month: bool, day_off: str, working_swap: str, today: bool = False,
+                 parent=None):
         super().__init__(parent)
         self.day = day
+        self.is_today = today
         self.setObjectName(f"day_{day.isoformat()}")
         self.setFrameShape(QFrame.Shape.Box)
-        bg = GREY_BG if day_off else ("#ffffff" if in_month else "#f6f6f6")
-        self.setStyleSheet(f"DayCell {{ background: {bg}; border: 1px solid #c8c8c8; }}")
+        bg = GREY_BG if day_off else (TODAY_BG if today else ("#ffffff" if in_month else "#f6f6f6"))
+        border = f"2px solid {TODAY_BORDER}" if today else "1px solid #c8c8c8"
+        self.setStyleSheet(f"DayCell {{ background: {bg}; border: {border}; }}")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 1, 2, 1)
+        layout.setContentsMargins(1, 1, 1, 1)
         layout.setSpacing(1)
         head = QLabel(objectName="day_label")
         text = str(day.day) if in_month else f"<span style='color:#999'>{day.day}</span>"
+        if today:
+            text = (f"<span style='background:{TODAY_BORDER}; color:white; font-weight:bold'>&nbsp;{day.day}&nbsp;"
+                    "</span> <span style='color:" + TODAY_BORDER + "; font-size:8pt'>" + _("today") + "</span>")
         if day_off:
             text += f" <span style='color:#555; font-size:8pt'>{day_off}</span>"
         elif working_swap:
             text += f" <span style='color:#1a56db; font-size:8pt'>{working_swap}</span>"
         head.setText(text)
-        head.setToolTip(day_off or working_swap)
+        head.setToolTip(day_off or working_swap or (_("Today") if today else ""))
         head.setWordWrap(True)
         layout.addWidget(head)
         self.body = layout
@@ -135,8 +195,12 @@ class MonthGrid(QWidget):
         self.cells = {}
 
     def show_days(self, days: list[dt.date], month: int | None, shifts: list[ShiftView],
-                  days_off: dict[dt.date, str], working: dict[dt.date, str], full_names: bool) -> None:
+                  days_off: dict[dt.date, str], working: dict[dt.date, str], full_names: bool,
+                  active_names: dict[int, str] | None = None, today: dt.date | None = None) -> None:
+        """ACTIVE_NAMES (volunteer id -> full name of every active volunteer) decides which given names need
+        initials; TODAY's cell is framed."""
         self.clear()
+        labels = staff_labels(shifts, active_names or {})
         for col, name in enumerate(DAY_HEADERS):
             label = QLabel(_(name))
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -147,11 +211,11 @@ class MonthGrid(QWidget):
             by_day.setdefault(s.date, []).append(s)
         for i, day in enumerate(days):
             in_month = month is None or day.month == month
-            cell = DayCell(day, in_month, days_off.get(day, ""), working.get(day, ""))
+            cell = DayCell(day, in_month, days_off.get(day, ""), working.get(day, ""), today=day == today)
             for s in by_day.get(day, []):
                 if not in_month:
                     continue
-                button = ShiftButton(s, full_names)
+                button = ShiftButton(s, full_names, labels)
                 button.clicked.connect(lambda _c=False, sid=s.id: self.shift_activated.emit(sid))
                 cell.add_shift(button)
             cell.finish()

@@ -185,3 +185,81 @@ def test_settings_dialog_rule_point_and_local_day_off(page, captured_messages, d
     assert D(2024, 2, 21) not in days and D(2024, 2, 7) in days  # Wednesday now planned, local festival skipped
     assert all(s.start.hour == 7 and s.min_staff == 3 and s.reception_point for s in shifts)
     assert "Lễ hội Đình Tân Hòa" in p.grid.cells[D(2024, 2, 21)].findChild(type(p.period_label), "day_label").text()
+
+
+def test_same_given_names_are_told_apart_in_the_month_grid(page, db, admin, qtbot):
+    from dxdesk.ui.schedule_grid import fit_names
+
+    win, p = page
+    quan_l = roster.add_volunteer(db, admin, "Lâm Bảo Quân")
+    quan_p = roster.add_volunteer(db, admin, "Phan Thùy Quân")
+    anh = roster.add_volunteer(db, admin, "Nguyễn Thị Ánh")
+    roster.add_volunteer(db, admin, "Hồ Quốc Duy")
+    gone = roster.add_volunteer(db, admin, "Nguyễn Quốc Duy")
+    roster.set_active(db, admin, gone, False)  # an inactive namesake does not make 'Duy' ambiguous
+    planning.plan(db, admin, D(2024, 2, 1), D(2024, 2, 29))
+    shifts = [s for s in planning.list_shifts(db, D(2024, 2, 5), D(2024, 2, 5))]
+    for vid in (quan_l, quan_p):
+        planning.assign(db, admin, shifts[0].id, vid, force=True)
+    planning.assign(db, admin, shifts[1].id, anh, force=True)
+    p.ctx.events.roster_changed.emit()
+    first, second = (b for b in p.grid.buttons() if b.shift.date == D(2024, 2, 5))
+    assert first.names == ["Quân (L.)", "Quân (P.)"] and second.names == ["Ánh"]
+    assert "Lâm Bảo Quân" in first.toolTip() and "Phan Thùy Quân" in first.toolTip()  # full names on hover
+    win.resize(1600, 900)  # a wide cell shows the whole line, compact
+    qtbot.waitUntil(lambda: first.text().endswith("Quân L., Quân P."))
+    assert second.text().endswith("\nÁnh")
+    win.resize(1093, 614)  # a narrow one cuts it at the end with '…', never mid-name without a mark
+    qtbot.waitUntil(lambda: first.width() < 150)
+    line = first.text().split("\n")[1]
+    assert line == "Quân L., Quân P." or (line.endswith("…") and line.startswith("Quân"))
+    # the fitting itself, with a fake font of 10 px a character
+    measure = lambda t: 10 * len(t)  # noqa: E731
+    elide = lambda t, w: t[: w // 10 - 1] + "…"  # noqa: E731
+    assert fit_names(["Hương (N.V.)", "Duy"], 200, measure, elide) == "Hương N.V., Duy"
+    assert fit_names(["Hương (N.V.)", "Duy"], 100, measure, elide) == "Hương N.V…"
+    assert fit_names([], 100, measure, elide) == "—"
+    # week view: full names, one a line
+    p.view_box.setCurrentIndex(p.view_box.findData("week"))
+    p.go_to(D(2024, 2, 5))
+    (b,) = [b for b in p.grid.buttons() if b.shift.id == shifts[0].id]
+    assert b.text().split("\n")[1:] == ["Lâm Bảo Quân", "Phan Thùy Quân"]
+
+
+def test_side_list_in_vietnamese_name_order_hours_explained_today_framed(page, db, admin, monkeypatch):
+    win, p = page
+    names = ["Đặng Ngọc Trí", "Đỗ Minh Nhân", "Dương Ngọc Nhân", "Lê Văn Dũng", "Nguyễn Văn Hương"]
+    for n in names:
+        roster.add_volunteer(db, admin, n)
+    p.ctx.events.roster_changed.emit()
+    side = [p.side.item(r, 0).text() for r in range(p.side.rowCount())]
+    assert side == ["Lê Văn Dũng", "Nguyễn Văn Hương", "Dương Ngọc Nhân", "Đỗ Minh Nhân", "Đặng Ngọc Trí"]
+    # a long name is not cut beside the two number columns
+    row = side.index("Nguyễn Văn Hương")
+    assert p.side.fontMetrics().horizontalAdvance("Nguyễn Văn Hương") + 6 <= p.side.columnWidth(0)
+    assert "Nguyễn Văn Hương" in p.side.item(row, 0).toolTip()
+    hours_tip = p.side.horizontalHeaderItem(2).toolTip()
+    assert "xác nhận" in hours_tip and "vắng không báo" in hours_tip.lower()
+    assert "Đã xác nhận: 0 giờ" in p.side.item(row, 2).toolTip()
+    # today (15/01/2024 in this test) is framed; February has no today
+    assert not any(c.is_today for c in p.grid.cells.values())
+    p.go_today()
+    today = p.grid.cells[D(2024, 1, 15)]
+    assert today.is_today and "hôm nay" in today.findChild(type(p.period_label), "day_label").text()
+    assert sum(c.is_today for c in p.grid.cells.values()) == 1
+
+
+def test_shift_dialog_tells_the_two_absences_apart(page, db, admin):
+    win, p = page
+    vid = roster.add_volunteer(db, admin, "Nguyễn Thị Ánh")
+    planning.plan(db, admin, D(2024, 1, 8), D(2024, 1, 8))
+    shift = planning.list_shifts(db, D(2024, 1, 8), D(2024, 1, 8))[0]
+    planning.assign(db, admin, shift.id, vid, force=True)
+    dialog = schedule_dialogs.ShiftDialog(p.ctx, shift.id, p)
+    absent, noshow = dialog.absent_button, dialog.noshow_button
+    assert absent.text().replace("&", "") == "Vắng có báo…" and noshow.text().replace("&", "") == "Vắng không báo"
+    assert "lý do" in absent.toolTip() and "không báo" in noshow.toolTip()
+    dialog.staff_list.setCurrentRow(0)
+    noshow.click()
+    assert "vắng không báo" in dialog.staff_list.item(0).text()
+    dialog.close()

@@ -25,14 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dxdesk import attendance, calendar_vn, clock, permissions, planning
+from dxdesk import attendance, calendar_vn, clock, permissions, planning, roster
 from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
 from dxdesk.periods import month_period
+from dxdesk.text import name_sort_key
 from dxdesk.vnformat import fmt_date, weekday_name
 
 ics_path_for_tests: str | Path | None = None
 VIEWS = (("month", N_("Month")), ("week", N_("Week")))
+SIDE_WIDTH = 240  # logical px: "Nguyễn Văn Hương" whole beside the two number columns, at 125 % too
 
 
 def _hours_text(h: float) -> str:
@@ -94,11 +96,18 @@ class SchedulePage(QWidget):
         self.summary.setWordWrap(True)
         self.side = QTableWidget(0, 3, objectName="side_table")
         self.side.setHorizontalHeaderLabels([_("Volunteer"), _("Shifts"), _("Hours")])
+        self.side.horizontalHeaderItem(1).setToolTip(_("Shifts assigned this month (no-shows included, absences "
+                                                       "reported beforehand not)."))
+        self.side.horizontalHeaderItem(2).setToolTip(_(
+            "Hours this month: confirmed at the counter (check-in to check-out) plus the planned hours of shifts "
+            "not yet confirmed. A no-show counts no hours."))
         self.side.verticalHeader().setVisible(False)
         self.side.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.side.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.side.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.side.setFixedWidth(225)
+        self.side.setFixedWidth(SIDE_WIDTH)
+        self.side.setWordWrap(False)
+        self.side.setTextElideMode(Qt.TextElideMode.ElideRight)
         side_caption = QLabel(_("Volunteers this month:"))
         side_caption.setBuddy(self.side)
         side_box = QVBoxLayout()
@@ -186,8 +195,9 @@ class SchedulePage(QWidget):
         special = calendar_vn.calendar(self.ctx.db, days[0], days[-1])
         off = {d: i.name for d, i in special.items() if i.off}
         working = {d: i.name for d, i in special.items() if i.working_swap}
+        active = {v.id: v.name for v in roster.list_volunteers(self.ctx.db, include_inactive=False)}
         self.grid.show_days(days, None if self.view == "week" else self.anchor.month, self.shifts, off, working,
-                            full_names=self.view == "week")
+                            full_names=self.view == "week", active_names=active, today=clock.today())
         live = [s for s in self.shifts if not s.cancelled]
         under = sum(1 for s in live if s.understaffed)
         conflicts = sum(1 for s in live if s.problems)
@@ -207,15 +217,18 @@ class SchedulePage(QWidget):
 
     def _fill_side(self) -> None:
         m = self.month()
-        rows = [h for h in attendance.hours_report(self.ctx.db, m.start, m.end, include_inactive=False)]
+        rows = sorted(attendance.hours_report(self.ctx.db, m.start, m.end, include_inactive=False),
+                      key=lambda h: (name_sort_key(h.name), h.volunteer_id))  # as on the Volunteers page
         self.side.setRowCount(len(rows))
         for i, h in enumerate(rows):
             name = QTableWidgetItem(h.name)
-            name.setToolTip(_("{attended} attended, {no_shows} no-shows, {absences} absences; {services} citizens "
-                              "helped").format(attended=h.attended, no_shows=h.no_shows, absences=h.absences,
-                                               services=h.services))
+            name.setToolTip(h.name + "\n" + _(
+                "{attended} attended, {no_shows} no-shows, {absences} absences; {services} citizens helped").format(
+                    attended=h.attended, no_shows=h.no_shows, absences=h.absences, services=h.services))
             shifts = QTableWidgetItem(str(h.shifts))
             hours = QTableWidgetItem(_hours_text(h.hours + h.planned_hours))
+            hours.setToolTip(_("Confirmed: {confirmed} h · not yet confirmed: {planned} h · no-shows: {no_shows}").format(
+                confirmed=_hours_text(h.hours), planned=_hours_text(h.planned_hours), no_shows=h.no_shows))
             for it in (shifts, hours):
                 it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.side.setItem(i, 0, name)
