@@ -143,3 +143,40 @@ def test_clerk_cannot_edit(qtbot, db, home):
     assert not p.add_button.isEnabled() and not p.import_button.isEnabled()
     assert p.table.editTriggers() == p.table.EditTrigger.NoEditTriggers
     assert p.proxy.data(p.proxy.index(0, 0), Qt.ItemDataRole.UserRole) is None  # empty roster
+
+
+def test_name_order_columns_and_tooltips_on_cut_cells(page, db, admin, qtbot):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    win, p = page
+    team = roster.add_team(db, admin, "Đội thanh niên tình nguyện chuyển đổi số")
+    for n in ("Đặng Ngọc Trí", "Đỗ Minh Nhân", "Dương Ngọc Nhân", "Lê Văn Dũng"):
+        roster.add_volunteer(db, admin, n, team_id=team, skills="vneid,ewallet")
+    p.ctx.events.roster_changed.emit()
+    assert names(p) == ["Lê Văn Dũng", "Dương Ngọc Nhân", "Đỗ Minh Nhân", "Đặng Ngọc Trí"]  # given name, D before Đ
+    # "Status" says nothing while only active volunteers are listed: hidden, room for name and team
+    assert p.table.isColumnHidden(7)
+    p.inactive_check.setChecked(True)
+    assert not p.table.isColumnHidden(7)
+    p.inactive_check.setChecked(False)
+    # the long team name fits at 1366x768 / 125 % (this window size) and is not cut
+    team_index = p.proxy.index(0, 2)
+    assert not p.table.is_cut(team_index)
+    # a cut cell shows its whole text on hover; a whole one shows nothing (or its own tooltip)
+    p.table.setColumnWidth(2, 60)
+    assert p.table.is_cut(team_index)
+    rect = p.table.visualRect(team_index)
+    event = QHelpEvent(QEvent.Type.ToolTip, rect.center(), p.table.viewport().mapToGlobal(rect.center()))
+    QApplication.sendEvent(p.table.viewport(), event)
+    assert QToolTip.isVisible() and QToolTip.text() == "Đội thanh niên tình nguyện chuyển đổi số"
+    QToolTip.hideText()
+    qtbot.waitUntil(lambda: not QToolTip.isVisible())
+    phone = p.proxy.index(0, 1)
+    assert not p.table.is_cut(p.proxy.index(0, 0)) and not p.table.is_cut(phone)
+    center = p.table.visualRect(phone).center()
+    event = QHelpEvent(QEvent.Type.ToolTip, center, p.table.viewport().mapToGlobal(center))
+    QApplication.sendEvent(p.table.viewport(), event)
+    qtbot.wait(50)
+    assert not QToolTip.isVisible()

@@ -4,7 +4,7 @@ history), import from an Excel/CSV sheet with a preview."""
 from __future__ import annotations
 
 from dxdesk.ui import messages, volunteers_dialogs
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QEvent, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStyle,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +29,42 @@ from dxdesk.text import fold
 
 COLUMNS = (N_("Full name"), N_("Phone"), N_("Team"), N_("Role"), N_("Youth Union"), N_("Can help with"),
            N_("Weekdays"), N_("Status"))
+TEAM, SKILLS, STATUS = 2, 5, 7
+MIN_SKILLS_WIDTH = 150  # logical px left to "Can help with" before the team column takes more
+
+
+class _Table(QTableView):
+    """A cell whose text is cut ("…") shows its whole text on hover; other cells their own tooltip, if any."""
+
+    on_resize = None  # the page's column fitting, once the viewport has its new width
+
+    def resizeEvent(self, event):  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        if self.on_resize is not None:
+            self.on_resize()
+
+    def is_cut(self, index) -> bool:
+        text = index.data(Qt.ItemDataRole.DisplayRole)
+        if not text:
+            return False
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self) + 1
+        return self.fontMetrics().horizontalAdvance(str(text)) > self.visualRect(index).width() - 2 * margin
+
+    def viewportEvent(self, event):  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.ToolTip:
+            index = self.indexAt(event.pos())
+            if index.isValid():
+                own = index.data(Qt.ItemDataRole.ToolTipRole)
+                tip = str(index.data(Qt.ItemDataRole.DisplayRole)) if self.is_cut(index) else ""
+                if own and own != tip:
+                    tip = f"{tip}\n{own}" if tip else own
+                if tip:
+                    QToolTip.showText(event.globalPos(), tip, self.viewport(), self.visualRect(index))
+                else:
+                    QToolTip.hideText()
+                    event.ignore()
+                return True
+        return super().viewportEvent(event)
 
 
 class _Filter(QSortFilterProxyModel):
@@ -87,15 +125,18 @@ class VolunteersPage(QWidget):
         self.model.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
         self.proxy = _Filter(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView(objectName="volunteer_table")
+        self.table = _Table(objectName="volunteer_table")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(SKILLS, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.doubleClicked.connect(lambda _i: self.edit())
+        self.table.on_resize = self._fit_columns
         self.count_label = QLabel(objectName="count_label")
 
         layout = QVBoxLayout(self)
@@ -124,7 +165,9 @@ class VolunteersPage(QWidget):
 
     def reload(self) -> None:
         keep = self.selected_id()
-        skills = {s.code: s.short or s.name for s in list_services(self.ctx.db, include_inactive=True)}
+        services = list_services(self.ctx.db, include_inactive=True)
+        skills = {s.code: s.short or s.name for s in services}
+        skill_names = {s.code: s.name for s in services}
         rows = roster.list_volunteers(self.ctx.db)
         self.rows = {r.id: r for r in rows}
         self.model.removeRows(0, self.model.rowCount())
@@ -138,22 +181,35 @@ class VolunteersPage(QWidget):
             items[0].setData(r.active, Qt.ItemDataRole.UserRole + 1)
             items[0].setData(fold(f"{r.name} {r.phone} {r.team}"), Qt.ItemDataRole.UserRole + 2)
             items[4].setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-            items[2].setToolTip(r.team)
-            items[5].setToolTip(cells[5])
+            codes = [c for c in r.skills.split(",") if c]
+            if any(skill_names.get(c, c) != skills.get(c, c) for c in codes):  # short names shown: the full ones
+                items[SKILLS].setToolTip("\n".join(skill_names.get(c, c) for c in codes))
             if not r.active:
                 for it in items:
                     it.setForeground(grey)
             self.model.appendRow(items)
         self._filter()
-        self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(2, min(self.table.columnWidth(2), 200))  # long team names: tooltip
-        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self._fit_columns()
         if keep is not None:
             self.select(keep)
         self._update_buttons()
 
+    def _fit_columns(self) -> None:
+        """Every column as wide as its contents, except: "Status" only while inactive volunteers are shown (else
+        every row says the same), the team column takes what "Can help with" can spare (cut names: on hover)."""
+        self.table.setColumnHidden(STATUS, not self.inactive_check.isChecked())
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(SKILLS, QHeaderView.ResizeMode.Interactive)
+        self.table.resizeColumnsToContents()
+        others = sum(self.table.columnWidth(c) for c in range(len(COLUMNS))
+                     if c not in (TEAM, SKILLS) and not self.table.isColumnHidden(c))
+        room = self.table.viewport().width() - others - MIN_SKILLS_WIDTH
+        self.table.setColumnWidth(TEAM, max(120, min(self.table.columnWidth(TEAM), room)))
+        header.setSectionResizeMode(SKILLS, QHeaderView.ResizeMode.Stretch)
+
     def _filter(self) -> None:
         self.proxy.set_filter(fold(self.search.text()), self.inactive_check.isChecked())
+        self._fit_columns()
         shown = self.proxy.rowCount()
         active = sum(1 for r in self.rows.values() if r.active)
         self.count_label.setText(_("{shown} shown · {active} active volunteers, {inactive} inactive").format(
