@@ -106,13 +106,14 @@ def shift_tooltip(s: ShiftView) -> str:
 
 class ShiftButton(QPushButton):
     """Month view: the names line is fitted to the button's width on every resize (see fit_names);
-    week view: one full name a line."""
+    week view: one full name a line (the short labels 'Hương N.V.' when the column is too narrow for them)."""
 
     def __init__(self, shift: ShiftView, full_names: bool, labels: dict[int, str] | None = None, parent=None):
         super().__init__(shift_text(shift, full_names, labels), parent)
         self.shift = shift
         self.full_names = full_names
         self.names = shift_names(shift, full_names, labels)
+        self.short = shift_names(shift, False, labels)
         self.state = shift_state(shift)
         self.setObjectName(f"shift_{shift.id}")
         self.setToolTip(shift_tooltip(shift))
@@ -128,13 +129,21 @@ class ShiftButton(QPushButton):
 
     def resizeEvent(self, event):  # noqa: N802 - Qt API
         super().resizeEvent(event)
-        if not self.full_names:
-            fm = self.fontMetrics()
-            line = fit_names(self.names, self.width() - 2 * PADDING - 2, fm.horizontalAdvance,
-                             lambda t, w: fm.elidedText(t, Qt.TextElideMode.ElideRight, w))
-            text = shift_head(self.shift) + "\n" + line
-            if text != self.text():
-                self.setText(text)
+        fm = self.fontMetrics()
+        width = self.width() - 2 * PADDING - 2
+
+        def elide(text: str, w: int) -> str:
+            return fm.elidedText(text, Qt.TextElideMode.ElideRight, w)
+
+        if self.full_names:  # week view: full names, or the short labels when one is too long for the column
+            fits = all(fm.horizontalAdvance(n) <= width for n in self.names)
+            lines = [elide(n if fits else compact(short), width)
+                     for n, short in zip(self.names, self.short, strict=True)] or ["—"]
+        else:
+            lines = [fit_names(self.names, width, fm.horizontalAdvance, elide)]
+        text = "\n".join([shift_head(self.shift), *lines])
+        if text != self.text():
+            self.setText(text)
 
 
 class DayCell(QFrame):
@@ -191,6 +200,7 @@ class MonthGrid(QWidget):
         while self.grid.count():
             item = self.grid.takeAt(0)
             if item.widget():
+                item.widget().hide()  # not drawn where it was until it is deleted
                 item.widget().deleteLater()
         self.cells = {}
 
