@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -319,23 +320,24 @@ def _read_table(path: Path) -> list[list[str]]:
     if suffix in (".xlsx", ".xlsm"):
         import openpyxl
 
-        try:
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:  # from bytes: a broken workbook can never leave the file open
+            wb = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 - any unreadable workbook is the user's file problem
             raise UserError(_("Cannot read {file} as an Excel workbook.").format(file=path.name)) from exc
-        ws = wb.worksheets[0]
         table = []
-        for row in ws.iter_rows(values_only=True):
-            cells = []
-            for c in row:
-                if c is None:
-                    cells.append("")
-                elif isinstance(c, float) and c.is_integer():
-                    cells.append(str(int(c)))
-                else:
-                    cells.append(str(c))
-            table.append(cells)
-        wb.close()
+        try:
+            for row in wb.worksheets[0].iter_rows(values_only=True):
+                cells = []
+                for c in row:
+                    if c is None:
+                        cells.append("")
+                    elif isinstance(c, float) and c.is_integer():
+                        cells.append(str(int(c)))
+                    else:
+                        cells.append(str(c))
+                table.append(cells)
+        finally:
+            wb.close()
         return table
     if suffix in (".csv", ".txt"):
         raw = path.read_bytes()
