@@ -343,6 +343,7 @@ class CounterPage(QWidget):
         ctx.events.records_changed.connect(self.refresh_today)
         ctx.events.roster_changed.connect(self.refresh_roster)
         ctx.events.profile_changed.connect(self.reload_services)  # e.g. a settings package changed the catalogue
+        ctx.events.profile_changed.connect(self.refresh_today)  # targets changed: the progress column follows
         self.setTabOrder(self.volunteer_box, next(iter(self.buttons.values()), self.note_edit))
         self.refresh_roster()
         self.refresh_today()
