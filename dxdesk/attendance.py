@@ -155,7 +155,7 @@ def hours_report(db, start: dt.date, end: dt.date, include_inactive: bool = True
                  today: dt.date | None = None) -> list[VolunteerHours]:
     """Per volunteer, what they did between START and END inclusive, ordered by name."""
     from dxdesk.db.models import Team
-    from dxdesk.text import fold
+    from dxdesk.text import name_sort_key
 
     today = today or clock.today()
     with db.session() as session:
@@ -195,5 +195,5 @@ def hours_report(db, start: dt.date, end: dt.date, include_inactive: bool = True
             h.planned_hours += planned_hours(s)
     active = {v.id for v in vols if v.active}
     result = [h for h in out.values() if include_inactive or h.volunteer_id in active or h.shifts or h.services]
-    result.sort(key=lambda h: (fold(h.name), h.volunteer_id))
+    result.sort(key=lambda h: (name_sort_key(h.name), h.volunteer_id))  # Vietnamese order: given name, D before Đ
     return result
