@@ -8,6 +8,7 @@ import logging
 from pathlib import Path
 
 from dxdesk.ui import messages
+from dxdesk.ui.period_hint import attach_period_hint
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -223,6 +224,7 @@ class MakeSettingsDialog(QDialog):
         periods_label = QLabel(_("&Targets of the periods:"))
         periods_label.setBuddy(self.periods)
         form.addRow(periods_label, self.periods)
+        form.addRow(QLabel(""), attach_period_hint(self.periods, several=True))
         if self.province_level:
             form.addRow(QLabel(_("For:")), units_row)
         else:

@@ -103,3 +103,12 @@ def test_clerk_exports_but_cannot_import_or_configure(qtbot, db, home, admin):
     assert not p.personal.isEnabled() and not p.endpoint.isEnabled()
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(ServiceRecord)) == 0
+
+
+def test_the_typed_period_is_explained_as_the_clerk_types(page):
+    page.period.setText("2025-03")
+    assert page.period_hint.text() == "Tháng 3/2025: 01/03/2025 – 31/03/2025"
+    page.period.setText("2025-13")
+    assert page.period_hint.text().startswith("Viết năm 2026, quý 2026-Q4")
+    page.period.setText("2025-Q4")
+    assert "01/10/2025 – 31/12/2025" in page.period_hint.text()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dxdesk.ui import messages
 from dxdesk.ui.background import Job
+from dxdesk.ui.period_hint import attach_period_hint
 from dxdesk.ui.settings_package_dialog import SettingsPackageBox
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import (
@@ -79,6 +80,8 @@ class ExchangePage(QWidget):
         first = QHBoxLayout()
         first.addWidget(period_label)
         first.addWidget(self.period)
+        self.period_hint = attach_period_hint(self.period)
+        first.addWidget(self.period_hint)
         first.addWidget(self.unit_label)
         first.addWidget(self.unit)
         first.addStretch(1)
