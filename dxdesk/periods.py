@@ -101,3 +101,12 @@ def parse_period(text: str) -> Period:
             raise _bad(text)
         return Period(text, "range", a, b)
     raise _bad(text)
+
+
+def from_picker(kind: str, year: int, quarter: int = 1, month: int = 1) -> Period:
+    """The period a year/quarter/month picker shows (kind 'year', 'quarter' or 'month')."""
+    if kind == "month":
+        return month_period(year, month)
+    if kind == "quarter":
+        return parse_period(f"{year}-Q{quarter}")
+    return parse_period(str(year))

@@ -32,7 +32,7 @@ from dxdesk import clock, tally
 from dxdesk.catalogue import list_indicators
 from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
-from dxdesk.periods import Period, month_period, parse_period
+from dxdesk.periods import Period, from_picker, parse_period
 from dxdesk.permissions import allowed
 from dxdesk.targets import set_target
 from dxdesk.vnformat import fmt_int, fmt_percent, percent
@@ -199,12 +199,8 @@ class TargetsTab(QWidget):
         self.month_box.setVisible(kind == "month")
 
     def period(self) -> Period:
-        kind, year = self.kind_box.currentData(), self.year_spin.value()
-        if kind == "month":
-            return month_period(year, self.month_box.currentData())
-        if kind == "quarter":
-            return parse_period(f"{year}-Q{self.quarter_box.currentData()}")
-        return parse_period(str(year))
+        return from_picker(self.kind_box.currentData(), self.year_spin.value(), self.quarter_box.currentData(),
+                           self.month_box.currentData())
 
     def set_period(self, text: str) -> None:
         """Show the period written as the CLI writes it ('2026', '2026-Q2', '2026-05')."""

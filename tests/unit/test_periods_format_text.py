@@ -82,3 +82,11 @@ def test_phone_numbers_and_ordinary_notes_pass(text):
 
 def test_free_text_is_nfc():
     assert clean_free_text("Nguye\u0302\u0303n") == "Nguyễn"
+
+
+def test_from_picker_matches_the_cli_forms():
+    from dxdesk.periods import from_picker, parse_period
+
+    assert from_picker("year", 2026) == parse_period("2026")
+    assert from_picker("quarter", 2026, quarter=4) == parse_period("2026-Q4")
+    assert from_picker("month", 2026, month=2).end.day == 28 and from_picker("month", 2024, month=2).end.day == 29

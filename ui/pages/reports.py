@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from dxdesk import clock, reportnumbers, tally
 from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
-from dxdesk.periods import Period, month_period, parse_period
+from dxdesk.periods import Period, from_picker, parse_period
 from dxdesk.permissions import allowed
 from dxdesk.report_settings import ReportSettings, load, save
 from dxdesk.text import clean_free_text
@@ -327,12 +327,8 @@ class ReportsPage(QWidget):
 
     def period(self) -> Period:
         kind, year = self.kind_box.currentData(), self.year_spin.value()
-        if kind == "month":
-            return month_period(year, self.month_box.currentData())
-        if kind == "quarter":
-            return parse_period(f"{year}-Q{self.quarter_box.currentData()}")
-        if kind == "year":
-            return parse_period(str(year))
+        if kind != "custom":
+            return from_picker(kind, year, self.quarter_box.currentData(), self.month_box.currentData())
         a, b = self.from_edit.date().toPython(), self.to_edit.date().toPython()
         return parse_period(f"{a.isoformat()}..{b.isoformat()}")
 
