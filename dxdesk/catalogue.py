@@ -9,7 +9,7 @@ from importlib.resources import files
 
 from sqlalchemy import func, select
 
-from dxdesk.db.models import Indicator, Service
+from dxdesk.db.models import Indicator, RecordService, Service
 from dxdesk.errors import UserError
 from dxdesk.i18n import _, language
 
@@ -111,6 +111,11 @@ def check_service_codes(db, codes: list[str]) -> list[str]:
     return seen
 
 
+def service_has_records(session, code: str) -> bool:
+    """True when some record names service CODE (then its indicator must not change: past tallies would)."""
+    return session.scalar(select(RecordService.id).where(RecordService.service_code == code).limit(1)) is not None
+
+
 def save_service(db, actor, code: str, *, indicator_code: str | None = None, name_vi: str | None = None,
                  short_vi: str | None = None, name_en: str | None = None, short_en: str | None = None,
                  active: bool | None = None) -> ServiceInfo:
@@ -119,7 +124,6 @@ def save_service(db, actor, code: str, *, indicator_code: str | None = None, nam
     Services are never deleted (records refer to them): a retired service is made inactive. A service that
     already has records keeps its indicator, so past tallies never change."""
     from dxdesk import audit
-    from dxdesk.db.models import RecordService
     from dxdesk.permissions import require
     from dxdesk.text import clean_free_text
 
@@ -152,8 +156,7 @@ def save_service(db, actor, code: str, *, indicator_code: str | None = None, nam
         else:
             before = {"indicator": row.indicator_code, "name_vi": row.name_vi, "active": row.active}
             if indicator_code and indicator_code != row.indicator_code:
-                used = session.scalar(select(RecordService.id).where(RecordService.service_code == code).limit(1))
-                if used is not None:
+                if service_has_records(session, code):
                     raise UserError(_("Service {code} already has records under indicator {old}: it cannot move to "
                                       "{new} (past tallies would change). Add a new service instead.").format(
                         code=code, old=row.indicator_code, new=indicator_code))

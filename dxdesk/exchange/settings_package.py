@@ -33,7 +33,8 @@ from sqlalchemy import select, text
 import dxdesk
 from dxdesk import audit, clock, settings, units
 from dxdesk.actor import Actor
-from dxdesk.db.models import GuideOverride, HolidayOverride, Indicator, RecordService, Service, Target
+from dxdesk.catalogue import service_has_records
+from dxdesk.db.models import GuideOverride, HolidayOverride, Indicator, Service, Target
 from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg
 from dxdesk.guides import Guide, default_guide, default_guides, list_guides, validate_guide
@@ -458,7 +459,6 @@ def _plan_catalogue(session, path: Path, catalogue: dict | None, plan: SettingsP
         _compare(plan, KIND_INDICATOR, code, known_indicators.get(code), new, new["name_vi"])
     all_indicators = set(known_indicators) | sent_indicators
     known_services = {s.code: s for s in session.scalars(select(Service))}
-    used = set(session.scalars(select(RecordService.service_code).distinct()).all())
     sent_services: set[str] = set()
     for entry in services:
         code = _code(path, entry, "code", _("Service"), SERVICE_CODE)
@@ -470,7 +470,7 @@ def _plan_catalogue(session, path: Path, catalogue: dict | None, plan: SettingsP
         if indicator not in all_indicators:
             raise _refused(path, _("{what} belongs to an unknown indicator “{indicator}”.").format(what=what, indicator=indicator))
         old = known_services.get(code)
-        if old is not None and old.indicator_code != indicator and code in used:
+        if old is not None and old.indicator_code != indicator and service_has_records(session, code):
             raise _refused(path, _("service {code} already has records here under indicator {old}; the package moves it "
                                    "to {new}, which would change past tallies. The province should give the new "
                                    "service a new code.").format(code=code, old=old.indicator_code, new=indicator))
