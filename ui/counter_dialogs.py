@@ -56,6 +56,23 @@ def connection_lost(ctx, exc: Exception) -> bool:
     return True
 
 
+def written_or_said(dialog, write) -> bool:
+    """Run WRITE for DIALOG (which has `ctx` and an `error` label). A refusal, or a shared server that stopped
+    answering, is said in the error line and False returned, the dialog staying open with what was typed."""
+    try:
+        write()
+        return True
+    except UserError as exc:
+        text = str(exc)
+    except Exception as exc:
+        if not connection_lost(dialog.ctx, exc):
+            raise
+        text = _("The server cannot be reached. Try again when it is back.")
+    dialog.error.setText(text)
+    dialog.error.show()
+    return False
+
+
 class CampaignDialog(QDialog):
     """Outreach days: 'N installs of one service at a place on a date', counted like N records."""
 
@@ -104,19 +121,11 @@ class CampaignDialog(QDialog):
         rec = NewRecord(services=[self.service_box.currentData()], occurred_at=when,
                         channel=self.channel_box.currentData(), count=self.count_spin.value(), is_campaign=True,
                         place=self.place_edit.text(), volunteer_id=self.volunteer_box.currentData())
-        try:
+        def write() -> None:
             self.saved_uuid = log_record(self.ctx.db, self.ctx.actor, rec)
-        except UserError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
-            return
-        except Exception as exc:
-            if not connection_lost(self.ctx, exc):
-                raise
-            self.error.setText(_("The server cannot be reached. Try again when it is back."))
-            self.error.show()
-            return
-        self.accept()
+
+        if written_or_said(self, write):
+            self.accept()
 
 
 class CorrectDialog(QDialog):
@@ -158,16 +167,5 @@ class CorrectDialog(QDialog):
     def save(self) -> None:
         change = Correction(services=self.chosen_services(), outcome=self.outcome_box.currentData(),
                             note=self.note_edit.text())
-        try:
-            correct_record(self.ctx.db, self.ctx.actor, self.entry.uuid, change)
-        except UserError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
-            return
-        except Exception as exc:
-            if not connection_lost(self.ctx, exc):
-                raise
-            self.error.setText(_("The server cannot be reached. Try again when it is back."))
-            self.error.show()
-            return
-        self.accept()
+        if written_or_said(self, lambda: correct_record(self.ctx.db, self.ctx.actor, self.entry.uuid, change)):
+            self.accept()
