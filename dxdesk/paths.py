@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,3 +61,16 @@ def resolve(home: str | os.PathLike[str] | None = None) -> AppPaths:
 
 def sqlite_url(path: Path) -> str:
     return "sqlite:///" + path.as_posix()
+
+
+@contextlib.contextmanager
+def replaced_when_done(target: Path):
+    """Yield `<target>.part` to write. Leaving the block normally renames it over TARGET (atomic); any exception
+    (a failure, a cancel) removes it, so a half-written file never takes TARGET's place."""
+    part = target.with_name(target.name + ".part")
+    try:
+        yield part
+        os.replace(part, target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise

@@ -9,7 +9,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import queue
 import threading
 import zipfile
@@ -29,6 +28,7 @@ from dxdesk.db.models import RecordService, ServiceRecord, Team, Volunteer
 from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg
 from dxdesk.i18n import _
+from dxdesk.paths import replaced_when_done
 from dxdesk.periods import Period
 from dxdesk.permissions import require
 from dxdesk.profile import get_profile
@@ -138,9 +138,8 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
         pseudonyms = session.scalars(select(Volunteer.pseudonym)).all()
     needs_cleaning = any(p and p.startswith(FORMULA_STARTS) for p in pseudonyms)
 
-    part = out.with_name(out.name + ".part")
     hashes: dict[str, str] = {}
-    try:
+    with replaced_when_done(out) as part:
         with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
             tallies: Counter = Counter()
             records, rows = _write_records(db, zf, period, unit, total, needs_cleaning, progress, hashes, tallies)
@@ -161,10 +160,6 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
             }
             zf.writestr(pkg.MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
         sha = pkg.sha256_file(part)
-        os.replace(part, out)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
     with db.write() as session:
         audit.record(session, actor, "data.export_personal" if with_personal_data else "data.export", "package", sha[:16],
                      sha256=sha, period=period.key, records=records, file=out.name, personal=with_personal_data,

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field, replace
@@ -39,6 +38,7 @@ from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg
 from dxdesk.guides import Guide, default_guide, default_guides, list_guides, validate_guide
 from dxdesk.i18n import _
+from dxdesk.paths import replaced_when_done
 from dxdesk.periods import Period, parse_period
 from dxdesk.permissions import require
 from dxdesk.profile import get_profile
@@ -198,19 +198,14 @@ def make_settings_package(db, actor: Actor, out: Path, *, periods: list[Period] 
             "recipients": codes, "serial": serial, "created_at": clock.now().isoformat(timespec="seconds"),
             "files": {pkg.SETTINGS: hashlib.sha256(payload).hexdigest()},
         }
-        part = out.with_name(out.name + ".part")
         try:
-            with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-                zf.writestr(pkg.SETTINGS, payload)
-                zf.writestr(pkg.MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
-            sha = pkg.sha256_file(part)
-            os.replace(part, out)
+            with replaced_when_done(out) as part:
+                with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                    zf.writestr(pkg.SETTINGS, payload)
+                    zf.writestr(pkg.MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
+                sha = pkg.sha256_file(part)
         except OSError as exc:
-            part.unlink(missing_ok=True)
             raise UserError(_("Cannot write {file}: {error}.").format(file=out, error=exc.strerror or exc)) from None
-        except BaseException:
-            part.unlink(missing_ok=True)
-            raise
         settings.put(session, SERIAL_KEY, serial)
         catalogue_services = len(body["catalogue"]["services"]) if body["catalogue"] else 0
         audit.record(session, actor, "settings.send", "settings_package", sha[:16], sha256=sha, serial=serial,
