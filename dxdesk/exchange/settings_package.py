@@ -175,9 +175,8 @@ def make_settings_package(db, actor: Actor, out: Path, *, periods: list[Period] 
             body["holidays"] = [{"date": h.date.isoformat(), "kind": h.kind, "name": h.name}
                                 for h in session.scalars(select(HolidayOverride).where(HolidayOverride.date >= since)
                                                          .order_by(HolidayOverride.date))]
-        edited = set(session.scalars(select(GuideOverride.guide_code)).all()) if guides else set()
     if guides:
-        body["guides"] = [g.to_json() for g in list_guides(db) if g.code in edited]
+        body["guides"] = [g.to_json() for g in list_guides(db) if g.overridden]  # the edited ones
     if periods and not body["targets"]:
         raise UserError(_("No targets are set for the recipients in {periods}: set them first (dxdesk target set "
                           "--unit CODE).").format(periods=", ".join(p.key for p in periods)))
