@@ -104,3 +104,13 @@ def set_profile(db, actor: Actor, province_code: str, province_name: str | None 
         audit.record(session, actor, "settings.unit_profile", "unit_profile", 1,
                      before=list(before), after=[province_code, row.unit_code])
     return get_profile(db)
+
+
+def rolled_up_units(db) -> dict[str, str]:
+    """Communes whose records this database holds (code -> name), in Vietnamese name order: what the province's
+    unit choosers list."""
+    from dxdesk.text import sort_key
+
+    with db.session() as session:
+        rows = session.execute(select(Unit.code, Unit.name)).all()
+    return dict(sorted(rows, key=lambda row: sort_key(row[1])))

@@ -233,11 +233,8 @@ class TargetsTab(QWidget):
     def _fill_units(self) -> None:
         """Province databases only: the province's own targets, then every commune of the province (the official
         list and any rolled up here), by name."""
-        from sqlalchemy import select
-
         from dxdesk import units
-        from dxdesk.db.models import Unit
-        from dxdesk.profile import get_profile
+        from dxdesk.profile import get_profile, rolled_up_units
         from dxdesk.text import sort_key
 
         profile = get_profile(self.ctx.db)
@@ -247,8 +244,7 @@ class TargetsTab(QWidget):
         province_level = profile is not None and profile.unit_code is None
         if province_level:
             names = {u.unit_code: u.unit_name for u in units.units_of(profile.province_code)}
-            with self.ctx.db.session() as session:
-                names.update(dict(session.execute(select(Unit.code, Unit.name)).all()))
+            names.update(rolled_up_units(self.ctx.db))
             self.unit_box.addItem(_("{province} (the province's own targets)").format(
                 province=profile.province_name), None)
             for code, name in sorted(names.items(), key=lambda item: sort_key(item[1])):

@@ -32,10 +32,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from dxdesk import clock, secrets
-from dxdesk.db.models import Unit
 from dxdesk.errors import UserError
 from dxdesk.exchange import upload
 from dxdesk.exchange.export import Cancelled, export_package
@@ -43,7 +41,7 @@ from dxdesk.exchange.importer import import_package
 from dxdesk.i18n import N_, _
 from dxdesk.periods import parse_period
 from dxdesk.permissions import allowed
-from dxdesk.profile import get_profile
+from dxdesk.profile import get_profile, rolled_up_units
 from dxdesk.vnformat import fmt_int
 
 STATUS_LABELS = {"queued": N_("Waiting"), "sent": N_("Sent"), "failed": N_("Refused")}
@@ -231,8 +229,7 @@ class ExchangePage(QWidget):
         if not province:
             self.unit.clear()
             return
-        with self.ctx.db.session() as session:
-            rows = session.execute(select(Unit.code, Unit.name).order_by(Unit.name)).all()
+        rows = list(rolled_up_units(self.ctx.db).items())
         current = self.unit.currentData()
         if [self.unit.itemData(i) for i in range(self.unit.count())] != [code for code, _name in rows]:
             self.unit.clear()

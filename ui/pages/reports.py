@@ -371,11 +371,7 @@ class ReportsPage(QWidget):
 
     def _fill_units(self) -> None:
         """Province databases only: 'Toàn tỉnh' and every commune whose packages were rolled up."""
-        from sqlalchemy import select
-
-        from dxdesk.db.models import Unit
-        from dxdesk.profile import get_profile
-        from dxdesk.text import sort_key
+        from dxdesk.profile import get_profile, rolled_up_units
 
         profile = get_profile(self.ctx.db)
         current = self.unit_box.currentData()
@@ -384,9 +380,7 @@ class ReportsPage(QWidget):
         province_level = profile is not None and profile.unit_code is None
         if province_level:
             self.unit_box.addItem(_("Whole province"), None)
-            with self.ctx.db.session() as session:
-                units = session.execute(select(Unit.code, Unit.name)).all()
-            for code, name in sorted(units, key=lambda u: sort_key(u[1])):
+            for code, name in rolled_up_units(self.ctx.db).items():
                 self.unit_box.addItem(f"{name} ({code})", code)
             index = self.unit_box.findData(current)
             self.unit_box.setCurrentIndex(max(index, 0))
