@@ -309,8 +309,7 @@ def _day(iso: str) -> str:
         return str(iso)[:10]
 
 
-def _refused(path: Path, reason: str) -> UserError:
-    return pkg.refuse(path, reason)
+_refused = pkg.refuse  # "Từ chối gói …: reason", as the upward package says it
 
 
 def _plan(db, path: Path) -> SettingsPlan:
