@@ -36,7 +36,7 @@ def ensure_catalogue(db, profile: str = DEFAULT_PROFILE) -> None:
                 Indicator(
                     code=ind["code"], name_vi=ind["name_vi"], name_en=ind["name_en"],
                     unit_vi=ind["unit_vi"], unit_en=ind["unit_en"], has_target=ind["has_target"],
-                    sort_order=order, active=True,
+                    sort_order=order, active=True, subject=ind.get("subject", "citizen"),
                 )
             )
         session.flush()

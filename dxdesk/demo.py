@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from dxdesk import audit, clock
 from dxdesk.actor import Actor
 from dxdesk.catalogue import list_services
+from dxdesk.counting import store as counting_store
 from dxdesk.db.models import Assignment, RecordService, ServiceRecord, Shift, Team, Volunteer
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
@@ -142,8 +143,8 @@ def set_demo_targets(db, actor: Actor, start: dt.date, end: dt.date, unit_code: 
     `set_target` (audited); a target already set for a period is left as it is, and so is a period that began
     before the demo data does. Returns how many were set."""
     from dxdesk.catalogue import list_indicators
+    from dxdesk.counting import service_counts, targets_for
     from dxdesk.periods import month_period, parse_period
-    from dxdesk.tally import service_counts, targets_for
     from dxdesk.targets import set_target
 
     indicator_of = {s.code: s.indicator_code for s in list_services(db, include_inactive=True)}
@@ -259,6 +260,7 @@ def _insert_records(db, rng, records, counter_shifts, staff, weekend_days, codes
                 f"INSERT INTO {RecordService.__tablename__} ({', '.join(svc_cols)}) VALUES ({', '.join([mark] * len(svc_cols))})",
                 svc_rows,
             )
+            counting_store.add_id_range(conn, next_id + written, next_id + written + batch)
         written += batch
         if progress and progress(written, records) is False:
             break

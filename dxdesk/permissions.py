@@ -18,6 +18,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "record.log": (N_("log citizens served"), "volunteer"),
     "record.edit_own_today": (N_("correct or void own entries of the day"), "volunteer"),
     "shift.check_in": (N_("check in and out of a shift"), "volunteer"),
+    "tally.check": (N_("check the daily tallies against the records"), "volunteer"),
     "record.view_all": (N_("browse all records"), "clerk"),
     "report.print": (N_("print reports"), "clerk"),
     "guide.print": (N_("print QR guides"), "clerk"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid as uuidlib
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -13,8 +12,9 @@ from sqlalchemy.orm import selectinload
 
 from dxdesk import audit, clock
 from dxdesk.actor import Actor
-from dxdesk.catalogue import check_service_codes, list_indicators, list_services
+from dxdesk.catalogue import check_service_codes, list_services
 from dxdesk.contact import ContactInput, contact_columns
+from dxdesk.counting import store as counting_store
 from dxdesk.db.models import (
     AGE_BANDS,
     CHANNELS,
@@ -23,7 +23,6 @@ from dxdesk.db.models import (
     RecordService,
     Service,
     ServiceRecord,
-    Target,
     UnitProfile,
     Volunteer,
 )
@@ -182,6 +181,7 @@ def _write(db, actor: Actor, rec: NewRecord, record_uuid: str, entered_at: dt.da
         conn.execute(_INSERT_SERVICE, [
             {"record_id": record_id, "service_code": code, "count": rec.count} for code in codes
         ])
+        counting_store.add(conn, ServiceRecord.id == record_id)
         if contact:
             audit.record(session, actor, "contact.record", "service_record", record_uuid,
                          purpose=contact["consent_purpose"])
@@ -200,6 +200,7 @@ def void_record(db, actor: Actor, record_uuid: str, reason: str) -> None:
         check_may_edit(actor, row)
         if row.voided:
             raise UserError(_("This entry is already voided."))
+        counting_store.add(session.connection(), ServiceRecord.id == row.id, -1)
         row.voided = True
         row.void_reason = reason
         row.voided_at = clock.now()
@@ -263,6 +264,8 @@ def correct_record(db, actor: Actor, record_uuid: str, change: Correction) -> No
             raise UserError(_("This entry is voided and can no longer be corrected."))
         before: dict = {}
         after: dict = {}
+        # what the record counted before the correction comes off the daily tallies; it goes back on after
+        counting_store.add(session.connection(), ServiceRecord.id == row.id, -1)
 
         def change_field(name: str, value) -> None:
             if getattr(row, name) != value:
@@ -289,7 +292,10 @@ def correct_record(db, actor: Actor, record_uuid: str, change: Correction) -> No
                 raise UserError(_("Unknown volunteer id {id}.").format(id=change.volunteer_id))
             change_field("volunteer_id", change.volunteer_id)
         if not after:
+            counting_store.add(session.connection(), ServiceRecord.id == row.id)  # nothing changed: back as it was
             return
+        session.flush()  # the corrected record as it now counts
+        counting_store.add(session.connection(), ServiceRecord.id == row.id)
         volunteer = session.get(Volunteer, row.volunteer_id) if row.volunteer_id else None
         row.search_text = search_text_for(db, [s.service_code for s in row.services],
                                           volunteer.name if volunteer else "", row.place, row.note)
@@ -339,86 +345,3 @@ def today_entries(db, day: dt.date | None = None, limit: int = 200) -> list[Toda
                 r.note, r.voided, r.is_campaign,
             ))
     return out
-
-
-@dataclass(frozen=True)
-class IndicatorProgress:
-    code: str
-    name: str
-    unit: str
-    today: int
-    week: int
-    period_count: int  # within the target's period (0 when there is none)
-    target: int | None
-    percent: Decimal | None
-    period_label: str  # "Năm 2026" etc., "" without a target
-
-
-def _target_now(db, day: dt.date) -> dict[str, tuple[int, dt.date, dt.date, str]]:
-    """For each indicator, the target of the shortest period containing DAY (month before quarter before year)."""
-    with db.session() as session:
-        rows = session.execute(
-            select(Target.indicator_code, Target.value, Target.period_start, Target.period_end, Target.period_key)
-            .where(Target.period_start <= day, Target.period_end >= day, Target.unit_code.is_(None))
-        ).all()
-    best: dict[str, tuple[int, dt.date, dt.date, str]] = {}
-    for code, value, start, end, key in rows:
-        if code not in best or (end - start) < (best[code][2] - best[code][1]):
-            best[code] = (value, start, end, key)
-    return best
-
-
-def today_progress(db, day: dt.date | None = None) -> list[IndicatorProgress]:
-    """Per indicator: today's and this week's counts (Monday first) and progress against its current target."""
-    from dxdesk.periods import parse_period
-    from dxdesk.tally import service_counts
-    from dxdesk.vnformat import percent
-
-    day = day or clock.today()
-    indicator_of = {s.code: s.indicator_code for s in list_services(db, include_inactive=True)}
-
-    def by_indicator(counts: dict[str, int]) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for code, n in counts.items():
-            ind = indicator_of.get(code)
-            if ind:
-                out[ind] = out.get(ind, 0) + n
-        return out
-
-    monday = day - dt.timedelta(days=day.weekday())
-    today_counts = by_indicator(service_counts(db, day, day))
-    week_counts = by_indicator(service_counts(db, monday, monday + dt.timedelta(days=6)))
-    targets = _target_now(db, day)
-    period_counts: dict[tuple[dt.date, dt.date], dict[str, int]] = {}
-    rows = []
-    for ind in list_indicators(db):
-        target = targets.get(ind.code)
-        count, label, value = 0, "", None
-        if target is not None:
-            value, start, end, key = target
-            if (start, end) not in period_counts:
-                period_counts[(start, end)] = by_indicator(service_counts(db, start, end))
-            count = period_counts[(start, end)].get(ind.code, 0)
-            try:
-                label = parse_period(key).label()
-            except UserError:
-                label = key
-        rows.append(IndicatorProgress(ind.code, ind.name, ind.unit, today_counts.get(ind.code, 0),
-                                      week_counts.get(ind.code, 0), count, value, percent(count, value), label))
-    return rows
-
-
-def day_totals(db, day: dt.date | None = None) -> tuple[int, int]:
-    """Citizens served today and this week (sum of record counts, voided excluded)."""
-    from sqlalchemy import func
-
-    day = day or clock.today()
-    monday = day - dt.timedelta(days=day.weekday())
-    with db.session() as session:
-        def total(a: dt.date, b: dt.date) -> int:
-            return int(session.scalar(
-                select(func.coalesce(func.sum(ServiceRecord.count), 0)).where(
-                    ServiceRecord.work_date >= a, ServiceRecord.work_date <= b, ServiceRecord.voided.is_(False))
-            ) or 0)
-
-        return total(day, day), total(monday, monday + dt.timedelta(days=6))

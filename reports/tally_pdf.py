@@ -45,7 +45,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from dxdesk import clock, tally
+from dxdesk import clock, counting
 from dxdesk.i18n import _
 from dxdesk.periods import Period
 from dxdesk.profile import get_profile
@@ -74,8 +74,8 @@ class ReportTexts:
 
 @dataclass
 class TallyReport:
-    tally: tally.Tally
-    breakdown: tally.Breakdown
+    tally: counting.Tally
+    breakdown: counting.Breakdown
     settings: ReportSettings
     number_text: str  # after "Số: " — "12/BC-TCNSCĐ", or "    /BC-TCNSCĐ" for a draft
     place: str
@@ -117,8 +117,8 @@ def prepare(db, period: Period, unit_code: str | None = None, doan: bool = False
         unit_name = profile.display_name
     place = profile.place_name if profile else ""
     return TallyReport(
-        tally=tally.compute(db, period, unit_code),
-        breakdown=tally.breakdown(db, period, unit_code, weeks=False),  # the report needs the channels only
+        tally=counting.compute(db, period, unit_code),
+        breakdown=counting.breakdown(db, period, unit_code, weeks=False),  # the report needs the channels only
         settings=settings,
         number_text=number_text or draft_number(settings.symbol, doan),
         place=place,

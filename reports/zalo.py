@@ -10,8 +10,8 @@ import io
 from dxdesk.reports.fonts import font_path, nfc
 from PIL import Image, ImageDraw, ImageFont
 
+from dxdesk.counting import Tally
 from dxdesk.i18n import _
-from dxdesk.tally import Tally
 from dxdesk.vnformat import fmt_date, fmt_int, fmt_percent
 
 WIDTH = 1080

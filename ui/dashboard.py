@@ -20,8 +20,8 @@ from PySide6.QtCore import QDate, QDateTime, QMargins, QPointF, Qt, QTime
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from dxdesk.counting import Breakdown, Tally
 from dxdesk.i18n import N_, _
-from dxdesk.tally import Breakdown, Tally
 from dxdesk.vnformat import WEEKDAY_NAMES, fmt_int, fmt_percent
 
 ACCENT = QColor(11, 94, 168)

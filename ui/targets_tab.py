@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dxdesk import clock, tally
+from dxdesk import clock, counting
 from dxdesk.catalogue import list_indicators
 from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
@@ -319,7 +319,7 @@ class TargetsTab(QWidget):
         try:
             period = self.period()
             indicators = list_indicators(self.ctx.db)
-            self.saved = tally.targets_for(self.ctx.db, period, self.unit_code())
+            self.saved = counting.targets_for(self.ctx.db, period, self.unit_code())
         except UserError as exc:
             self.status.setText(exc.message)
             return
@@ -367,7 +367,7 @@ class TargetsTab(QWidget):
         period, unit_code = self.period(), self.unit_code()
         self.generation += 1
         generation = self.generation
-        job = Job(lambda: tally.compute(self.ctx.db, period, unit_code), what="targets tally")
+        job = Job(lambda: counting.compute(self.ctx.db, period, unit_code), what="targets tally")
         job.signals.done.connect(lambda result, g=generation: self._counted(result, g))
         job.signals.failed.connect(lambda text, g=generation: self._count_failed(text, g))
         self._jobs.add(job.signals)
@@ -377,7 +377,7 @@ class TargetsTab(QWidget):
         self.status.setText(_("Counting {period}…").format(period=period.label()))
         self.pool.start(job)
 
-    def _counted(self, result: tally.Tally, generation: int) -> None:
+    def _counted(self, result: counting.Tally, generation: int) -> None:
         if generation != self.generation:
             return  # another period or unit was chosen meanwhile
         self.counts = {row.code: row.count for row in result.indicators}

@@ -155,7 +155,7 @@ def cmd_target_set(ctx, args) -> int:
 
 
 def cmd_stats(ctx, args) -> int:
-    from dxdesk import tally
+    from dxdesk import counting
     from dxdesk.periods import parse_period
     from dxdesk.profile import get_profile
     from dxdesk.vnformat import fmt_int, fmt_percent
@@ -174,9 +174,9 @@ def cmd_stats(ctx, args) -> int:
         if entry is None:
             raise UserError(_("Unknown commune code '{code}' (QĐ 19/2025 list).").format(code=args.unit))
         unit = {"province_code": entry.province_code, "unit_code": entry.unit_code, "name": entry.unit_name}
-    result = tally.compute(ctx.db, period, args.unit)
+    result = counting.compute(ctx.db, period, args.unit)
     if args.json:
-        ctx.out_json(tally.tally_json(result, unit))
+        ctx.out_json(counting.tally_json(result, unit))
         return 0
     ctx.out(f"{unit['name'] or ''} — {period.label()} ({period.start:%d/%m/%Y}–{period.end:%d/%m/%Y})")
     ctx.out()

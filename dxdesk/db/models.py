@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -26,6 +27,7 @@ VOLUNTEER_ROLES = ("leader", "deputy", "member")
 SHIFT_KINDS = ("counter", "outreach", "home")
 AGE_BANDS = ("u18", "18-34", "35-59", "60+")
 SEXES = ("F", "M")
+SUBJECTS = ("citizen", "shop", "product")  # what an indicator counts: people, shops, or products (migration 0004)
 
 
 class Base(DeclarativeBase):
@@ -161,6 +163,8 @@ class Indicator(Base):
     has_target: Mapped[bool] = mapped_column(Boolean, default=False)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # citizen | shop | product (SUBJECTS): only records with a citizen service count as "người dân" served
+    subject: Mapped[str] = mapped_column(String(10), default="citizen", server_default="citizen")
 
 
 class Service(Base):
@@ -331,3 +335,52 @@ class UploadItem(Base):
     last_answer: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+# --- added by migration 0004: the daily tallies, kept in the write's own transaction (dxdesk.counting) ---------
+
+
+class DailyServiceTally(Base):
+    """Services given per day and everything the breakdowns split by; `n` sums record_services.count of
+    non-voided records. No NULLs in the key (a unique index treats NULLs as distinct): '' and 0 stand for none."""
+
+    __tablename__ = "tally_daily_services"
+    __table_args__ = (
+        UniqueConstraint("work_date", "unit_code", "service_code", "channel", "outcome", "volunteer_id", "shift_id",
+                         "age_band", "sex", name="uq_tally_daily_services"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_date: Mapped[dt.date] = mapped_column(Date)
+    unit_code: Mapped[str] = mapped_column(String(5))
+    service_code: Mapped[str] = mapped_column(String(30))
+    channel: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(10))
+    volunteer_id: Mapped[int] = mapped_column(Integer)
+    shift_id: Mapped[int] = mapped_column(Integer)
+    age_band: Mapped[str] = mapped_column(String(10))
+    sex: Mapped[str] = mapped_column(String(1))
+    n: Mapped[int] = mapped_column(BigInteger)
+
+
+class DailyVisitTally(Base):
+    """Records per day and hour, by what they served (SUBJECTS: a record with any citizen service is a citizen
+    served); `n` sums service_records.count (a campaign entry of 40 is 40), `records` counts the rows."""
+
+    __tablename__ = "tally_daily_visits"
+    __table_args__ = (
+        UniqueConstraint("work_date", "unit_code", "hour", "subject", "channel", "outcome", "volunteer_id", "shift_id",
+                         "age_band", "sex", name="uq_tally_daily_visits"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_date: Mapped[dt.date] = mapped_column(Date)
+    unit_code: Mapped[str] = mapped_column(String(5))
+    hour: Mapped[int] = mapped_column(Integer)
+    subject: Mapped[str] = mapped_column(String(10))
+    channel: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(10))
+    volunteer_id: Mapped[int] = mapped_column(Integer)
+    shift_id: Mapped[int] = mapped_column(Integer)
+    age_band: Mapped[str] = mapped_column(String(10))
+    sex: Mapped[str] = mapped_column(String(1))
+    n: Mapped[int] = mapped_column(BigInteger)
+    records: Mapped[int] = mapped_column(BigInteger)

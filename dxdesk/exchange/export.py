@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 import dxdesk
-from dxdesk import audit, clock, tally, units
+from dxdesk import audit, clock, counting, units
 from dxdesk.actor import Actor
 from dxdesk.catalogue import list_indicators, list_services
 from dxdesk.db.models import RecordService, ServiceRecord, Team, Volunteer
@@ -321,7 +321,7 @@ def _tally_workbook(db, unit: _Unit, period: Period, tallies: Counter) -> bytes:
     for s in services:
         per_indicator[s.indicator_code] = per_indicator.get(s.indicator_code, 0) + counts.get(s.code, 0)
     # a commune database keeps its own targets with unit None; a province database per commune
-    targets = tally.targets_for(db, period, unit.unit_code if unit.unit_only else None)
+    targets = counting.targets_for(db, period, unit.unit_code if unit.unit_only else None)
     team_rows = _team_rows(db, period, unit, by_pseudonym)
     buf = io.BytesIO()
     write_tally_workbook(

@@ -29,6 +29,7 @@ from sqlalchemy import bindparam, select
 
 from dxdesk import audit, clock, units
 from dxdesk.actor import Actor
+from dxdesk.counting import store as counting_store
 from dxdesk.db.models import CHANNELS, OUTCOMES, ImportBatch, RecordService, Service, Unit
 from dxdesk.exchange import package as pkg
 from dxdesk.exchange.export import Cancelled
@@ -339,6 +340,7 @@ class _Merger:
         self.done: set[str] = set()
         self.records_seen = 0
         self.next_id = (conn.exec_driver_sql("SELECT max(id) FROM service_records").scalar() or 0) + 1
+        self.first_id = self.next_id  # every record this import inserts has an id in [first_id, next_id)
         self.now = clock.now()
         self.now_text = self.now.isoformat(" ", timespec="microseconds") if self.sqlite else self.now
         self.inserted_any = False
@@ -385,6 +387,8 @@ class _Merger:
 
     def finish(self) -> None:
         self.flush()
+        # the new records onto the daily tallies (the table lock / SQLite's write lock keeps other ids out of the range)
+        counting_store.add_id_range(self.conn, self.first_id, self.next_id)
         if self.inserted_any and not self.sqlite:
             for table in ("service_records", "record_services"):
                 self.conn.exec_driver_sql(
@@ -437,6 +441,7 @@ class _Merger:
             rec_rows, svc_rows = self._rows(new)
             self._insert(rec_rows, svc_rows, "")
         if to_void:
+            counting_store.add_ids(self.conn, to_void, -1)  # what they counted comes off before they are voided
             sqlite = self.sqlite
             reason = _("voided at the origin (package {sha})").format(sha=self.result.sha256[:12])
             self.conn.exec_driver_sql(

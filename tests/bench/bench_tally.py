@@ -40,7 +40,7 @@ def _median(fn, repeats: int) -> float:
 def run(quick: bool) -> list[dict]:
     from dxdesk.reports import tally_pdf
 
-    from dxdesk import demo, tally
+    from dxdesk import counting, demo
     from dxdesk.actor import cli_actor
     from dxdesk.db.engine import open_database
     from dxdesk.i18n import set_language
@@ -66,7 +66,7 @@ def run(quick: bool) -> list[dict]:
             return conn.execute(BARE_SQL, args).fetchall()
 
         def ours():
-            return tally.compute(db, period)
+            return counting.compute(db, period)
 
         # Same answer, or the comparison means nothing.
         expected = {code: n for code, n in bare()}
@@ -75,7 +75,7 @@ def run(quick: bool) -> list[dict]:
 
         bare_med = _median(bare, repeats)
         tally_med = _median(ours, repeats)
-        breakdown_med = _median(lambda: tally.breakdown(db, period), repeats)
+        breakdown_med = _median(lambda: counting.breakdown(db, period), repeats)
         pdf_med = _median(lambda: tally_pdf.render(tally_pdf.prepare(db, period)), max(3, repeats - 2))
         conn.close()
         db.dispose()

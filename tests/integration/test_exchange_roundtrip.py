@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from dxdesk import demo, tally
+from dxdesk import counting, demo
 from dxdesk.actor import Actor
 from dxdesk.db.engine import open_database
 from dxdesk.db.models import AuditEvent, ImportBatch, ServiceRecord, Unit, Volunteer
@@ -64,17 +64,17 @@ def test_round_trip_two_communes_into_province(any_db, communes, tmp_path, admin
     rb = import_package(any_db, admin, pb.path)
     assert (ra.new, ra.present, rb.new, rb.present) == (400, 0, 300, 0)
 
-    ta, tb, tp = counts(tally.compute(a, PERIOD)), counts(tally.compute(b, PERIOD)), counts(tally.compute(any_db, PERIOD))
+    ta, tb, tp = counts(counting.compute(a, PERIOD)), counts(counting.compute(b, PERIOD)), counts(counting.compute(any_db, PERIOD))
     assert sum(tp.values()) > 0
     assert tp == {code: ta[code] + tb[code] for code in tp}
     # units stay apart: one commune's tally in the province database equals that commune's own
-    assert counts(tally.compute(any_db, PERIOD, UNIT_A)) == ta
-    assert counts(tally.compute(any_db, PERIOD, UNIT_B)) == tb
+    assert counts(counting.compute(any_db, PERIOD, UNIT_A)) == ta
+    assert counts(counting.compute(any_db, PERIOD, UNIT_B)) == tb
 
     again = import_package(any_db, admin, pa.path)
     assert (again.new, again.present, again.conflicts) == (0, 400, 0)
     assert "0 mới, 400 đã có" in again.summary()
-    assert counts(tally.compute(any_db, PERIOD)) == tp
+    assert counts(counting.compute(any_db, PERIOD)) == tp
     assert record_count(any_db) == 700
 
     with any_db.session() as s:
@@ -95,11 +95,11 @@ def test_void_travels_one_way_and_conflicts_are_reported(any_db, communes, tmp_p
     new = export_package(a, admin, PERIOD, tmp_path / "new.zip")
 
     import_package(any_db, admin, old.path)
-    before = counts(tally.compute(any_db, PERIOD))
+    before = counts(counting.compute(any_db, PERIOD))
     result = import_package(any_db, admin, new.path)
     assert (result.new, result.void_updates, result.present, result.conflicts) == (0, 1, 399, 0)
-    assert counts(tally.compute(any_db, PERIOD)) == counts(tally.compute(a, PERIOD))
-    assert counts(tally.compute(any_db, PERIOD)) != before
+    assert counts(counting.compute(any_db, PERIOD)) == counts(counting.compute(a, PERIOD))
+    assert counts(counting.compute(any_db, PERIOD)) != before
     # the older package again does not bring the record back
     import_package(any_db, admin, old.path)
     with any_db.session() as s:
@@ -109,11 +109,11 @@ def test_void_travels_one_way_and_conflicts_are_reported(any_db, communes, tmp_p
     with a.write() as s:
         s.execute(update(ServiceRecord).where(ServiceRecord.uuid != victim).values(channel="home"))
     changed = export_package(a, admin, PERIOD, tmp_path / "changed.zip")
-    stored = counts(tally.compute(any_db, PERIOD))
+    stored = counts(counting.compute(any_db, PERIOD))
     result = import_package(any_db, admin, changed.path)
     assert result.conflicts > 0 and result.new == 0
     assert "xung đột" in result.summary()
-    assert counts(tally.compute(any_db, PERIOD)) == stored
+    assert counts(counting.compute(any_db, PERIOD)) == stored
     with any_db.session() as s:
         assert s.scalar(select(func.count()).select_from(ServiceRecord).where(ServiceRecord.channel == "home")) == 0
 
@@ -192,7 +192,7 @@ def test_export_from_either_storage_imports_back_the_same(any_db, tmp_path, admi
     set_profile(province, admin, "82")
     result = import_package(province, admin, out.path)
     assert (result.new, out.records) == (250, 250)
-    assert counts(tally.compute(province, PERIOD, UNIT_A)) == counts(tally.compute(any_db, PERIOD))
+    assert counts(counting.compute(province, PERIOD, UNIT_A)) == counts(counting.compute(any_db, PERIOD))
     with any_db.session() as s, province.session() as p:
         mine = s.execute(select(ServiceRecord.uuid, ServiceRecord.occurred_at).order_by(ServiceRecord.uuid)).all()
         theirs = p.execute(select(ServiceRecord.uuid, ServiceRecord.occurred_at).order_by(ServiceRecord.uuid)).all()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from dxdesk import demo, tally
+from dxdesk import counting, demo
 from dxdesk.db.engine import open_database
 from dxdesk.db.models import ServiceRecord
 from dxdesk.errors import UserError
@@ -76,7 +76,7 @@ def test_export_with_report_puts_the_hashed_tally_report_in_the_package(cli, db,
     assert report.startswith(b"%PDF")
     text = pdf_text(report, tmp_path)
     assert find_unit(UNIT_A).unit_name in text  # "Phường Đạo Thạnh"
-    figures = [r.count for r in tally.compute(db, PERIOD).indicators if r.count]
+    figures = [r.count for r in counting.compute(db, PERIOD).indicators if r.count]
     assert figures and all(fmt_int(n) in text for n in figures)
     assert "Số:" in text  # the official layout, number left blank (no number taken from the register)
 
@@ -90,7 +90,7 @@ def test_export_with_report_puts_the_hashed_tally_report_in_the_package(cli, db,
     province = open_database(None, AppPaths(tmp_path / "prov").ensure())
     set_profile(province, admin, "82")
     assert import_package(province, admin, out).new == 300
-    assert counts(tally.compute(province, PERIOD, UNIT_A)) == counts(tally.compute(db, PERIOD))
+    assert counts(counting.compute(province, PERIOD, UNIT_A)) == counts(counting.compute(db, PERIOD))
     forged = tmp_path / "forged.zip"
     with zipfile.ZipFile(out) as src, zipfile.ZipFile(forged, "w", zipfile.ZIP_DEFLATED) as dst:
         for name in src.namelist():
@@ -130,8 +130,8 @@ def test_province_resends_one_communes_package(any_db, tmp_path, admin):
         set_profile(fresh, admin, "82")
         result = import_package(fresh, admin, again.path)
         assert (result.new, result.conflicts) == (400, 0)
-        assert counts(tally.compute(fresh, PERIOD)) == counts(tally.compute(a, PERIOD))
-        assert counts(tally.compute(fresh, PERIOD, UNIT_A)) == counts(tally.compute(a, PERIOD))
+        assert counts(counting.compute(fresh, PERIOD)) == counts(counting.compute(a, PERIOD))
+        assert counts(counting.compute(fresh, PERIOD, UNIT_A)) == counts(counting.compute(a, PERIOD))
         fresh.dispose()
 
         # sent back up to the same province: nothing new, nothing in conflict
@@ -174,7 +174,7 @@ def test_package_partly_known_already(any_db, tmp_path, admin):
         result = import_package(any_db, admin, year.path)
         assert (result.new, result.present, result.conflicts) == (400 - q1.records, q1.records, 0)
         assert record_count(any_db) == 400
-        assert counts(tally.compute(any_db, PERIOD, UNIT_A)) == counts(tally.compute(a, PERIOD))
+        assert counts(counting.compute(any_db, PERIOD, UNIT_A)) == counts(counting.compute(a, PERIOD))
         with any_db.session() as s:
             assert s.scalar(select(func.count()).select_from(ServiceRecord).where(
                 ServiceRecord.origin.like("import:%"))) == 400

@@ -14,7 +14,7 @@ from dxdesk.reports.safe_cells import FORMULA_STARTS, safe_cell
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from dxdesk import demo, tally
+from dxdesk import counting, demo
 from dxdesk.db.models import Team, UnitProfile, Volunteer
 from dxdesk.exchange import package as pkg
 from dxdesk.exchange.export import export_package
@@ -68,7 +68,7 @@ def test_no_exported_cell_starts_a_formula(hostile_export):
     assert any(EVIL in t for t in texts)  # the unit name inside the title line
     assert not [t for t in texts if t.startswith(FORMULA_STARTS)]
     vneid = next(r for r in workbook["Chỉ tiêu"].iter_rows(values_only=True) if r[0] == "VNEID")
-    expected = next(r.count for r in tally.compute(_db, PERIOD).indicators if r.code == "VNEID")
+    expected = next(r.count for r in counting.compute(_db, PERIOD).indicators if r.code == "VNEID")
     assert vneid[3:5] == (expected, 1000) and abs(vneid[5] - expected / 1000) < 0.001
 
 
@@ -89,7 +89,7 @@ def test_libreoffice_reads_the_workbook_and_it_matches_the_tally(hostile_export,
     cells = {name: list(csv.reader(io.StringIO(text))) for name, text in sheets.items()}
     indicators = cells["Chỉ tiêu"]
     assert indicators[0] == ["Mã", "Chỉ tiêu", "Đơn vị tính", "Số lượng", "Giao", "Đạt"]
-    expected = {r.code: r.count for r in tally.compute(db, PERIOD).indicators}
+    expected = {r.code: r.count for r in counting.compute(db, PERIOD).indicators}
     seen = {row[0]: int(row[3].replace(",", "").replace(".", "")) for row in indicators[1:]}
     assert seen == expected and sum(seen.values()) > 0
     every = [c for rows in cells.values() for row in rows for c in row]

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from dxdesk import tally
+from dxdesk import counting
 from dxdesk.actor import Actor
 from dxdesk.db.models import AuditEvent, RecordService, ServiceRecord
 from dxdesk.errors import UserError
@@ -34,7 +34,7 @@ def write_csv(path: Path, rows) -> Path:
 
 
 def counts(db, key: str) -> dict[str, int]:
-    return {r.code: r.count for r in tally.compute(db, parse_period(key)).indicators if r.count}
+    return {r.code: r.count for r in counting.compute(db, parse_period(key)).indicators if r.count}
 
 
 def record_count(db) -> tuple[int, int]:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from dxdesk import tally
+from dxdesk import counting
 from dxdesk.actor import Actor
 from dxdesk.contact import ContactInput
 from dxdesk.db.engine import Database, open_database
@@ -61,7 +61,7 @@ def test_server_down_then_back(up, down, home):
     rows = stored(up)
     assert set(rows) == set(uuids)
     assert rows[uuids[0]][:2] == (DAY, "lan") and rows[uuids[2]][2:] == (25, "counter", True)
-    counts = {r.code: r.count for r in tally.compute(up, parse_period("2026-03")).indicators if r.count}
+    counts = {r.code: r.count for r in counting.compute(up, parse_period("2026-03")).indicators if r.count}
     assert counts == {"VNEID": 2, "EWALLET": 1, "APP_PROVINCE": 25}
 
     assert outbox.flush(up, home) == (0, 0)  # re-flush: nothing more

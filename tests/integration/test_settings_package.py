@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from dxdesk import calendar_vn, demo, guides, tally
+from dxdesk import calendar_vn, counting, demo, guides
 from dxdesk.actor import Actor
 from dxdesk.catalogue import list_services, save_service
 from dxdesk.db.engine import open_database
@@ -75,7 +75,7 @@ def test_round_trip_targets_catalogue_guides_calendar_never_touch_records(provin
     calendar_vn.set_override(commune, admin, dt.date(2026, 5, 8), "off", "Lễ hội Bà Chúa Xứ (địa phương)")
     records_before = record_rows(commune)
     assert records_before
-    stats_before = tally.compute(commune, Y2026)
+    stats_before = counting.compute(commune, Y2026)
 
     # the province edits its catalogue, a guide link and the calendar, then sends the package
     save_service(province, admin, "zalo_oa", indicator_code="OTHER_APPS", name_vi="Hướng dẫn quan tâm Zalo OA của xã",
@@ -96,7 +96,7 @@ def test_round_trip_targets_catalogue_guides_calendar_never_touch_records(provin
 
     plan = apply_settings_package(commune, admin, made.path)
     assert plan.applied and plan.note == "Chỉ tiêu năm 2026"
-    after = tally.compute(commune, Y2026)
+    after = counting.compute(commune, Y2026)
     targets = {r.code: r.target for r in after.indicators}
     assert targets["APP_PROVINCE"] == 4802 and targets["EWALLET"] == 3000  # its own, not the other commune's 1200
     assert [r.count for r in after.indicators] == [r.count for r in stats_before.indicators]  # counts as before
@@ -129,7 +129,7 @@ def test_round_trip_targets_catalogue_guides_calendar_never_touch_records(provin
     def other_apps(t):
         return next(r.count for r in t.indicators if r.code == "OTHER_APPS")
 
-    assert other_apps(tally.compute(commune, Y2026)) == other_apps(stats_before) + 1
+    assert other_apps(counting.compute(commune, Y2026)) == other_apps(stats_before) + 1
 
     # and the province, which rolls up this commune's package, knows the new service too
     up = export_package(commune, admin, Y2026, tmp_path / "up.zip")
@@ -147,7 +147,7 @@ def test_newer_packages_replace_older_ones_never_the_reverse(province, db, admin
     with pytest.raises(UserError, match="1.*2"):
         apply_settings_package(db, admin, first.path)
     assert snapshot(db) == before
-    assert tally.targets_for(db, Y2026)["APP_PROVINCE"] == 5000
+    assert counting.targets_for(db, Y2026)["APP_PROVINCE"] == 5000
     assert applied_packages(db)["82:-"]["serial"] == 2
 
 
@@ -163,9 +163,9 @@ def test_only_a_recipient_of_the_same_province_applies_it(province, tmp_path, ad
         apply_settings_package(elsewhere, admin, make_settings_package(province, admin, tmp_path / "q.zip").path)
     other = open_database(None, AppPaths(tmp_path / "other").ensure())
     set_profile(other, admin, "82", unit_code=OTHER)
-    assert tally.targets_for(other, Y2026) == {}
+    assert counting.targets_for(other, Y2026) == {}
     apply_settings_package(other, admin, made.path)
-    assert tally.targets_for(other, Y2026) == {"APP_PROVINCE": 1200}
+    assert counting.targets_for(other, Y2026) == {"APP_PROVINCE": 1200}
     for d in (mine, elsewhere, other):
         d.dispose()
 
@@ -178,7 +178,7 @@ def test_a_ward_sends_its_own_targets_to_its_counters(db, tmp_path, admin):
     counter = open_database(None, AppPaths(tmp_path / "counter").ensure())
     set_profile(counter, admin, "82", unit_code=MY_THO)
     apply_settings_package(counter, admin, made.path)
-    assert tally.targets_for(counter, Y2026) == {"VNEID": 900}
+    assert counting.targets_for(counter, Y2026) == {"VNEID": 900}
     with pytest.raises(UserError):
         make_settings_package(db, admin, tmp_path / "x.zip", recipients=[OTHER])
     counter.dispose()
@@ -193,7 +193,7 @@ def test_only_coordinators_apply_or_make_packages(province, db, admin, tmp_path)
             apply_settings_package(db, actor, made.path)
         with pytest.raises(UserError):
             make_settings_package(province, actor, tmp_path / "n.zip")
-    assert tally.targets_for(db, Y2026) == {}
+    assert counting.targets_for(db, Y2026) == {}
 
 
 # --- hostile or broken packages ------------------------------------------------------------------------------
@@ -317,7 +317,7 @@ def test_hostile_package_on_postgresql_too(good_settings, any_db, admin, tmp_pat
         apply_settings_package(any_db, admin, rewrite(good_settings, tmp_path / "bad.zip", **kwargs))
     assert snapshot(any_db) == before
     apply_settings_package(any_db, admin, good_settings)  # the good one still goes in afterwards
-    assert tally.targets_for(any_db, Y2026) == {"APP_PROVINCE": 4802}
+    assert counting.targets_for(any_db, Y2026) == {"APP_PROVINCE": 4802}
 
 
 def test_data_and_settings_packages_are_not_confused(good_settings, province, db, admin, tmp_path):

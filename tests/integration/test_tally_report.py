@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from dxdesk import reportnumbers, tally
+from dxdesk import counting, reportnumbers
 from dxdesk.actor import Actor
 from dxdesk.db.models import AuditEvent, ReportNumber
 from dxdesk.errors import UserError
@@ -98,9 +98,9 @@ def test_page_numbers_from_page_two_and_repeated_table_header(db, admin, tmp_pat
     set_profile(db, admin, "82", unit_code="28261")
     period = parse_period("2023")
     report = tally_pdf.prepare(db, period, day=dt.date(2026, 2, 5))
-    rows = [tally.IndicatorRow(f"IND{i}", f"Chỉ tiêu thử số {i}", "lượt", True, 100 + i, 100 + i, 200, Decimal("50.0"))
+    rows = [counting.IndicatorRow(f"IND{i}", f"Chỉ tiêu thử số {i}", "lượt", True, 100 + i, 100 + i, 200, Decimal("50.0"))
             for i in range(70)]
-    report.tally = tally.Tally(period, None, rows, [])
+    report.tally = counting.Tally(period, None, rows, [])
     pdf = tally_pdf.render(report)
     pages = [_pdftext(pdf, tmp_path, "-f", str(n), "-l", str(n), "-layout") for n in (1, 2, 3)]
     assert pages[0].strip().splitlines()[0].strip() != "1"
@@ -119,7 +119,7 @@ def test_exact_percent_void_campaign_and_multi_service(any_db, admin):
     voided = _log(any_db, admin, ["province_app"], 5, dt.datetime(2024, 3, 3, 9))
     void_record(any_db, admin, voided, "Nhập nhầm")
     _log(any_db, admin, ["vssid", "health_app"], 1, dt.datetime(2024, 3, 4, 9))  # one visit, two apps
-    t = tally.compute(any_db, year)
+    t = counting.compute(any_db, year)
     rows = {r.code: r for r in t.indicators}
     assert rows["APP_PROVINCE"].count == 2001
     assert rows["APP_PROVINCE"].percent == Decimal("100.1")  # float rounding would say 100.0
@@ -133,11 +133,11 @@ def test_target_belongs_to_its_period_and_cumulative(any_db, admin):
     _log(any_db, admin, ["ewallet"], 30, dt.datetime(2024, 1, 15, 9))
     _log(any_db, admin, ["ewallet"], 20, dt.datetime(2024, 3, 15, 9))
     _log(any_db, admin, ["ewallet"], 7, dt.datetime(2023, 12, 30, 9))  # last year: never cumulative
-    q1 = {r.code: r for r in tally.compute(any_db, parse_period("2024-Q1")).indicators}["EWALLET"]
+    q1 = {r.code: r for r in counting.compute(any_db, parse_period("2024-Q1")).indicators}["EWALLET"]
     assert (q1.count, q1.target, q1.percent) == (50, 100, Decimal("50.0"))
-    march = {r.code: r for r in tally.compute(any_db, parse_period("2024-03")).indicators}["EWALLET"]
+    march = {r.code: r for r in counting.compute(any_db, parse_period("2024-03")).indicators}["EWALLET"]
     assert (march.count, march.cumulative, march.target) == (20, 50, None)  # the quarter's target is not March's
-    year = {r.code: r for r in tally.compute(any_db, parse_period("2024")).indicators}["EWALLET"]
+    year = {r.code: r for r in counting.compute(any_db, parse_period("2024")).indicators}["EWALLET"]
     assert year.target is None and year.count == 50
 
 
@@ -146,11 +146,11 @@ def test_province_database_sums_units_unless_one_given(any_db, admin):
     _log(any_db, admin, ["vneid"], 10, unit_code="28261")
     _log(any_db, admin, ["vneid"], 4, unit_code="28270")
     period = parse_period("2023")
-    all_units = {r.code: r.count for r in tally.compute(any_db, period).indicators}
-    one = {r.code: r.count for r in tally.compute(any_db, period, "28270").indicators}
+    all_units = {r.code: r.count for r in counting.compute(any_db, period).indicators}
+    one = {r.code: r.count for r in counting.compute(any_db, period, "28270").indicators}
     assert all_units["VNEID"] == 14 and one["VNEID"] == 4
-    assert tally.breakdown(any_db, period).citizens_total == 14
-    assert tally.breakdown(any_db, period, "28261").citizens_total == 10
+    assert counting.breakdown(any_db, period).citizens_total == 14
+    assert counting.breakdown(any_db, period, "28261").citizens_total == 10
 
 
 def test_breakdown_channels_weekday_hours_iso_weeks(any_db, admin):
@@ -159,13 +159,16 @@ def test_breakdown_channels_weekday_hours_iso_weeks(any_db, admin):
     _log(any_db, admin, ["vneid", "dvc_account"], 1, dt.datetime(2025, 12, 29, 8, 15))
     _log(any_db, admin, ["vneid"], 1, dt.datetime(2025, 12, 29, 8, 45))
     _log(any_db, admin, ["vneid"], 1, dt.datetime(2026, 1, 1, 14, 5), channel="home")
-    _log(any_db, admin, ["shop_epay"], 6, dt.datetime(2026, 1, 5, 9, 0), channel="outreach")
-    b = tally.breakdown(any_db, parse_period("2025-12-01..2026-01-31"))
+    _log(any_db, admin, ["ewallet"], 6, dt.datetime(2026, 1, 5, 9, 0), channel="outreach")
+    # six shops set up for e-payment at the market: services given, but no citizens served
+    _log(any_db, admin, ["shop_epay"], 6, dt.datetime(2026, 1, 5, 10, 0), channel="outreach")
+    b = counting.breakdown(any_db, parse_period("2025-12-01..2026-01-31"))
     assert b.by_channel == {"counter": 2, "outreach": 6, "home": 1}
-    assert b.services_by_week == [("2026-W01", dt.date(2025, 12, 29), 4), ("2026-W02", dt.date(2026, 1, 5), 6)]
-    assert b.busiest_hours(weekday=0) == [(0, 9, 6), (0, 8, 2)]  # Mondays: 09:00 then 08:00
+    assert b.citizens_total == 9
+    assert b.services_by_week == [("2026-W01", dt.date(2025, 12, 29), 4), ("2026-W02", dt.date(2026, 1, 5), 12)]
+    assert b.busiest_hours(weekday=0) == [(0, 9, 6), (0, 8, 2)]  # Mondays: 09:00 then 08:00 (no shop at 10:00)
     assert b.by_weekday_hour[(3, 14)] == 1
-    assert tally.iso_week_key(dt.date(2027, 1, 1)) == "2026-W53"
+    assert counting.iso_week_key(dt.date(2027, 1, 1)) == "2026-W53"
 
 
 def test_breakdown_by_volunteer(db, admin):
@@ -176,7 +179,7 @@ def test_breakdown_by_volunteer(db, admin):
     lan_id = lan if isinstance(lan, int) else lan.id
     _log(db, admin, ["vneid"], 3, volunteer_id=lan_id)
     _log(db, admin, ["vneid"], 1)
-    rows = tally.breakdown(db, parse_period("2023")).by_volunteer
+    rows = counting.breakdown(db, parse_period("2023")).by_volunteer
     assert [(r.volunteer_id, r.citizens) for r in rows] == [(lan_id, 3), (None, 1)]
     assert rows[0].name == "Nguyễn Thị Lan" and rows[0].pseudonym
 
@@ -274,7 +277,7 @@ def test_zalo_card(db, admin, tmp_path):
     from PIL import Image
 
     _article(db, admin)
-    t = tally.compute(db, parse_period("2023"))
+    t = counting.compute(db, parse_period("2023"))
     png = zalo.render(t, "Phường Mỹ Tho", dt.date(2026, 2, 5))
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.width == 1080 and 1000 < image.height < 3000

@@ -10,7 +10,7 @@ from dxdesk.ui.exchange_opening import ERROR_COLOR, OpeningDialog
 from dxdesk.ui.pages.exchange import ExchangePage
 from sqlalchemy import func, select
 
-from dxdesk import tally
+from dxdesk import counting
 from dxdesk.actor import Actor
 from dxdesk.db.models import ServiceRecord
 from dxdesk.periods import parse_period
@@ -71,7 +71,7 @@ def test_good_sheet_imports_once(dialog, qtbot, tmp_path, db):
     wait(qtbot, dialog)
     assert dialog.imported is not None and dialog.imported.new == 2 and changed == [1]
     assert "1.240" in dialog.summary.text()
-    counts = {r.code: r.count for r in tally.compute(db, parse_period("2025-Q1")).indicators if r.count}
+    counts = {r.code: r.count for r in counting.compute(db, parse_period("2025-Q1")).indicators if r.count}
     assert counts == {"VNEID": 1200, "EWALLET": 40}
     assert not dialog.import_button.isEnabled()
     dialog.load(path)  # the same file again: nothing new, nothing to import

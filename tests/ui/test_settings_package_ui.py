@@ -7,7 +7,7 @@ import pytest
 from dxdesk.ui.context import PageContext
 from dxdesk.ui.settings_package_dialog import MakeSettingsDialog, SettingsPackageBox
 
-from dxdesk import tally
+from dxdesk import counting
 from dxdesk.actor import Actor
 from dxdesk.db.engine import open_database
 from dxdesk.exchange.settings_package import make_settings_package
@@ -47,10 +47,10 @@ def test_preview_then_apply_once(commune_box, province, admin, tmp_path, db, cap
     assert ("APP_PROVINCE · 2026", "4.802") in rows and ("VNEID · 2026", "9.000") in rows
     assert dialog.table.item(0, 0).text() == "Chỉ tiêu giao"
     assert "Chỉ tiêu năm 2026" in dialog.findChild(type(dialog.summary), "settings_head").text()
-    assert tally.targets_for(db, Y2026) == {}  # the preview wrote nothing
+    assert counting.targets_for(db, Y2026) == {}  # the preview wrote nothing
     assert dialog.apply_button.isEnabled()
     dialog.apply_button.click()
-    assert tally.targets_for(db, Y2026) == {"APP_PROVINCE": 4802, "VNEID": 9000}
+    assert counting.targets_for(db, Y2026) == {"APP_PROVINCE": 4802, "VNEID": 9000}
     assert captured_messages[-1][0] == "info" and "đã áp dụng" in captured_messages[-1][2].lower()
     assert "số 1" in commune_box.note.text()
     again = commune_box.receive(made.path)
@@ -64,7 +64,7 @@ def test_refused_package_one_message_nothing_written(commune_box, tmp_path, db, 
     assert commune_box.receive(bad) is None
     kind, _title, text = captured_messages[-1]
     assert kind == "warning" and text.startswith("Từ chối gói khong-phai.zip")
-    assert tally.targets_for(db, Y2026) == {}
+    assert counting.targets_for(db, Y2026) == {}
 
 
 def test_volunteer_cannot_receive_or_make(qtbot, db, home, admin, captured_messages):

@@ -9,7 +9,7 @@ from dxdesk.ui.app import create_application
 from dxdesk.ui.context import PageContext
 from sqlalchemy import func, select
 
-from dxdesk import demo, records, tally
+from dxdesk import counting, demo, records
 from dxdesk.actor import Actor
 from dxdesk.db.models import AuditEvent
 from dxdesk.periods import parse_period
@@ -74,8 +74,8 @@ def test_coordinator_sets_a_target_and_the_percent_shows(qtbot, any_db, home, ad
     _type(tab, "EWALLET", "3.000")
     _save(qtbot, tab)
     assert captured_messages == []
-    assert tally.targets_for(any_db, Y2026) == {"APP_PROVINCE": 4802, "EWALLET": 3000}
-    assert tally.targets_for(any_db, parse_period("2026-Q1")) == {}  # only the period chosen
+    assert counting.targets_for(any_db, Y2026) == {"APP_PROVINCE": 4802, "EWALLET": 3000}
+    assert counting.targets_for(any_db, parse_period("2026-Q1")) == {}  # only the period chosen
     qtbot.waitUntil(tab.settled, timeout=10000)
     assert _cell(tab, "APP_PROVINCE", 2) == "4.802" and _cell(tab, "APP_PROVINCE", 4) == "141,6 %"
     assert "Đã lưu 2 chỉ tiêu cho Năm 2026" in tab.status.text()
@@ -108,7 +108,7 @@ def test_changing_a_saved_target_and_the_kind_picker(qtbot, db, home, admin, cap
     assert captured_messages[-1][0] == "confirm"
     assert tab.year_spin.value() == 2026 and _cell(tab, "SHOP_EPAY", 2) == "1.200"
     _save(qtbot, tab)
-    assert tally.targets_for(db, parse_period("2026-05")) == {"SHOP_EPAY": 1200}
+    assert counting.targets_for(db, parse_period("2026-05")) == {"SHOP_EPAY": 1200}
 
 
 def test_volunteer_sees_the_table_read_only(qtbot, db, home, admin, captured_messages):
@@ -124,7 +124,7 @@ def test_volunteer_sees_the_table_read_only(qtbot, db, home, admin, captured_mes
     _type(tab, "APP_PROVINCE", "9999")  # even if the cell were changed, saving is refused
     _save(qtbot, tab)
     assert captured_messages[-1][0] == "warning" and "điều phối viên" in captured_messages[-1][2]
-    assert tally.targets_for(db, Y2026) == {"APP_PROVINCE": 4802}
+    assert counting.targets_for(db, Y2026) == {"APP_PROVINCE": 4802}
     # a clerk is not a coordinator either
     clerk = _tab(qtbot, db, home, Actor("vt", "clerk", display_name="Văn thư"))
     assert not clerk.save_button.isVisible() and clerk.note.isVisible()
@@ -140,7 +140,7 @@ def test_bad_input_is_refused_and_nothing_is_saved(qtbot, db, home, captured_mes
     kind, _title, text = captured_messages[0]
     assert kind == "warning" and "số nguyên từ 0 trở lên" in text and "Chưa lưu gì" in text
     assert "ví điện tử" in text  # names the indicator
-    assert tally.targets_for(db, Y2026) == {}
+    assert counting.targets_for(db, Y2026) == {}
     assert tab.table.currentRow() == _row(tab, "EWALLET")  # the cell to fix is selected
     assert _cell(tab, "EWALLET", 4) == "—"
 
@@ -151,7 +151,7 @@ def test_emptying_a_saved_target_is_refused(qtbot, db, home, admin, captured_mes
     _type(tab, "EWALLET", "")
     _save(qtbot, tab)
     assert len(captured_messages) == 1 and "nhập 0" in captured_messages[0][2]
-    assert tally.targets_for(db, Y2026) == {"EWALLET": 3000}
+    assert counting.targets_for(db, Y2026) == {"EWALLET": 3000}
 
 
 def test_province_sets_a_commune_target(qtbot, any_db, home, admin, captured_messages):
@@ -167,16 +167,16 @@ def test_province_sets_a_commune_target(qtbot, any_db, home, admin, captured_mes
     _type(tab, "APP_PROVINCE", "4.802")
     _save(qtbot, tab)
     assert captured_messages == []
-    assert tally.targets_for(any_db, Y2026, MY_THO) == {"APP_PROVINCE": 4802}
-    assert tally.targets_for(any_db, Y2026) == {}  # not the province's own
+    assert counting.targets_for(any_db, Y2026, MY_THO) == {"APP_PROVINCE": 4802}
+    assert counting.targets_for(any_db, Y2026) == {}  # not the province's own
     # the province's own target, set the same way, does not touch the commune's
     tab.unit_box.setCurrentIndex(0)
     qtbot.waitUntil(tab.settled, timeout=10000)
     assert tab.unit_code() is None and _cell(tab, "APP_PROVINCE", 2) == ""
     _type(tab, "APP_PROVINCE", "60000")
     _save(qtbot, tab)
-    assert tally.targets_for(any_db, Y2026) == {"APP_PROVINCE": 60000}
-    assert tally.targets_for(any_db, Y2026, MY_THO) == {"APP_PROVINCE": 4802}
+    assert counting.targets_for(any_db, Y2026) == {"APP_PROVINCE": 60000}
+    assert counting.targets_for(any_db, Y2026, MY_THO) == {"APP_PROVINCE": 4802}
 
 
 def test_commune_database_has_no_unit_chooser(qtbot, db, home, admin):
@@ -196,22 +196,22 @@ def test_settings_page_has_the_targets_tab(qtbot, db, home, admin):
 
 def test_demo_sets_targets_so_percentages_show(any_db, admin):
     demo.fill(any_db, admin, records=600, seed=2, start=dt.date(2025, 11, 20), end=dt.date(2026, 6, 30))
-    year = tally.compute(any_db, Y2026)
+    year = counting.compute(any_db, Y2026)
     shown = {r.code: r for r in year.with_target}
     assert set(shown) >= {"APP_PROVINCE", "EWALLET", "SHOP_EPAY"}
     assert all(r.percent is not None for r in shown.values())
     # worked back from the article's 141,6 %: half a year (181 of 365 days) at that pace is about 70 %
     assert 60 <= shown["APP_PROVINCE"].percent <= 80
     # quarters and months of the demo range have theirs; a period the data does not fully cover has none
-    assert tally.targets_for(any_db, parse_period("2026-Q2"))
-    assert tally.targets_for(any_db, parse_period("2026-06"))
-    assert tally.targets_for(any_db, parse_period("2025-11")) == {}
-    assert tally.targets_for(any_db, parse_period("2025-12"))
-    assert tally.targets_for(any_db, parse_period("2026-07")) == {}
+    assert counting.targets_for(any_db, parse_period("2026-Q2"))
+    assert counting.targets_for(any_db, parse_period("2026-06"))
+    assert counting.targets_for(any_db, parse_period("2025-11")) == {}
+    assert counting.targets_for(any_db, parse_period("2025-12"))
+    assert counting.targets_for(any_db, parse_period("2026-07")) == {}
     with any_db.session() as session:  # through set_target: audited
         assert session.scalar(select(func.count()).select_from(AuditEvent)
                               .where(AuditEvent.action == "target.set")) >= 20
     # a second fill keeps targets already set
     set_target(any_db, admin, "APP_PROVINCE", 12345, Y2026)
     demo.fill(any_db, admin, records=50, seed=3, start=dt.date(2026, 1, 1), end=dt.date(2026, 2, 28))
-    assert tally.targets_for(any_db, Y2026)["APP_PROVINCE"] == 12345
+    assert counting.targets_for(any_db, Y2026)["APP_PROVINCE"] == 12345

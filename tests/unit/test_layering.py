@@ -49,7 +49,7 @@ def test_importing_does_nothing():
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, "-c", "import dxdesk.cli, dxdesk.db.engine, dxdesk.tally, sys;"
+    out = subprocess.run([sys.executable, "-c", "import dxdesk.cli, dxdesk.db.engine, dxdesk.counting, sys;"
                           "print(any(m.startswith('PySide6') for m in sys.modules))"],
                          capture_output=True, text=True, check=True).stdout.strip()
     assert out == "False"

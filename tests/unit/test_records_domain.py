@@ -8,6 +8,8 @@ from sqlalchemy import select
 from dxdesk import clock
 from dxdesk.actor import Actor
 from dxdesk.catalogue import ensure_catalogue
+from dxdesk.counting import compute
+from dxdesk.counting.progress import day_totals, today_progress
 from dxdesk.db.models import AuditEvent, ServiceRecord
 from dxdesk.errors import UserError
 from dxdesk.periods import parse_period
@@ -15,14 +17,11 @@ from dxdesk.records import (
     Correction,
     NewRecord,
     correct_record,
-    day_totals,
     log_record,
     today_entries,
-    today_progress,
     undo_record,
     void_record,
 )
-from dxdesk.tally import compute
 from dxdesk.targets import set_target
 
 

@@ -37,15 +37,14 @@ from sqlalchemy.exc import OperationalError
 from dxdesk import clock
 from dxdesk.catalogue import list_services
 from dxdesk.contact import ContactInput, unavailable_reason
+from dxdesk.counting.progress import day_totals, today_progress
 from dxdesk.db.models import Assignment, Volunteer
 from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
 from dxdesk.records import (
     NewRecord,
-    day_totals,
     log_record,
     today_entries,
-    today_progress,
     undo_record,
     void_record,
 )

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dxdesk import clock, reportnumbers, tally
+from dxdesk import clock, counting, reportnumbers
 from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
 from dxdesk.periods import Period, from_picker, parse_period
@@ -75,8 +75,8 @@ class ReportWorker(QRunnable):
         try:
             self.signals.progress.emit(0, steps, self.generation)
             if self.purpose == "dashboard":
-                result = {"tally": tally.compute(self.db, self.period, self.unit_code),
-                          "breakdown": tally.breakdown(self.db, self.period, self.unit_code)}
+                result = {"tally": counting.compute(self.db, self.period, self.unit_code),
+                          "breakdown": counting.breakdown(self.db, self.period, self.unit_code)}
                 self.signals.done.emit(result, self.generation)
                 return
             report = tally_pdf.prepare(self.db, self.period, unit_code=self.unit_code, doan=self.doan, texts=self.texts,

@@ -1,0 +1,209 @@
+"""The daily tallies, kept in step with the records in the same transaction as every write.
+
+One rule decides what counts: `counts()` — a record counts when it is not voided; its services count their
+`record_services.count`, the record counts its own `count` (a campaign entry of 40 is 40) under the *subject* it
+served (a record with any citizen service is a citizen; else a shop; else a product — `indicators.subject`).
+Every write path calls `add(conn, where)` with the records it is about to change (sign -1, before the change) or
+has just written (sign +1, after): the deltas are computed from the records themselves by the same SELECT that
+`rebuild` and `check` use, and applied with `INSERT … ON CONFLICT … DO UPDATE SET n = n + excluded.n`, so
+concurrent counters on PostgreSQL never lose an increment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import Connection, and_, case, delete, extract, func, literal_column, select, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from dxdesk.db.models import (
+    DailyServiceTally,
+    DailyVisitTally,
+    Indicator,
+    RecordService,
+    Service,
+    ServiceRecord,
+)
+
+log = logging.getLogger(__name__)
+
+R = ServiceRecord.__table__
+S = RecordService.__table__
+SERVICES = DailyServiceTally.__table__
+VISITS = DailyVisitTally.__table__
+
+SPLITS = ("channel", "outcome", "volunteer_id", "shift_id", "age_band", "sex")
+SERVICE_KEY = ("work_date", "unit_code", "service_code", *SPLITS)
+VISIT_KEY = ("work_date", "unit_code", "hour", "subject", *SPLITS)
+
+_NONE_TEXT = literal_column("''")
+_NONE_ID = literal_column("0")
+
+
+def counts() -> ColumnElement[bool]:
+    """The rule of what counts: a record that is not voided."""
+    return R.c.voided.is_(False)
+
+
+def _split_columns(source) -> list:
+    """The breakdown columns of a record, with '' / 0 for none (the unique key has no NULLs)."""
+    return [source.c.channel, source.c.outcome, func.coalesce(source.c.volunteer_id, _NONE_ID),
+            func.coalesce(source.c.shift_id, _NONE_ID), func.coalesce(source.c.age_band, _NONE_TEXT),
+            func.coalesce(source.c.sex, _NONE_TEXT)]
+
+
+def services_select(where: ColumnElement[bool] | None = None, sign: int = 1):
+    """Per SERVICE_KEY: the sum of service counts of the counting records matching WHERE."""
+    key = [R.c.work_date, func.coalesce(R.c.unit_code, _NONE_TEXT), S.c.service_code, *_split_columns(R)]
+    total = func.sum(S.c.count)
+    return (select(*key, total if sign > 0 else -total)
+            .select_from(R.join(S, S.c.record_id == R.c.id))
+            .where(counts(), where if where is not None else true())
+            .group_by(*key))
+
+
+def subject_rank():
+    """0 citizen, 1 shop, 2 product: the record serves the lowest rank among its services' indicators."""
+    ind = Indicator.__table__
+    svc = Service.__table__
+    return (select(func.min(case((ind.c.subject == "shop", 1), (ind.c.subject == "product", 2), else_=0)))
+            .select_from(S.join(svc, svc.c.code == S.c.service_code).join(ind, ind.c.code == svc.c.indicator_code))
+            .where(S.c.record_id == R.c.id)
+            .scalar_subquery())
+
+
+def visits_select(where: ColumnElement[bool] | None = None, sign: int = 1):
+    """Per VISIT_KEY: the sum of record counts and the number of counting records matching WHERE."""
+    inner = (select(R.c.work_date, func.coalesce(R.c.unit_code, _NONE_TEXT).label("unit_code"),
+                    extract("hour", R.c.occurred_at).label("hour"), subject_rank().label("rank"),
+                    R.c.channel, R.c.outcome, R.c.volunteer_id, R.c.shift_id, R.c.age_band, R.c.sex, R.c.count)
+             .where(counts(), where if where is not None else true())
+             .subquery())
+    subject = case((inner.c.rank == literal_column("1"), literal_column("'shop'")),
+                   (inner.c.rank == literal_column("2"), literal_column("'product'")),
+                   else_=literal_column("'citizen'"))
+    key = [inner.c.work_date, inner.c.unit_code, inner.c.hour, subject, *_split_columns(inner)]
+    n, records = func.sum(inner.c.count), func.count()
+    return select(*key, n if sign > 0 else -n, records if sign > 0 else -records).group_by(*key)
+
+
+def _insert(conn: Connection, table):
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def _upsert(conn: Connection, table, key: tuple[str, ...], measures: tuple[str, ...], source) -> None:
+    stmt = _insert(conn, table).from_select([*key, *measures], source)
+    stmt = stmt.on_conflict_do_update(index_elements=list(key),
+                                      set_={m: table.c[m] + stmt.excluded[m] for m in measures})
+    conn.execute(stmt)
+
+
+def add(conn: Connection, where: ColumnElement[bool], sign: int = 1) -> None:
+    """Add (SIGN 1) or take away (SIGN -1) the counting records matching WHERE to/from the daily tallies.
+
+    Call it with -1 *before* a change to what a record counts (void, correction) and with +1 *after* a record
+    is written or corrected, in the same transaction. A voided record counts nothing, so taking away a record
+    already voided is a no-op."""
+    _upsert(conn, SERVICES, SERVICE_KEY, ("n",), services_select(where, sign))
+    _upsert(conn, VISITS, VISIT_KEY, ("n", "records"), visits_select(where, sign))
+
+
+def add_ids(conn: Connection, ids: list[int], sign: int = 1, chunk: int = 5000) -> None:
+    for i in range(0, len(ids), chunk):
+        add(conn, R.c.id.in_(ids[i:i + chunk]), sign)
+
+
+def add_id_range(conn: Connection, first: int, stop: int, sign: int = 1) -> None:
+    """The records with FIRST <= id < STOP (a bulk insert of one transaction)."""
+    if stop > first:
+        add(conn, and_(R.c.id >= first, R.c.id < stop), sign)
+
+
+def rebuild(conn: Connection) -> None:
+    """Empty the daily tallies and fill them again from every record (migration 0004, `check` repairs)."""
+    conn.execute(delete(SERVICES))
+    conn.execute(delete(VISITS))
+    conn.execute(SERVICES.insert().from_select(list(SERVICE_KEY) + ["n"], services_select()))
+    conn.execute(VISITS.insert().from_select(list(VISIT_KEY) + ["n", "records"], visits_select()))
+
+
+# --- the check: stored against recomputed ---------------------------------------------------------------------
+
+
+@dataclass
+class Difference:
+    table: str
+    key: tuple
+    stored: tuple
+    expected: tuple
+
+
+@dataclass
+class CheckResult:
+    rows_checked: int = 0
+    differences: list[Difference] = field(default_factory=list)
+    repaired: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
+def _normal(value):
+    """One spelling of a key value on both engines: dates as ISO text, numbers (PostgreSQL's numeric hour) as int."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (Decimal, float)):
+        return int(value)
+    return value
+
+
+def _normal_key(row: tuple, width: int) -> tuple:
+    return tuple(_normal(v) for v in row[:width])
+
+
+def _as_dict(rows, width: int) -> dict[tuple, tuple]:
+    out: dict[tuple, tuple] = {}
+    for row in rows:
+        measures = tuple(int(v or 0) for v in row[width:])
+        if any(measures):
+            out[_normal_key(tuple(row), width)] = measures
+    return out
+
+
+def _stored(conn: Connection, table, key: tuple[str, ...], measures: tuple[str, ...]) -> dict[tuple, tuple]:
+    cols = [table.c[k] for k in key]
+    stmt = select(*cols, *(func.sum(table.c[m]) for m in measures)).group_by(*cols)
+    return _as_dict(conn.execute(stmt), len(key))
+
+
+def compare(conn: Connection) -> CheckResult:
+    """Recompute both daily tallies from the raw records and compare them with what is stored (zero rows ignored)."""
+    result = CheckResult()
+    for name, table, key, measures, source in (
+        ("services", SERVICES, SERVICE_KEY, ("n",), services_select()),
+        ("visits", VISITS, VISIT_KEY, ("n", "records"), visits_select()),
+    ):
+        expected = _as_dict(conn.execute(source), len(key))
+        stored = _stored(conn, table, key, measures)
+        result.rows_checked += len(expected)
+        for k in sorted(set(expected) | set(stored), key=repr):
+            if expected.get(k) != stored.get(k):
+                zero = (0,) * len(measures)
+                result.differences.append(Difference(name, k, stored.get(k, zero), expected.get(k, zero)))
+    return result
+
+
+def lock_for_check(conn: Connection) -> None:
+    """PostgreSQL: hold back concurrent tally updates until this transaction ends, so the records and the
+    tallies read by `compare` belong to the same moment (a writer between its record and its tally waits)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(
+            "LOCK TABLE tally_daily_services, tally_daily_visits IN SHARE ROW EXCLUSIVE MODE")
