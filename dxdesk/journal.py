@@ -28,6 +28,9 @@ SORT_COLUMNS = {
 }
 CHANNEL_LABELS = {"counter": N_("Counter"), "outreach": N_("Outreach"), "home": N_("Home visit")}
 OUTCOME_LABELS = {"done": N_("Done"), "partial": N_("Partly done"), "referred": N_("Referred to the officer")}
+AGE_BAND_LABELS = {"u18": N_("Under 18"), "18-34": "18–34", "35-59": "35–59", "60+": N_("60 and over"),
+                   "": N_("Not asked")}
+SEX_LABELS = {"F": N_("Female"), "M": N_("Male"), "": N_("Not asked")}
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ from dxdesk.reports.tally_pdf import (
     QUOC_HIEU,
     TIEU_NGU,
     TallyReport,
+    annex_heading,
+    annex_rows,
     date_line,
     heading_lines,
     number_line,
@@ -232,6 +234,11 @@ def render(report: TallyReport) -> bytes:
     p = cell.add_paragraph()
     p.alignment = centre
     _run(p, s.signer_name, 13, bold=True)
+
+    annex_header, annex = annex_rows(report)
+    _para(doc, annex_heading(report), bold=True, before=18, after=4)
+    _grid(doc, annex_header, [[r[0] if i == 0 or r[0] != annex[i - 1][0] else "", r[1], r[2]]
+                              for i, r in enumerate(annex)], [35, 60, 40], 2)
 
     doc.core_properties.title = nfc(report.subject)
     doc.core_properties.author = nfc(s.issuing_body)

@@ -118,7 +118,7 @@ def prepare(db, period: Period, unit_code: str | None = None, doan: bool = False
     place = profile.place_name if profile else ""
     return TallyReport(
         tally=counting.compute(db, period, unit_code),
-        breakdown=counting.breakdown(db, period, unit_code, weeks=False),  # the report needs the channels only
+        breakdown=counting.breakdown(db, period, unit_code, weeks=False, matrix=False),  # channels, age, sex
         settings=settings,
         number_text=number_text or draft_number(settings.symbol, doan),
         place=place,
@@ -155,12 +155,33 @@ def other_table(report: TallyReport) -> tuple[list[str], list[list[str]]]:
 
 
 def summary_paragraph(report: TallyReport) -> str:
-    b = report.breakdown
-    return _("In the period the team served {total} citizens: {counter} at the counter, {outreach} on outreach "
+    """The one sentence that says how many people were served: citizens only (a campaign entry counts its N);
+    shops and products are said apart, in their own unit, never added to the people."""
+    b, t = report.breakdown, report.tally
+    text = _("In the period the team served {total} citizens: {counter} at the counter, {outreach} on outreach "
              "and {home} at home.").format(
-        total=fmt_int(b.citizens_total), counter=fmt_int(b.by_channel.get("counter", 0)),
-        outreach=fmt_int(b.by_channel.get("outreach", 0)), home=fmt_int(b.by_channel.get("home", 0))) + " " + _(
-        "The tables below count services: one citizen may be helped with several.")
+        total=fmt_int(t.citizens), counter=fmt_int(b.by_channel.get("counter", 0)),
+        outreach=fmt_int(b.by_channel.get("outreach", 0)), home=fmt_int(b.by_channel.get("home", 0)))
+    if t.shops or t.products:
+        text += " " + _("It also set up {shops} shops and services for electronic payment and put {products} "
+                        "products on e-commerce platforms.").format(shops=fmt_int(t.shops),
+                                                                     products=fmt_int(t.products))
+    return text + " " + _("The tables below count services: one citizen may be helped with several.")
+
+
+def annex_rows(report: TallyReport) -> tuple[list[str], list[list[str]]]:
+    """The annex: citizens served by age band and by sex (as asked at the counter; 'not asked' where it was not)."""
+    from dxdesk.journal import AGE_BAND_LABELS, SEX_LABELS
+
+    b = report.breakdown
+    header = [_("Split"), _("Group"), _("Citizens served")]
+    rows = [[_("Age band"), _(AGE_BAND_LABELS.get(k, k)), fmt_int(n)] for k, n in b.by_age_band.items()]
+    rows += [[_("Sex"), _(SEX_LABELS.get(k, k)), fmt_int(n)] for k, n in b.by_sex.items()]
+    return header, rows
+
+
+def annex_heading(report: TallyReport) -> str:
+    return _("ANNEX: CITIZENS SERVED BY AGE BAND AND SEX")
 
 
 def sections(report: TallyReport) -> list[tuple[str, str]]:
@@ -351,7 +372,17 @@ def story(report: TallyReport) -> list:
             out.extend(_dotted_lines())
     out.append(Spacer(1, 14))
     out.append(KeepTogether([signature_table(report)]))
+    annex_header, annex = annex_rows(report)
+    out.append(Spacer(1, 18))
+    out.append(KeepTogether([Paragraph(xml_text(annex_heading(report)), h_section),
+                             _annex_table(annex_header, annex)]))
     return out
+
+
+def _annex_table(header: list[str], rows: list[list[str]]) -> LongTable:
+    """Split · group · citizens: the first column names the split once per group of rows."""
+    shown = [[r[0] if i == 0 or r[0] != rows[i - 1][0] else "", r[1], r[2]] for i, r in enumerate(rows)]
+    return _table(header, shown, [35 * mm, 60 * mm, 40 * mm], 2)
 
 
 def signature_table(report: TallyReport):
@@ -406,16 +437,11 @@ def tally_pdf(db, period: Period, **kwargs) -> bytes:
     return render(prepare(db, period, **kwargs))
 
 
-def build(db, actor, period: Period, *, register: bool = True, number: int | None = None, **kwargs) -> TallyReport:
-    """The report as a user asks for it: checks `report.print`; with REGISTER, takes the next number of the
-    year from the register (or NUMBER if still free) so "Số: …" never repeats; otherwise a blank draft number."""
-    from dxdesk import reportnumbers
+def build(db, actor, period: Period, *, number_text: str | None = None, **kwargs) -> TallyReport:
+    """The report as a user asks for it: checks `report.print`; NUMBER_TEXT is what follows "Số: " (a
+    `reportnumbers.Reservation`'s text; registered by the caller once the document is written), else a blank
+    draft number."""
     from dxdesk.permissions import require
 
     require(actor, "report.print")
-    report = prepare(db, period, **kwargs)
-    if register:
-        issued = reportnumbers.issue(db, actor, report.settings.symbol, nfc(report.subject), period.key,
-                                     year=report.day.year, number=number)
-        report.number_text = issued.text(report.doan)
-    return report
+    return prepare(db, period, number_text=number_text, **kwargs)

@@ -45,12 +45,15 @@ def _sheet(wb: Workbook, title: str, headers: list[str], rows: list[list], width
     return ws
 
 
-def write_tally_workbook(out: Path | IO[bytes], *, title_lines: list[str], indicators: list[dict],
-                         services: list[dict], teams: list[dict]) -> None:
-    """Write the workbook to OUT (a path or a binary file object).
+def write_tally_workbook(out: Path | IO[bytes], *, title_lines: list[str], tally, breakdown, teams: list[tuple[str, int]],
+                         names: bool = True) -> None:
+    """Write the workbook of a `counting.Tally` and its `counting.Breakdown` to OUT (a path or a binary file object).
 
-    indicators: {code, name, unit, count, target|None, percent|None (a fraction, 0.5 = 50 %)};
-    services: {code, name, indicator_code, count}; teams: {name, services}."""
+    Sheets: information, summary (citizens, services, shops, products), indicators, services, the indicator ×
+    channel × volunteer × reception point table, age band and sex, teams. NAMES False shows volunteers by their
+    pseudonym (anything that leaves the commune)."""
+    from dxdesk.journal import AGE_BAND_LABELS, CHANNEL_LABELS, SEX_LABELS
+
     wb = Workbook()
     info = wb.active
     info.title = _("Information")
@@ -58,13 +61,30 @@ def write_tally_workbook(out: Path | IO[bytes], *, title_lines: list[str], indic
         info.append([safe_cell(line)])
     info["A1"].font = Font(bold=True, size=13)
     info.column_dimensions["A"].width = 90
+    _sheet(wb, _("Summary"), [_("Figure"), _("Count"), _("Unit of count")], [
+        [_("Citizens served"), tally.citizens, _("people")],
+        [_("Services given"), tally.services_total, _("services")],
+        [_("Shops set up for electronic payment"), tally.shops, _("shops")],
+        [_("Products put online"), tally.products, _("products")],
+    ], [60, 14, 16], {2: INT_FORMAT})
     _sheet(wb, _("Indicators"),
            [_("Code"), _("Indicator"), _("Unit of count"), _("Count"), _("Target"), _("Achieved")],
-           [[r["code"], r["name"], r["unit"], r["count"], r["target"], r["percent"]] for r in indicators],
+           [[r.code, r.name, r.unit, r.count, r.target, float(r.percent) / 100 if r.percent is not None else None]
+            for r in tally.indicators],
            [16, 60, 12, 12, 12, 12], {4: INT_FORMAT, 5: INT_FORMAT, 6: PERCENT_FORMAT})
     _sheet(wb, _("Services"), [_("Code"), _("Service"), _("Indicator"), _("Count")],
-           [[s["code"], s["name"], s["indicator_code"], s["count"]] for s in services],
+           [[s.code, s.name, s.indicator_code, s.count] for s in tally.services],
            [16, 60, 16, 12], {4: INT_FORMAT})
+    _sheet(wb, _("By channel and volunteer"),
+           [_("Indicator"), _("Channel"), _("Volunteer"), _("Reception point"), _("Services given")],
+           [[m.indicator, _(CHANNEL_LABELS.get(m.channel, m.channel)),
+             (m.volunteer if names else m.pseudonym) or _("(not named)"), m.reception_point or "—", m.services]
+            for m in breakdown.matrix],
+           [50, 14, 24, 30, 14], {5: INT_FORMAT})
+    rows = [[_("Age band"), _(AGE_BAND_LABELS.get(k, k)), n] for k, n in breakdown.by_age_band.items()]
+    rows += [[_("Sex"), _(SEX_LABELS.get(k, k)), n] for k, n in breakdown.by_sex.items()]
+    _sheet(wb, _("Age band and sex"), [_("Split"), _("Group"), _("Citizens served")], rows, [16, 24, 18],
+           {3: INT_FORMAT})
     _sheet(wb, _("Teams"), [_("Volunteer team"), _("Services given")],
-           [[t["name"], t["services"]] for t in teams], [60, 16], {2: INT_FORMAT})
+           [[name, n] for name, n in teams], [60, 16], {2: INT_FORMAT})
     wb.save(out)

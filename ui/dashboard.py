@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from dxdesk.counting import Breakdown, Tally
+from dxdesk.counting.words import counting_sentence
 from dxdesk.i18n import N_, _
 from dxdesk.vnformat import WEEKDAY_NAMES, fmt_int, fmt_percent
 
@@ -223,6 +224,4 @@ class Dashboard(QWidget):
             view.setChart(chart)
             if old is not None and old is not chart:
                 old.deleteLater()
-        services = sum(n for _k, _m, n in breakdown.services_by_week)
-        self.summary.setText(_("{period}: {citizens} citizens served, {services} services given.").format(
-            period=tally.period.label(), citizens=fmt_int(breakdown.citizens_total), services=fmt_int(services)))
+        self.summary.setText(f"{tally.period.label()}: {counting_sentence(tally)}")

@@ -156,6 +156,7 @@ def cmd_target_set(ctx, args) -> int:
 
 def cmd_stats(ctx, args) -> int:
     from dxdesk import counting
+    from dxdesk.counting.words import counting_sentence
     from dxdesk.periods import parse_period
     from dxdesk.profile import get_profile
     from dxdesk.vnformat import fmt_int, fmt_percent
@@ -179,6 +180,7 @@ def cmd_stats(ctx, args) -> int:
         ctx.out_json(counting.tally_json(result, unit))
         return 0
     ctx.out(f"{unit['name'] or ''} — {period.label()} ({period.start:%d/%m/%Y}–{period.end:%d/%m/%Y})")
+    ctx.out(counting_sentence(result))
     ctx.out()
     ctx.out(f"{_('Indicator'):<14} {_('Count'):>10} {_('Target'):>10} {_('Achieved'):>9}")
     for row in result.indicators:

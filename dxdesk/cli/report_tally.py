@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dxdesk import clock
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
+from dxdesk.paths import replaced_when_done
+from dxdesk.text import nfc
 
 
 def register_report(kinds) -> None:
@@ -52,19 +55,63 @@ def cmd_report_tally(ctx, args) -> int:
     texts = tally_pdf.ReportTexts(clean_free_text(args.difficulties, max_length=4000),
                                   clean_free_text(args.proposals, max_length=4000),
                                   clean_free_text(args.plan, max_length=4000))
-    report = tally_pdf.build(ctx.db, ctx.actor, period, register=not args.draft, number=args.number,
-                             unit_code=args.unit, doan=args.doan, texts=texts, day=day)
-    pdf = tally_pdf.render(report)
-    try:
-        out.write_bytes(pdf)
-        if docx_out:
-            from dxdesk.reports import tally_docx
+    from dxdesk import reportnumbers
+    from dxdesk.report_settings import load
 
-            docx_out.write_bytes(tally_docx.render(report))
-    except OSError as exc:
-        raise UserError(_("The file could not be written: {reason}").format(reason=exc.strerror or str(exc))) from None
+    settings = load(ctx.db, args.doan)
+    day = day or clock.today()
+    report = tally_pdf.build(ctx.db, ctx.actor, period, unit_code=args.unit, doan=args.doan, texts=texts, day=day,
+                             settings=settings)
+
+    def pdf(number_text: str | None) -> bytes:
+        report.number_text = number_text or report.number_text
+        return tally_pdf.render(report)
+
+    def docx(number_text: str | None) -> bytes:
+        from dxdesk.reports import tally_docx
+
+        report.number_text = number_text or report.number_text
+        return tally_docx.render(report)
+
+    files = [(out, pdf)] + ([(docx_out, docx)] if docx_out else [])
     if args.draft:
+        for path, render in files:
+            with replaced_when_done(path) as part:
+                try:
+                    part.write_bytes(render(None))
+                except OSError as exc:
+                    raise UserError(_("The file could not be written: {reason}").format(
+                        reason=exc.strerror or str(exc))) from None
         ctx.out(_("Draft report (number left blank) written to {path}.").format(path=out))
-    else:
-        ctx.out(_("Report No. {number} written to {path}.").format(number=report.number_text.strip(), path=out))
+        return 0
+    reservation = reportnumbers.reserve(ctx.db, settings.symbol, day.year, args.number, args.doan)
+    issued = reportnumbers.write_numbered(ctx.db, ctx.actor, reservation, nfc(report.subject), period.key, files)
+    ctx.out(_("Report No. {number} written to {path}.").format(number=issued.text(args.doan), path=out))
+    return 0
+
+
+def register_numbers(kinds) -> None:
+    p = kinds.add_parser("numbers", help=_("the register of report numbers given"))
+    p.add_argument("--year", type=int, metavar="YYYY", help=_("the year (default this year)"))
+    p.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    p.set_defaults(handler=cmd_report_numbers)
+
+
+def cmd_report_numbers(ctx, args) -> int:
+    from dxdesk import reportnumbers
+
+    year = args.year or clock.today().year
+    if not 2000 <= year <= 2100:
+        raise UserError(_("The year must be between 2000 and 2100."))
+    rows = reportnumbers.list_numbers(ctx.db, year)
+    if args.json:
+        ctx.out_json([{"number": r.number, "symbol": r.symbol, "text": r.text(), "title": r.title,
+                       "period": r.period_key, "created_at": r.created_at.isoformat(timespec="seconds"),
+                       "created_by": r.created_by} for r in rows])
+        return 0
+    if not rows:
+        ctx.out(_("No report number has been given in {year}.").format(year=year))
+        return 0
+    for r in rows:
+        ctx.out(f"{r.text():<20} {r.created_at:%d/%m/%Y %H:%M}  {r.created_by:<16} {r.period_key:<10} {r.title}")
     return 0

@@ -9,4 +9,5 @@ def register(sub) -> None:
     from dxdesk.cli import report_tally, shifts
 
     report_tally.register_report(kinds)
+    report_tally.register_numbers(kinds)
     shifts.register_report(kinds)

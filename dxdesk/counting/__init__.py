@@ -24,6 +24,7 @@ from dxdesk.counting.tally import (  # noqa: F401 - the package's public names
     Tally,
     VolunteerRow,
     breakdown,
+    by_team,
     citizens,
     compute,
     indicator_of,

@@ -78,11 +78,18 @@ class Tally:
         return sum(s.count for s in self.services)
 
 
-def _unit_filter(stmt, table, unit_code: str | None):
-    return stmt.where(table.c.unit_code == unit_code) if unit_code else stmt
+Units = str | tuple[str, ...] | None  # one unit, several ('' = records stored before the unit was set), or all
 
 
-def service_counts(db, start: dt.date, end: dt.date, unit_code: str | None = None) -> dict[str, int]:
+def _unit_filter(stmt, table, unit_code: Units):
+    if not unit_code:
+        return stmt
+    if isinstance(unit_code, tuple):
+        return stmt.where(table.c.unit_code.in_(unit_code))
+    return stmt.where(table.c.unit_code == unit_code)
+
+
+def service_counts(db, start: dt.date, end: dt.date, unit_code: Units = None) -> dict[str, int]:
     """Services given per service code whose work date lies in [start, end] (province DB: all units unless one
     is given)."""
     t = SERVICES
@@ -92,7 +99,7 @@ def service_counts(db, start: dt.date, end: dt.date, unit_code: str | None = Non
         return {code: int(total or 0) for code, total in session.execute(stmt) if total}
 
 
-def subject_counts(db, start: dt.date, end: dt.date, unit_code: str | None = None) -> dict[str, tuple[int, int]]:
+def subject_counts(db, start: dt.date, end: dt.date, unit_code: Units = None) -> dict[str, tuple[int, int]]:
     """(count, entries) per subject served in [start, end]: citizens, shop-only and product-only entries."""
     t = VISITS
     stmt = _unit_filter(select(t.c.subject, func.sum(t.c.n), func.sum(t.c.records))
@@ -101,7 +108,7 @@ def subject_counts(db, start: dt.date, end: dt.date, unit_code: str | None = Non
         return {subject: (int(n or 0), int(r or 0)) for subject, n, r in session.execute(stmt)}
 
 
-def citizens(db, start: dt.date, end: dt.date, unit_code: str | None = None) -> int:
+def citizens(db, start: dt.date, end: dt.date, unit_code: Units = None) -> int:
     return subject_counts(db, start, end, unit_code).get(CITIZEN, (0, 0))[0]
 
 
@@ -135,7 +142,7 @@ def _subjects(db) -> dict[str, str]:
         return dict(session.execute(select(Indicator.code, Indicator.subject)).all())
 
 
-def compute(db, period: Period, unit_code: str | None = None, targets: dict[str, int] | None = None) -> Tally:
+def compute(db, period: Period, unit_code: Units = None, targets: dict[str, int] | None = None) -> Tally:
     """The tally of PERIOD: per indicator this period, since 1 January, target and percent; per service; citizens.
 
     TARGETS overrides `targets_for(period)` (the counter shows each indicator against its current target)."""
@@ -145,7 +152,8 @@ def compute(db, period: Period, unit_code: str | None = None, targets: dict[str,
     year_start = dt.date(period.end.year, 1, 1)
     # A period that starts on 1 January is its own cumulative: one query instead of two.
     cumulative_counts = counts if period.start == year_start else service_counts(db, year_start, period.end, unit_code)
-    targets = targets_for(db, period, unit_code) if targets is None else targets
+    if targets is None:  # several units: this database's own (a commune and its records from before the unit was set)
+        targets = targets_for(db, period, None if isinstance(unit_code, tuple) else unit_code)
     subjects = _subjects(db)
     ind_counts, ind_cumulative = per_indicator(counts, mapping), per_indicator(cumulative_counts, mapping)
     rows = []
@@ -240,7 +248,7 @@ def _as_date(value) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-def breakdown(db, period: Period, unit_code: str | None = None, weeks: bool = True, matrix: bool = True) -> Breakdown:
+def breakdown(db, period: Period, unit_code: Units = None, weeks: bool = True, matrix: bool = True) -> Breakdown:
     """Channel, volunteer, weekday×hour, age band, sex (citizens), ISO-week services and the indicator × channel ×
     volunteer × reception point table (services) of the period; province DB: all units unless one is given."""
     v, s = VISITS, SERVICES
@@ -316,6 +324,20 @@ def breakdown(db, period: Period, unit_code: str | None = None, weeks: bool = Tr
     services_by_week = [(key, monday, n) for key, (monday, n) in sorted(per_week.items())]
     return Breakdown(period, unit_code, by_channel, volunteers, by_weekday_hour, services_by_week,
                      sum(by_channel.values()), by_age, by_sex, matrix_rows)
+
+
+def by_team(db, period: Period, unit_code: Units = None) -> list[tuple[str, int]]:
+    """Services given per volunteer team (team name order); work of volunteers without a team is left out."""
+    from dxdesk.db.models import Team
+
+    s = SERVICES
+    stmt = _unit_filter(select(Team.name, func.sum(s.c.n))
+                        .select_from(s.join(Volunteer.__table__, Volunteer.id == s.c.volunteer_id)
+                                     .join(Team.__table__, Team.id == Volunteer.team_id))
+                        .where(s.c.work_date >= period.start, s.c.work_date <= period.end), s, unit_code
+                        ).group_by(Team.name).order_by(Team.name)
+    with db.session() as session:
+        return [(name, int(n)) for name, n in session.execute(stmt) if n]
 
 
 # --- the counter's progress: each indicator against its current target ----------------------------------------

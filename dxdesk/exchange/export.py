@@ -12,7 +12,6 @@ import json
 import queue
 import threading
 import zipfile
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from operator import itemgetter
@@ -23,8 +22,7 @@ from sqlalchemy import func, select
 import dxdesk
 from dxdesk import audit, clock, counting, units
 from dxdesk.actor import Actor
-from dxdesk.catalogue import list_indicators, list_services
-from dxdesk.db.models import RecordService, ServiceRecord, Team, Volunteer
+from dxdesk.db.models import ServiceRecord, Volunteer
 from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg
 from dxdesk.i18n import _
@@ -33,11 +31,9 @@ from dxdesk.periods import Period
 from dxdesk.permissions import require
 from dxdesk.profile import get_profile
 from dxdesk.reports.safe_cells import FORMULA_STARTS, safe_cell
-from dxdesk.vnformat import percent
 
 FETCH = 20_000  # rows per fetchmany: one CSV block handed to the deflate thread, one progress call
 _FIRST = itemgetter(0)
-_TALLY_KEY = itemgetter(5, 8, 7, 9)  # service, volunteer pseudonym, count, voided
 
 
 class Cancelled(Exception):
@@ -141,9 +137,8 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
     hashes: dict[str, str] = {}
     with replaced_when_done(out) as part:
         with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-            tallies: Counter = Counter()
-            records, rows = _write_records(db, zf, period, unit, total, needs_cleaning, progress, hashes, tallies)
-            hashes[pkg.TALLY] = _write_member(zf, pkg.TALLY, _tally_workbook(db, unit, period, tallies))
+            records, rows = _write_records(db, zf, period, unit, total, needs_cleaning, progress, hashes)
+            hashes[pkg.TALLY] = _write_member(zf, pkg.TALLY, _tally_workbook(db, unit, period))
             if with_personal_data:
                 hashes[pkg.PERSONAL] = _write_member(zf, pkg.PERSONAL, _personal_csv(db, period, unit))
             if with_report:
@@ -177,14 +172,13 @@ def _report_pdf(db, actor: Actor, period: Period, unit: _Unit) -> bytes:
     number is left blank, so exporting twice never uses up numbers of the register."""
     from dxdesk.reports import tally_pdf
 
-    report = tally_pdf.build(db, actor, period, register=False, unit_code=unit.unit_code if unit.unit_only else None)
+    report = tally_pdf.build(db, actor, period, unit_code=unit.unit_code if unit.unit_only else None)
     return tally_pdf.render(report)
 
 
 def _write_records(db, zf, period: Period, unit: _Unit, total: int, needs_cleaning: bool, progress,
-                   hashes: dict, tallies: Counter) -> tuple[int, int]:
-    """Stream the rows into records.csv; TALLIES counts rows by (service, volunteer pseudonym, count, voided),
-    the tally of the very rows exported, so the workbook and the CSV always agree.
+                   hashes: dict) -> tuple[int, int]:
+    """Stream the rows into records.csv.
 
     Two threads: this one reads the rows and formats the CSV text; a `_DeflateThread` hashes, deflates and
     writes it (hashlib and zlib release the GIL, so the two overlap on a multi-core PC)."""
@@ -211,7 +205,6 @@ def _write_records(db, zf, period: Period, unit: _Unit, total: int, needs_cleani
                     chunk = cursor.fetchmany(FETCH)
                     if not chunk:
                         break
-                    tallies.update(map(_TALLY_KEY, chunk))  # counted in C, summed up once at the end
                     # rows of one record are adjacent (ordered by record id): distinct UUIDs of the chunk,
                     # less the record that continues from the previous chunk
                     records += len(set(map(_FIRST, chunk))) - (chunk[0][0] == last_uuid)
@@ -275,54 +268,16 @@ class _DeflateThread:
         self.thread.join()
 
 
-def _team_rows(db, period: Period, unit: _Unit, by_pseudonym: dict[str, int]) -> list[tuple[str, int]]:
-    """Services per team, from the rows exported (volunteer pseudonyms are unique and never empty; if a
-    database somehow has one twice or empty, a query by volunteer id decides)."""
-    with db.session() as session:
-        pairs = session.execute(select(Volunteer.pseudonym, Team.name).outerjoin(Team, Team.id == Volunteer.team_id)).all()
-    team_of: dict[str, str | None] = {}
-    for pseudonym, team in pairs:
-        if not pseudonym or pseudonym in team_of:  # '' is also what a record without a volunteer shows
-            return _team_rows_sql(db, period, unit)
-        team_of[pseudonym] = team
-    per_team: dict[str, int] = {}
-    for pseudonym, n in by_pseudonym.items():
-        team = team_of.get(pseudonym)
-        if team is not None:
-            per_team[team] = per_team.get(team, 0) + n
-    return sorted(per_team.items())
-
-
-def _team_rows_sql(db, period: Period, unit: _Unit) -> list[tuple[str, int]]:
-    with db.session() as session:
-        return session.execute(
-            select(Team.name, func.coalesce(func.sum(RecordService.count), 0))
-            .select_from(Team)
-            .join(Volunteer, Volunteer.team_id == Team.id)
-            .join(ServiceRecord, ServiceRecord.volunteer_id == Volunteer.id)
-            .join(RecordService, RecordService.record_id == ServiceRecord.id)
-            .where(ServiceRecord.work_date >= period.start, ServiceRecord.work_date <= period.end,
-                   ServiceRecord.voided.is_(False), _unit_filter(unit))
-            .group_by(Team.name).order_by(Team.name)
-        ).all()
-
-
-def _tally_workbook(db, unit: _Unit, period: Period, tallies: Counter) -> bytes:
+def _tally_workbook(db, unit: _Unit, period: Period) -> bytes:
+    """tally.xlsx: the commune's figures for the period as every screen shows them (`dxdesk.counting`), with the
+    breakdowns by channel, volunteer (pseudonym), reception point, age band and sex."""
     from dxdesk.reports.xlsx import write_tally_workbook
 
-    counts: dict[str, int] = {}
-    by_pseudonym: dict[str, int] = {}
-    for (service, pseudonym, n, voided), times in tallies.items():
-        if not voided:
-            counts[service] = counts.get(service, 0) + n * times
-            by_pseudonym[pseudonym] = by_pseudonym.get(pseudonym, 0) + n * times
-    services = list_services(db, include_inactive=True)
-    per_indicator: dict[str, int] = {}
-    for s in services:
-        per_indicator[s.indicator_code] = per_indicator.get(s.indicator_code, 0) + counts.get(s.code, 0)
-    # a commune database keeps its own targets with unit None; a province database per commune
-    targets = counting.targets_for(db, period, unit.unit_code if unit.unit_only else None)
-    team_rows = _team_rows(db, period, unit, by_pseudonym)
+    # a commune database: its own records and those stored before the unit was set; a province database: one unit
+    units_of = unit.unit_code if unit.unit_only else (unit.unit_code, "")
+    result = counting.compute(db, period, units_of,
+                              targets=counting.targets_for(db, period, unit.unit_code if unit.unit_only else None))
+    split = counting.breakdown(db, period, units_of, weeks=False)
     buf = io.BytesIO()
     write_tally_workbook(
         buf,
@@ -333,19 +288,12 @@ def _tally_workbook(db, unit: _Unit, period: Period, tallies: Counter) -> bytes:
             _("Unit code: {code}").format(code=unit.unit_code),
             _("Created: {at}").format(at=clock.now().strftime("%d/%m/%Y %H:%M")),
         ],
-        indicators=[{"code": i.code, "name": i.name, "unit": i.unit, "count": per_indicator.get(i.code, 0),
-                     "target": targets.get(i.code), "percent": _fraction(per_indicator.get(i.code, 0), targets.get(i.code))}
-                    for i in list_indicators(db)],
-        services=[{"code": s.code, "name": s.name, "indicator_code": s.indicator_code, "count": counts.get(s.code, 0)}
-                  for s in services],
-        teams=[{"name": name, "services": int(n)} for name, n in team_rows],
+        tally=result,
+        breakdown=split,
+        teams=counting.by_team(db, period, units_of),
+        names=False,
     )
     return buf.getvalue()
-
-
-def _fraction(count: int, target: int | None) -> float | None:
-    value = percent(count, target)
-    return float(value) / 100 if value is not None else None
 
 
 def _personal_csv(db, period: Period, unit: _Unit) -> bytes:

@@ -85,7 +85,8 @@ def test_libreoffice_reads_the_workbook_and_it_matches_the_tally(hostile_export,
                     'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1',
                     "--outdir", str(outdir), str(xlsx)], check=True, capture_output=True, env=env, timeout=180)
     sheets = {p.stem.removeprefix("tally-"): p.read_text(encoding="utf-8") for p in outdir.glob("*.csv")}
-    assert set(sheets) == {"Thông tin", "Chỉ tiêu", "Dịch vụ", "Tổ, đội"}, sorted(sheets)
+    assert set(sheets) == {"Thông tin", "Tổng hợp", "Chỉ tiêu", "Dịch vụ", "Theo kênh, tình nguyện viên",
+                           "Độ tuổi, giới tính", "Tổ, đội"}, sorted(sheets)
     cells = {name: list(csv.reader(io.StringIO(text))) for name, text in sheets.items()}
     indicators = cells["Chỉ tiêu"]
     assert indicators[0] == ["Mã", "Chỉ tiêu", "Đơn vị tính", "Số lượng", "Giao", "Đạt"]

@@ -72,11 +72,19 @@ def test_article_pdf_text(any_db, admin, tmp_path):
     from dxdesk.reports import tally_pdf
 
     _article(any_db, admin)
-    report = tally_pdf.build(any_db, admin, parse_period("2023"), day=dt.date(2026, 2, 5))
+    number = reportnumbers.reserve(any_db, "BC-TCNSCĐ", 2026).text()
+    report = tally_pdf.build(any_db, admin, parse_period("2023"), day=dt.date(2026, 2, 5), number_text=number)
     pdf = tally_pdf.render(report)
     text = _pdftext(pdf, tmp_path)
     for expected in ("6.800", "141,6 %", "143,1 %", "154 %", "52,5 %", "4.292", "21.438", "46.189", "10.303"):
         assert expected in text, expected
+    # people are people: the 739 shops and 189 products are said apart, never added to the citizens
+    citizens = sum(n for code, n in ARTICLE.items() if code not in ("shop_epay", "ecom_product"))
+    flat = " ".join(text.split())
+    assert f"Trong kỳ, Tổ đã hỗ trợ {citizens:,} lượt người dân".replace(",", ".") in flat
+    assert "hỗ trợ 739 cửa hàng, dịch vụ sử dụng thanh toán điện tử" in flat
+    assert "đưa 189 sản phẩm lên sàn thương mại điện tử" in flat
+    assert f"{citizens + 739 + 189:,}".replace(",", ".") not in flat
     assert "154,0" not in text
     assert QUOC_HIEU in text.splitlines() and TIEU_NGU in text.splitlines()
     assert "Mỹ Tho, ngày 05 tháng 02 năm 2026" in text
@@ -248,7 +256,8 @@ def test_youth_union_variant(db, admin, tmp_path):
     from dxdesk.reports import tally_pdf
 
     set_profile(db, admin, "82", unit_code="28261")
-    report = tally_pdf.build(db, admin, parse_period("2023"), doan=True, day=dt.date(2026, 3, 15))
+    number = reportnumbers.reserve(db, "BC/ĐTN", 2026, doan=True).text()
+    report = tally_pdf.build(db, admin, parse_period("2023"), doan=True, day=dt.date(2026, 3, 15), number_text=number)
     text = _pdftext(tally_pdf.render(report), tmp_path)
     assert "ĐOÀN TNCS HỒ CHÍ MINH" in text and QUOC_HIEU not in text
     assert "BCH ĐOÀN PHƯỜNG MỸ THO" in text and "Số: 1-BC/ĐTN" in text

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from dxdesk.ui import messages
 from dxdesk.ui.dashboard import Dashboard
+from dxdesk.ui.report_breakdown import BreakdownView
+from dxdesk.ui.report_register import RegisterView
 from PySide6.QtCore import QDate, QObject, QRunnable, QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
@@ -37,6 +39,7 @@ from PySide6.QtWidgets import (
 from dxdesk import clock, counting, reportnumbers
 from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
+from dxdesk.paths import replaced_when_done
 from dxdesk.periods import Period, from_picker, parse_period
 from dxdesk.permissions import allowed
 from dxdesk.report_settings import ReportSettings, load, save
@@ -284,6 +287,10 @@ class ReportsPage(QWidget):
         self.tabs = QTabWidget(objectName="report_tabs")
         self.tabs.addTab(report_tab, _("&Report"))
         self.tabs.addTab(dash_tab, _("Dash&board"))
+        self.breakdown_view = BreakdownView()
+        self.tabs.addTab(self.breakdown_view, _("Break&down"))
+        self.register_tab = RegisterView(self.ctx.db)
+        self.tabs.addTab(self.register_tab, _("Number re&gister"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(top)
@@ -403,7 +410,10 @@ class ReportsPage(QWidget):
             return
         self.period_text.setText(f"{period.start:%d/%m/%Y} – {period.end:%d/%m/%Y}")
         self._update_number(period)
-        self.start("dashboard" if self.tabs.currentIndex() == 1 else "preview")
+        if self.tabs.currentIndex() == 3:
+            self.register_tab.reload()
+            return
+        self.start("dashboard" if self.tabs.currentIndex() in (1, 2) else "preview")
 
     def _update_number(self, period: Period) -> None:
         settings = load(self.ctx.db, self.doan)
@@ -423,12 +433,17 @@ class ReportsPage(QWidget):
             messages.warning(self, _("Reports"), str(exc))
             return None
         number_text = None
+        self.reservation = None
         if purpose in ("print", "pdf", "docx"):
-            try:
-                number_text = self._register(period)
-            except UserError as exc:
-                messages.warning(self, _("Reports"), str(exc))
-                return None
+            number_text = self.issued.get(self._key(period))
+            if number_text is None:  # the next number, registered only once the document is printed or saved
+                try:
+                    self.reservation = reportnumbers.reserve(self.ctx.db, load(self.ctx.db, self.doan).symbol,
+                                                             self.date_edit.date().year(), doan=self.doan)
+                except UserError as exc:
+                    messages.warning(self, _("Reports"), str(exc))
+                    return None
+                number_text = self.reservation.text()
         elif purpose == "preview":
             number_text = self.issued.get(self._key(period))
         if self.worker is not None:
@@ -449,18 +464,43 @@ class ReportsPage(QWidget):
         self.pool.start(worker)
         return worker
 
-    def _register(self, period: Period) -> str:
-        """The report's number: taken from the register once per period and kind in this session."""
-        key = self._key(period)
-        if key not in self.issued:
-            settings = load(self.ctx.db, self.doan)
-            title = _("Results of the community digital technology team's work, {period}").format(
-                period=period.label())
-            issued = reportnumbers.issue(self.ctx.db, self.ctx.actor, settings.symbol, title, period.key,
-                                         year=self.date_edit.date().year())
-            self.issued[key] = issued.text(self.doan)
-            self._update_number(period)
-        return self.issued[key]
+    def _confirm(self, report, files: list[tuple[Path, bytes]] | None = None) -> bool:
+        """Register the reserved number now that the report has been printed, or write FILES ('.part' then
+        rename) and register it; a number already registered in this session is simply used again."""
+        key = self._key(report.tally.period)
+        reservation, self.reservation = self.reservation, None
+        try:
+            if reservation is None:  # printed or saved before in this session: the number is registered already
+                for path, data in files or []:
+                    with replaced_when_done(path) as part:
+                        part.write_bytes(data)
+                return True
+            if files:
+                issued = reportnumbers.write_numbered(self.ctx.db, self.ctx.actor, reservation, report.subject,
+                                                      report.tally.period.key,
+                                                      [(path, lambda _text, d=data: d) for path, data in files],
+                                                      attempts=1)
+            else:
+                issued = reportnumbers.confirm(self.ctx.db, self.ctx.actor, reservation, report.subject,
+                                               report.tally.period.key)
+        except OSError as exc:
+            messages.warning(self, _("Save the report"),
+                             _("The file could not be written: {reason}").format(reason=exc.strerror or str(exc)))
+            return False
+        except UserError as exc:
+            messages.warning(self, _("Reports"), str(exc) + " " + _("Make the report again: it will take the next "
+                                                                     "free number."))
+            self._update_number(report.tally.period)
+            return False
+        self.issued[key] = issued.text(self.doan)
+        self._update_number(report.tally.period)
+        self.numbers_changed()
+        return True
+
+    def numbers_changed(self) -> None:
+        """The register was written: the register tab shows it."""
+        if getattr(self, "register_tab", None) is not None:
+            self.register_tab.reload()
 
     def cancel(self) -> None:
         if self.worker is not None:
@@ -500,6 +540,7 @@ class ReportsPage(QWidget):
         if purpose == "dashboard":
             self.dashboard_data = result
             self.dashboard.show_data(result["tally"], result["breakdown"])
+            self.breakdown_view.show_data(result["breakdown"])
             return
         report = result["report"]
         if "pdf" in result:
@@ -509,12 +550,15 @@ class ReportsPage(QWidget):
             from dxdesk.ui.printing import print_pdf
 
             if print_pdf(self, result["pdf"], _("Report {number}").format(number=report.number_text.strip())):
-                self.ctx.events.status_message.emit(_("Report {number} sent to the printer.").format(
-                    number=report.number_text.strip()))
+                if self._confirm(report):
+                    self.ctx.events.status_message.emit(_("Report {number} sent to the printer.").format(
+                        number=report.number_text.strip()))
+            else:
+                self.reservation = None  # not printed: no number taken
         elif purpose == "pdf":
-            self._save(result["pdf"], self._file_name(report, "pdf"), _("PDF files (*.pdf)"), ".pdf")
+            self._save(report, result["pdf"], self._file_name(report, "pdf"), _("PDF files (*.pdf)"), ".pdf")
         elif purpose == "docx":
-            self._save(result["docx"], self._file_name(report, "docx"), _("Word documents (*.docx)"), ".docx")
+            self._save(report, result["docx"], self._file_name(report, "docx"), _("Word documents (*.docx)"), ".docx")
         elif purpose == "zalo":
             self.last_png = result["png"]
             self._copy_png(result["png"], report.tally.period)
@@ -522,7 +566,7 @@ class ReportsPage(QWidget):
     def _file_name(self, report, ext: str) -> str:
         return f"bao-cao-{report.tally.period.key.replace('..', '_')}.{ext}"
 
-    def _save(self, data: bytes, name: str, file_filter: str, suffix: str) -> Path | None:
+    def _save(self, report, data: bytes, name: str, file_filter: str, suffix: str) -> Path | None:
         settings = QSettings(str(self.ctx.paths.ui_settings), QSettings.Format.IniFormat)
         folder = settings.value("reports/save_dir", str(Path.home()))
         if save_path_for_tests is not None:
@@ -530,15 +574,12 @@ class ReportsPage(QWidget):
         else:
             chosen, _f = QFileDialog.getSaveFileName(self, _("Save the report"), f"{folder}/{name}", file_filter)
         if not chosen:
+            self.reservation = None  # not saved: no number taken
             return None
         path = Path(chosen)
         if path.suffix.lower() != suffix:
             path = path.with_name(path.name + suffix)
-        try:
-            path.write_bytes(data)
-        except OSError as exc:
-            messages.warning(self, _("Save the report"),
-                             _("The file could not be written: {reason}").format(reason=exc.strerror or str(exc)))
+        if not self._confirm(report, [(path, data)]):
             return None
         settings.setValue("reports/save_dir", str(path.parent))
         self.status_label.setText(_("Saved: {path}").format(path=path))
