@@ -178,6 +178,9 @@ class MainWindow(QMainWindow):
         self._clock.start()
         self._outbox_timer = QTimer(self, singleShot=True, interval=OUTBOX_RETRY_MS)
         self._outbox_timer.timeout.connect(self.refresh_outbox)
+        from dxdesk.ui.tally_check import DailyTallyCheck
+
+        self.tally_check = DailyTallyCheck(ctx, self)
         self.refresh_status()
         self.nav.setCurrentRow(0)
 

@@ -59,6 +59,10 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_stats)
 
+    p = sub.add_parser("check", help=_("recount the daily tallies from the records and repair any difference"))
+    p.add_argument("--no-repair", action="store_true", help=_("only report differences (exit 1 when there are some)"))
+    p.set_defaults(handler=cmd_check)
+
 
 def has_display() -> bool:
     if sys.platform != "linux":
@@ -187,3 +191,23 @@ def cmd_stats(ctx, args) -> int:
         target = fmt_int(row.target) if row.target is not None else "—"
         ctx.out(f"{row.code:<14} {fmt_int(row.count):>10} {target:>10} {fmt_percent(row.percent):>9}  {row.name}")
     return 0
+
+
+def cmd_check(ctx, args) -> int:
+    """`dxdesk check`: the daily tallies recomputed from the raw records and compared (repaired unless told not)."""
+    from dxdesk import counting
+    from dxdesk.vnformat import fmt_int
+
+    result = counting.check(ctx.db, ctx.actor, repair=not args.no_repair)
+    if result.ok:
+        ctx.out(_("The daily tallies agree with the records ({n} rows checked).").format(n=fmt_int(result.rows_checked)))
+        return 0
+    for d in result.differences[:20]:
+        ctx.out(f"{d.table}: {' · '.join(str(v) for v in d.key)}: {d.stored} -> {d.expected}")
+    if result.repaired:
+        ctx.out(_("{n} differences between the daily tallies and the records were repaired (see the log and the "
+                  "audit log).").format(n=fmt_int(len(result.differences))))
+        return 0
+    ctx.out(_("{n} differences between the daily tallies and the records (not repaired).").format(
+        n=fmt_int(len(result.differences))))
+    return 1
