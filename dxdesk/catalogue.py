@@ -68,6 +68,7 @@ class IndicatorInfo:
     unit: str
     has_target: bool
     sort_order: int
+    subject: str = "citizen"  # what it counts: citizen | shop | product
 
 
 def localized(obj, field: str) -> str:
@@ -75,23 +76,44 @@ def localized(obj, field: str) -> str:
     return getattr(obj, f"{field}_{'en' if language() == 'en' else 'vi'}")
 
 
-def list_services(db, include_inactive: bool = False) -> list[ServiceInfo]:
-    with db.session() as session:
-        stmt = select(Service).order_by(Service.sort_order)
-        if not include_inactive:
-            stmt = stmt.where(Service.active.is_(True))
-        return [
-            ServiceInfo(s.code, s.indicator_code, localized(s, "name"), localized(s, "short"), s.icon, s.sort_order, s.active)
-            for s in session.scalars(stmt)
-        ]
+def _in_session(db, session, fn):
+    if session is not None:
+        return fn(session)
+    with db.session() as own:
+        return fn(own)
 
 
-def list_indicators(db) -> list[IndicatorInfo]:
-    with db.session() as session:
-        return [
-            IndicatorInfo(i.code, localized(i, "name"), localized(i, "unit"), i.has_target, i.sort_order)
-            for i in session.scalars(select(Indicator).order_by(Indicator.sort_order))
-        ]
+_CATALOGUE_SELECTS: dict[tuple, object] = {}
+
+
+def _catalogue_select(kind: str, en: bool, include_inactive: bool = True):
+    key = (kind, en, include_inactive)
+    stmt = _CATALOGUE_SELECTS.get(key)
+    if stmt is None:
+        if kind == "services":
+            stmt = select(Service.code, Service.indicator_code, Service.name_en if en else Service.name_vi,
+                          Service.short_en if en else Service.short_vi, Service.icon, Service.sort_order,
+                          Service.active).order_by(Service.sort_order)
+            if not include_inactive:
+                stmt = stmt.where(Service.active.is_(True))
+        else:
+            stmt = select(Indicator.code, Indicator.name_en if en else Indicator.name_vi,
+                          Indicator.unit_en if en else Indicator.unit_vi, Indicator.has_target, Indicator.sort_order,
+                          Indicator.subject).order_by(Indicator.sort_order)
+        _CATALOGUE_SELECTS[key] = stmt
+    return stmt
+
+
+def list_services(db, include_inactive: bool = False, session=None) -> list[ServiceInfo]:
+    """The services in catalogue order (a Core select built once: the counter and every tally read it often).
+    SESSION: a session or connection to read in (default: a new session)."""
+    stmt = _catalogue_select("services", language() == "en", include_inactive)
+    return _in_session(db, session, lambda s: [ServiceInfo(*row) for row in s.execute(stmt)])
+
+
+def list_indicators(db, session=None) -> list[IndicatorInfo]:
+    stmt = _catalogue_select("indicators", language() == "en")
+    return _in_session(db, session, lambda s: [IndicatorInfo(*row) for row in s.execute(stmt)])
 
 
 def check_service_codes(db, codes: list[str]) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -21,6 +22,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from dxdesk.db.models import (
     DailyServiceTally,
+    DailySubjectTally,
+    DailyTally,
     DailyVisitTally,
     Indicator,
     RecordService,
@@ -32,10 +35,14 @@ log = logging.getLogger(__name__)
 
 R = ServiceRecord.__table__
 S = RecordService.__table__
+DAILY = DailyTally.__table__
+SUBJECTS = DailySubjectTally.__table__
 SERVICES = DailyServiceTally.__table__
 VISITS = DailyVisitTally.__table__
 
 SPLITS = ("channel", "outcome", "volunteer_id", "shift_id", "age_band", "sex")
+DAILY_KEY = ("work_date", "unit_code", "service_code")
+SUBJECT_KEY = ("work_date", "unit_code", "subject")
 SERVICE_KEY = ("work_date", "unit_code", "service_code", *SPLITS)
 VISIT_KEY = ("work_date", "unit_code", "hour", "subject", *SPLITS)
 
@@ -48,21 +55,24 @@ def counts() -> ColumnElement[bool]:
     return R.c.voided.is_(False)
 
 
-def _split_columns(source) -> list:
-    """The breakdown columns of a record, with '' / 0 for none (the unique key has no NULLs)."""
-    return [source.c.channel, source.c.outcome, func.coalesce(source.c.volunteer_id, _NONE_ID),
-            func.coalesce(source.c.shift_id, _NONE_ID), func.coalesce(source.c.age_band, _NONE_TEXT),
-            func.coalesce(source.c.sex, _NONE_TEXT)]
+def _columns(source) -> dict:
+    """A record's key columns, with '' / 0 for none (the unique keys have no NULLs)."""
+    return {"work_date": source.c.work_date, "unit_code": func.coalesce(source.c.unit_code, _NONE_TEXT),
+            "channel": source.c.channel, "outcome": source.c.outcome,
+            "volunteer_id": func.coalesce(source.c.volunteer_id, _NONE_ID),
+            "shift_id": func.coalesce(source.c.shift_id, _NONE_ID),
+            "age_band": func.coalesce(source.c.age_band, _NONE_TEXT), "sex": func.coalesce(source.c.sex, _NONE_TEXT)}
 
 
-def services_select(where: ColumnElement[bool] | None = None, sign: int = 1):
-    """Per SERVICE_KEY: the sum of service counts of the counting records matching WHERE."""
-    key = [R.c.work_date, func.coalesce(R.c.unit_code, _NONE_TEXT), S.c.service_code, *_split_columns(R)]
+def services_select(key: tuple[str, ...] = SERVICE_KEY, where: ColumnElement[bool] | None = None, sign: int = 1):
+    """Per KEY: the sum of service counts of the counting records matching WHERE."""
+    columns = {**_columns(R), "service_code": S.c.service_code}
+    group = [columns[k] for k in key]
     total = func.sum(S.c.count)
-    return (select(*key, total if sign > 0 else -total)
+    return (select(*group, total if sign > 0 else -total)
             .select_from(R.join(S, S.c.record_id == R.c.id))
             .where(counts(), where if where is not None else true())
-            .group_by(*key))
+            .group_by(*group))
 
 
 def subject_rank():
@@ -75,19 +85,41 @@ def subject_rank():
             .scalar_subquery())
 
 
-def visits_select(where: ColumnElement[bool] | None = None, sign: int = 1):
-    """Per VISIT_KEY: the sum of record counts and the number of counting records matching WHERE."""
-    inner = (select(R.c.work_date, func.coalesce(R.c.unit_code, _NONE_TEXT).label("unit_code"),
-                    extract("hour", R.c.occurred_at).label("hour"), subject_rank().label("rank"),
-                    R.c.channel, R.c.outcome, R.c.volunteer_id, R.c.shift_id, R.c.age_band, R.c.sex, R.c.count)
+def visits_select(key: tuple[str, ...] = VISIT_KEY, where: ColumnElement[bool] | None = None, sign: int = 1):
+    """Per KEY: the sum of record counts and the number of counting records matching WHERE."""
+    inner = (select(*(c.label(name) for name, c in _columns(R).items()),
+                    extract("hour", R.c.occurred_at).label("hour"), subject_rank().label("rank"), R.c.count)
              .where(counts(), where if where is not None else true())
              .subquery())
     subject = case((inner.c.rank == literal_column("1"), literal_column("'shop'")),
                    (inner.c.rank == literal_column("2"), literal_column("'product'")),
                    else_=literal_column("'citizen'"))
-    key = [inner.c.work_date, inner.c.unit_code, inner.c.hour, subject, *_split_columns(inner)]
+    columns = {name: inner.c[name] for name in (*_columns(R), "hour")} | {"subject": subject}
+    group = [columns[k] for k in key]
     n, records = func.sum(inner.c.count), func.count()
-    return select(*key, n if sign > 0 else -n, records if sign > 0 else -records).group_by(*key)
+    return select(*group, n if sign > 0 else -n, records if sign > 0 else -records).group_by(*group)
+
+
+@dataclass(frozen=True)
+class Grain:
+    """One daily tally table: its key and measures, and the SELECT that computes them from the records."""
+
+    name: str
+    table: object
+    key: tuple[str, ...]
+    measures: tuple[str, ...]
+    source: Callable
+
+    def select(self, where=None, sign: int = 1):
+        return self.source(self.key, where, sign)
+
+
+GRAINS = (
+    Grain("daily", DAILY, DAILY_KEY, ("n",), services_select),
+    Grain("subjects", SUBJECTS, SUBJECT_KEY, ("n", "records"), visits_select),
+    Grain("services", SERVICES, SERVICE_KEY, ("n",), services_select),
+    Grain("visits", VISITS, VISIT_KEY, ("n", "records"), visits_select),
+)
 
 
 def _insert(conn: Connection, table):
@@ -98,21 +130,18 @@ def _insert(conn: Connection, table):
     return insert(table)
 
 
-def _upsert(conn: Connection, table, key: tuple[str, ...], measures: tuple[str, ...], source) -> None:
-    stmt = _insert(conn, table).from_select([*key, *measures], source)
-    stmt = stmt.on_conflict_do_update(index_elements=list(key),
-                                      set_={m: table.c[m] + stmt.excluded[m] for m in measures})
-    conn.execute(stmt)
-
-
 def add(conn: Connection, where: ColumnElement[bool], sign: int = 1) -> None:
-    """Add (SIGN 1) or take away (SIGN -1) the counting records matching WHERE to/from the daily tallies.
+    """Add (SIGN 1) or take away (SIGN -1) the counting records matching WHERE to/from every daily tally.
 
     Call it with -1 *before* a change to what a record counts (void, correction) and with +1 *after* a record
     is written or corrected, in the same transaction. A voided record counts nothing, so taking away a record
-    already voided is a no-op."""
-    _upsert(conn, SERVICES, SERVICE_KEY, ("n",), services_select(where, sign))
-    _upsert(conn, VISITS, VISIT_KEY, ("n", "records"), visits_select(where, sign))
+    already voided is a no-op. Rows are added with `INSERT … ON CONFLICT … DO UPDATE SET n = n + excluded.n`."""
+    for grain in GRAINS:
+        table = grain.table
+        stmt = _insert(conn, table).from_select([*grain.key, *grain.measures], grain.select(where, sign))
+        stmt = stmt.on_conflict_do_update(index_elements=list(grain.key),
+                                          set_={m: table.c[m] + stmt.excluded[m] for m in grain.measures})
+        conn.execute(stmt)
 
 
 def add_ids(conn: Connection, ids: list[int], sign: int = 1, chunk: int = 5000) -> None:
@@ -128,10 +157,9 @@ def add_id_range(conn: Connection, first: int, stop: int, sign: int = 1) -> None
 
 def rebuild(conn: Connection) -> None:
     """Empty the daily tallies and fill them again from every record (migration 0004, `check` repairs)."""
-    conn.execute(delete(SERVICES))
-    conn.execute(delete(VISITS))
-    conn.execute(SERVICES.insert().from_select(list(SERVICE_KEY) + ["n"], services_select()))
-    conn.execute(VISITS.insert().from_select(list(VISIT_KEY) + ["n", "records"], visits_select()))
+    for grain in GRAINS:
+        conn.execute(delete(grain.table))
+        conn.execute(grain.table.insert().from_select([*grain.key, *grain.measures], grain.select()))
 
 
 # --- the check: stored against recomputed ---------------------------------------------------------------------
@@ -185,19 +213,16 @@ def _stored(conn: Connection, table, key: tuple[str, ...], measures: tuple[str, 
 
 
 def compare(conn: Connection) -> CheckResult:
-    """Recompute both daily tallies from the raw records and compare them with what is stored (zero rows ignored)."""
+    """Recompute every daily tally from the raw records and compare with what is stored (zero rows ignored)."""
     result = CheckResult()
-    for name, table, key, measures, source in (
-        ("services", SERVICES, SERVICE_KEY, ("n",), services_select()),
-        ("visits", VISITS, VISIT_KEY, ("n", "records"), visits_select()),
-    ):
-        expected = _as_dict(conn.execute(source), len(key))
-        stored = _stored(conn, table, key, measures)
+    for grain in GRAINS:
+        expected = _as_dict(conn.execute(grain.select()), len(grain.key))
+        stored = _stored(conn, grain.table, grain.key, grain.measures)
         result.rows_checked += len(expected)
         for k in sorted(set(expected) | set(stored), key=repr):
             if expected.get(k) != stored.get(k):
-                zero = (0,) * len(measures)
-                result.differences.append(Difference(name, k, stored.get(k, zero), expected.get(k, zero)))
+                zero = (0,) * len(grain.measures)
+                result.differences.append(Difference(grain.name, k, stored.get(k, zero), expected.get(k, zero)))
     return result
 
 
@@ -205,5 +230,4 @@ def lock_for_check(conn: Connection) -> None:
     """PostgreSQL: hold back concurrent tally updates until this transaction ends, so the records and the
     tallies read by `compare` belong to the same moment (a writer between its record and its tally waits)."""
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(
-            "LOCK TABLE tally_daily_services, tally_daily_visits IN SHARE ROW EXCLUSIVE MODE")
+        conn.exec_driver_sql("LOCK TABLE " + ", ".join(g.table.name for g in GRAINS) + " IN SHARE ROW EXCLUSIVE MODE")

@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from dxdesk.catalogue import list_indicators, list_services
-from dxdesk.counting.store import SERVICES, VISITS
+from dxdesk.counting.store import DAILY, SERVICES, SUBJECTS, VISITS
 from dxdesk.db.models import AGE_BANDS, CHANNELS, SEXES, ReceptionPoint, Shift, Target, Volunteer
 from dxdesk.periods import Period
 from dxdesk.vnformat import percent
@@ -89,23 +89,64 @@ def _unit_filter(stmt, table, unit_code: Units):
     return stmt.where(table.c.unit_code == unit_code)
 
 
+_STATEMENTS: dict[tuple, object] = {}  # built once: a tally is asked for often (counter, targets tab, reports)
+
+
+def _unit_kind(unit_code: Units) -> str:
+    return "all" if not unit_code else "several" if isinstance(unit_code, tuple) else "one"
+
+
+def _params(start: dt.date, end: dt.date, unit_code: Units) -> dict:
+    params: dict = {"start": start, "end": end}
+    if unit_code:
+        params["units" if isinstance(unit_code, tuple) else "unit"] = list(unit_code) if isinstance(
+            unit_code, tuple) else unit_code
+    return params
+
+
+def _summed(table, column: str, unit_code: Units, *measures: str):
+    """SELECT column, sum(measure)… FROM table WHERE work_date in [:start, :end] (and the unit) GROUP BY column."""
+    key = (table.name, column, measures, _unit_kind(unit_code))
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        t = table
+        stmt = select(t.c[column], *(func.sum(t.c[m]) for m in measures)).where(
+            t.c.work_date >= bindparam("start"), t.c.work_date <= bindparam("end"))
+        kind = _unit_kind(unit_code)
+        if kind == "one":
+            stmt = stmt.where(t.c.unit_code == bindparam("unit"))
+        elif kind == "several":
+            stmt = stmt.where(t.c.unit_code.in_(bindparam("units", expanding=True)))
+        stmt = _STATEMENTS[key] = stmt.group_by(t.c[column])
+    return stmt
+
+
+def _service_counts(conn, start: dt.date, end: dt.date, unit_code: Units) -> dict[str, int]:
+    rows = conn.execute(_summed(DAILY, "service_code", unit_code, "n"), _params(start, end, unit_code))
+    return {code: int(n) for code, n in rows if n}
+
+
+def _subject_counts(conn, start: dt.date, end: dt.date, unit_code: Units) -> dict[str, tuple[int, int]]:
+    rows = conn.execute(_summed(SUBJECTS, "subject", unit_code, "n", "records"), _params(start, end, unit_code))
+    return {subject: (int(n or 0), int(r or 0)) for subject, n, r in rows}
+
+
+def _targets_stmt(period: Period, unit_code: str | None):
+    stmt = select(Target.indicator_code, Target.value).where(Target.period_key == period.key)
+    return stmt.where(Target.unit_code.is_(None) if unit_code is None else Target.unit_code == unit_code)
+
+
 def service_counts(db, start: dt.date, end: dt.date, unit_code: Units = None) -> dict[str, int]:
     """Services given per service code whose work date lies in [start, end] (province DB: all units unless one
     is given)."""
-    t = SERVICES
-    stmt = _unit_filter(select(t.c.service_code, func.sum(t.c.n))
-                        .where(t.c.work_date >= start, t.c.work_date <= end), t, unit_code).group_by(t.c.service_code)
     with db.session() as session:
-        return {code: int(total or 0) for code, total in session.execute(stmt) if total}
+        return _service_counts(session.connection(), start, end, unit_code)
 
 
 def subject_counts(db, start: dt.date, end: dt.date, unit_code: Units = None) -> dict[str, tuple[int, int]]:
     """(count, entries) per subject served in [start, end]: citizens, shop-only and product-only entries."""
-    t = VISITS
-    stmt = _unit_filter(select(t.c.subject, func.sum(t.c.n), func.sum(t.c.records))
-                        .where(t.c.work_date >= start, t.c.work_date <= end), t, unit_code).group_by(t.c.subject)
     with db.session() as session:
-        return {subject: (int(n or 0), int(r or 0)) for subject, n, r in session.execute(stmt)}
+        return _subject_counts(session.connection(), start, end, unit_code)
 
 
 def citizens(db, start: dt.date, end: dt.date, unit_code: Units = None) -> int:
@@ -114,10 +155,8 @@ def citizens(db, start: dt.date, end: dt.date, unit_code: Units = None) -> int:
 
 def targets_for(db, period: Period, unit_code: str | None = None) -> dict[str, int]:
     """Targets that belong to exactly this period (unit None: this database's own)."""
-    stmt = select(Target.indicator_code, Target.value).where(Target.period_key == period.key)
-    stmt = stmt.where(Target.unit_code.is_(None) if unit_code is None else Target.unit_code == unit_code)
     with db.session() as session:
-        return dict(session.execute(stmt).all())
+        return dict(session.execute(_targets_stmt(period, unit_code)).all())
 
 
 def indicator_of(db) -> dict[str, str]:
@@ -135,35 +174,33 @@ def per_indicator(by_service: dict[str, int], mapping: dict[str, str]) -> dict[s
     return out
 
 
-def _subjects(db) -> dict[str, str]:
-    from dxdesk.db.models import Indicator
-
-    with db.session() as session:
-        return dict(session.execute(select(Indicator.code, Indicator.subject)).all())
-
-
 def compute(db, period: Period, unit_code: Units = None, targets: dict[str, int] | None = None) -> Tally:
     """The tally of PERIOD: per indicator this period, since 1 January, target and percent; per service; citizens.
 
-    TARGETS overrides `targets_for(period)` (the counter shows each indicator against its current target)."""
-    services = list_services(db, include_inactive=True)
-    mapping = {s.code: s.indicator_code for s in services}
-    counts = service_counts(db, period.start, period.end, unit_code)
+    TARGETS overrides `targets_for(period)`. One read session, a handful of small queries over the daily tallies:
+    the cost depends on the days and services of the period, not on the records or years stored."""
     year_start = dt.date(period.end.year, 1, 1)
-    # A period that starts on 1 January is its own cumulative: one query instead of two.
-    cumulative_counts = counts if period.start == year_start else service_counts(db, year_start, period.end, unit_code)
-    if targets is None:  # several units: this database's own (a commune and its records from before the unit was set)
-        targets = targets_for(db, period, None if isinstance(unit_code, tuple) else unit_code)
-    subjects = _subjects(db)
+    with db.session() as session:
+        conn = session.connection()
+        services = list_services(db, include_inactive=True, session=conn)
+        indicators = list_indicators(db, session=conn)
+        counts = _service_counts(conn, period.start, period.end, unit_code)
+        # A period that starts on 1 January is its own cumulative: one query instead of two.
+        cumulative_counts = counts if period.start == year_start else _service_counts(conn, year_start, period.end,
+                                                                                     unit_code)
+        if targets is None:  # several units: this database's own (a commune and its records from before the unit)
+            targets = dict(conn.execute(
+                _targets_stmt(period, None if isinstance(unit_code, tuple) else unit_code)).all())
+        served = _subject_counts(conn, period.start, period.end, unit_code).get(CITIZEN, (0, 0))
+    mapping = {s.code: s.indicator_code for s in services}
     ind_counts, ind_cumulative = per_indicator(counts, mapping), per_indicator(cumulative_counts, mapping)
     rows = []
-    for ind in list_indicators(db):
+    for ind in indicators:
         count = ind_counts.get(ind.code, 0)
         target = targets.get(ind.code)
         rows.append(IndicatorRow(ind.code, ind.name, ind.unit, ind.has_target, count, ind_cumulative.get(ind.code, 0),
-                                 target, percent(count, target), subjects.get(ind.code, CITIZEN)))
+                                 target, percent(count, target), ind.subject))
     service_rows = [ServiceRow(s.code, s.name, s.indicator_code, counts.get(s.code, 0)) for s in services]
-    served = subject_counts(db, period.start, period.end, unit_code).get(CITIZEN, (0, 0))
     return Tally(period, unit_code, rows, service_rows, citizens=served[0], records=served[1])
 
 
@@ -276,9 +313,10 @@ def breakdown(db, period: Period, unit_code: Units = None, weeks: bool = True, m
             by_weekday_hour[key] = by_weekday_hour.get(key, 0) + n
         per_week: dict[str, tuple[dt.date, int]] = {}
         if weeks:
-            week_stmt = _unit_filter(select(s.c.work_date, func.sum(s.c.n))
-                                     .where(s.c.work_date >= period.start, s.c.work_date <= period.end),
-                                     s, unit_code).group_by(s.c.work_date)
+            d = DAILY
+            week_stmt = _unit_filter(select(d.c.work_date, func.sum(d.c.n))
+                                     .where(d.c.work_date >= period.start, d.c.work_date <= period.end),
+                                     d, unit_code).group_by(d.c.work_date)
             for day, n in session.execute(week_stmt):
                 if not n:
                     continue

@@ -340,6 +340,31 @@ class UploadItem(Base):
 # --- added by migration 0004: the daily tallies, kept in the write's own transaction (dxdesk.counting) ---------
 
 
+class DailyTally(Base):
+    """Services given per day, unit and service: what every tally of a period sums (a few rows a day)."""
+
+    __tablename__ = "tally_daily"
+    __table_args__ = (UniqueConstraint("work_date", "unit_code", "service_code", name="uq_tally_daily"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_date: Mapped[dt.date] = mapped_column(Date)
+    unit_code: Mapped[str] = mapped_column(String(5))
+    service_code: Mapped[str] = mapped_column(String(30))
+    n: Mapped[int] = mapped_column(BigInteger)
+
+
+class DailySubjectTally(Base):
+    """Records per day, unit and subject served (citizen | shop | product): `n` sums their counts."""
+
+    __tablename__ = "tally_daily_subjects"
+    __table_args__ = (UniqueConstraint("work_date", "unit_code", "subject", name="uq_tally_daily_subjects"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_date: Mapped[dt.date] = mapped_column(Date)
+    unit_code: Mapped[str] = mapped_column(String(5))
+    subject: Mapped[str] = mapped_column(String(10))
+    n: Mapped[int] = mapped_column(BigInteger)
+    records: Mapped[int] = mapped_column(BigInteger)
+
+
 class DailyServiceTally(Base):
     """Services given per day and everything the breakdowns split by; `n` sums record_services.count of
     non-voided records. No NULLs in the key (a unique index treats NULLs as distinct): '' and 0 stand for none."""

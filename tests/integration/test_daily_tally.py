@@ -15,7 +15,7 @@ from dxdesk import backup, counting, privacy
 from dxdesk.contact import ContactInput
 from dxdesk.counting import store
 from dxdesk.db.engine import open_database
-from dxdesk.db.models import AuditEvent, DailyServiceTally, RecordService, ServiceRecord
+from dxdesk.db.models import AuditEvent, DailyTally, RecordService, ServiceRecord
 from dxdesk.errors import UserError
 from dxdesk.exchange.export import export_package
 from dxdesk.exchange.importer import import_package
@@ -193,7 +193,7 @@ def test_check_finds_repairs_logs_and_audits_a_difference(any_db, admin, cli, ca
     for _i in range(3):
         log_record(any_db, admin, NewRecord(services=["vneid"], occurred_at=dt.datetime(2026, 3, 2, 9)))
     with any_db.write() as session:  # damage: as if a write had been lost
-        session.execute(update(DailyServiceTally).values(n=DailyServiceTally.n + 5))
+        session.execute(update(DailyTally).values(n=DailyTally.n + 5))
     url = None if any_db.is_sqlite else any_db.url
     code, out, _err = cli("check", "--no-repair", db_url=url)
     assert code == 1 and "vneid" in out

@@ -1,4 +1,5 @@
-"""The daily tallies (tally_daily_services, tally_daily_visits) and what each indicator counts (indicators.subject:
+"""The daily tallies (tally_daily and tally_daily_subjects for every tally of a period; tally_daily_services and
+tally_daily_visits with the breakdowns' splits) and what each indicator counts (indicators.subject:
 citizen, shop or product), so that shops and products are never reported as citizens.
 
 The tables are filled from the records already stored by `dxdesk.counting.store.rebuild`, the same code that
@@ -39,6 +40,16 @@ def upgrade() -> None:
     op.execute("UPDATE indicators SET subject = 'shop' WHERE code = 'SHOP_EPAY' OR unit_vi = 'cửa hàng'")
     op.execute("UPDATE indicators SET subject = 'product' WHERE code = 'ECOM_PRODUCT' OR unit_vi = 'sản phẩm'")
     op.create_table(
+        "tally_daily", *_key(), sa.Column("service_code", sa.String(30), nullable=False),
+        sa.Column("n", sa.BigInteger, nullable=False),
+        sa.UniqueConstraint("work_date", "unit_code", "service_code", name="uq_tally_daily"),
+    )
+    op.create_table(
+        "tally_daily_subjects", *_key(), sa.Column("subject", sa.String(10), nullable=False),
+        sa.Column("n", sa.BigInteger, nullable=False), sa.Column("records", sa.BigInteger, nullable=False),
+        sa.UniqueConstraint("work_date", "unit_code", "subject", name="uq_tally_daily_subjects"),
+    )
+    op.create_table(
         "tally_daily_services", *_key(),
         sa.Column("service_code", sa.String(30), nullable=False), *_splits(),
         sa.Column("n", sa.BigInteger, nullable=False),
@@ -56,7 +67,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("tally_daily_visits")
-    op.drop_table("tally_daily_services")
+    for table in ("tally_daily_visits", "tally_daily_services", "tally_daily_subjects", "tally_daily"):
+        op.drop_table(table)
     with op.batch_alter_table("indicators") as batch:
         batch.drop_column("subject")
