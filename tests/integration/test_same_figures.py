@@ -74,8 +74,9 @@ def test_counter_stats_dashboard_pdf_word_and_package_say_the_same(any_db, admin
     assert (data["citizens"], data["shops"], data["products"]) == (CITIZENS, 12, 5)
 
     # the dashboard's one-line summary, as shown
-    from dxdesk import counting
     from dxdesk.ui.dashboard import Dashboard
+
+    from dxdesk import counting
 
     board = Dashboard()
     board.show_data(counting.compute(any_db, period), counting.breakdown(any_db, period))
