@@ -41,7 +41,7 @@ from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
 from dxdesk.paths import replaced_when_done
 from dxdesk.periods import Period, from_picker, parse_period
-from dxdesk.permissions import allowed
+from dxdesk.permissions import allowed, require
 from dxdesk.report_settings import ReportSettings, load, save
 from dxdesk.text import clean_free_text
 
@@ -438,6 +438,7 @@ class ReportsPage(QWidget):
             number_text = self.issued.get(self._key(period))
             if number_text is None:  # the next number, registered only once the document is printed or saved
                 try:
+                    require(self.ctx.actor, "report.print")  # refused before anything is made
                     self.reservation = reportnumbers.reserve(self.ctx.db, load(self.ctx.db, self.doan).symbol,
                                                              self.date_edit.date().year(), doan=self.doan)
                 except UserError as exc:
