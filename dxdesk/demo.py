@@ -143,11 +143,11 @@ def set_demo_targets(db, actor: Actor, start: dt.date, end: dt.date, unit_code: 
     `set_target` (audited); a target already set for a period is left as it is, and so is a period that began
     before the demo data does. Returns how many were set."""
     from dxdesk.catalogue import list_indicators
-    from dxdesk.counting import service_counts, targets_for
+    from dxdesk.counting import indicator_of, per_indicator, service_counts, targets_for
     from dxdesk.periods import month_period, parse_period
     from dxdesk.targets import set_target
 
-    indicator_of = {s.code: s.indicator_code for s in list_services(db, include_inactive=True)}
+    mapping = indicator_of(db)
     with_target = [i.code for i in list_indicators(db) if i.has_target]
     written = 0
     # Periods that began before the demo data does get no target (it would look missed): counts from the first
@@ -160,10 +160,7 @@ def set_demo_targets(db, actor: Actor, start: dt.date, end: dt.date, unit_code: 
             continue
         days_covered = (last - first).days + 1
         days_in_year = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
-        counts: dict[str, int] = {}
-        for service, n in service_counts(db, first, last, unit_code).items():
-            if indicator_of.get(service):
-                counts[indicator_of[service]] = counts.get(indicator_of[service], 0) + n
+        counts = per_indicator(service_counts(db, first, last, unit_code), mapping)
         yearly = {}
         for code in with_target:
             if counts.get(code):
