@@ -78,18 +78,6 @@ def weeks_chart(breakdown: Breakdown) -> QChart:
     return chart
 
 
-def _short_label(tally: Tally, code: str, name: str) -> str:
-    """An indicator as people know it: its services' short names (as on the counter's buttons), not its code."""
-    from dxdesk.catalogue import shipped_catalogue
-    from dxdesk.i18n import language
-
-    field = "short_en" if language() == "en" else "short_vi"
-    shorts = {s["code"]: s.get(field) for s in shipped_catalogue()["services"]}
-    names = [shorts.get(s.code) or s.name for s in tally.services if s.indicator_code == code]
-    text = ", ".join(dict.fromkeys(n for n in names if n)) or name
-    return text if len(text) <= 32 else text[:31] + "…"
-
-
 def targets_chart(tally: Tally) -> QChart:
     chart = _chart(_("Indicators against target"))
     rows = list(reversed(tally.with_target))  # first indicator on top
@@ -104,7 +92,7 @@ def targets_chart(tally: Tally) -> QChart:
         top = max(top, value)
         (done if value >= 100 else short).append(value)
         (short if value >= 100 else done).append(0)
-        labels.append(f"{_short_label(tally, r.code, r.name)} {fmt_percent(r.percent)}")
+        labels.append(f"{tally.label(r.code)} {fmt_percent(r.percent)}")
     series.append(done)
     series.append(short)
     series.setBarWidth(0.7)

@@ -21,10 +21,12 @@ def _number(n: int) -> QStandardItem:
     return item
 
 
-def _text(value: str) -> QStandardItem:
+def _text(value: str, tooltip: str = "") -> QStandardItem:
     item = QStandardItem(value)
     item.setData(value, Qt.ItemDataRole.UserRole)
     item.setEditable(False)
+    if tooltip:
+        item.setToolTip(tooltip)
     return item
 
 
@@ -45,15 +47,16 @@ class BreakdownView(QWidget):
         self.matrix_model = QStandardItemModel(0, 5, self)
         self.matrix_model.setSortRole(Qt.ItemDataRole.UserRole)
         self.matrix_model.setHorizontalHeaderLabels([_("Indicator"), _("Channel"), _("Volunteer"),
-                                                     _("Reception point"), _("Services given")])
+                                                     _("Reception point"), _("Services")])
         self.matrix = _table("breakdown_matrix")
+        self.matrix.setSortingEnabled(False)
         self.matrix.setModel(self.matrix_model)
         header = self.matrix.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, 5):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.people_model = QStandardItemModel(0, 2, self)
-        self.people_model.setHorizontalHeaderLabels([_("Group"), _("Citizens served")])
+        self.people_model.setHorizontalHeaderLabels([_("Group"), _("Citizens")])
         self.people = _table("breakdown_people")
         self.people.setSortingEnabled(False)
         self.people.setModel(self.people_model)
@@ -77,9 +80,10 @@ class BreakdownView(QWidget):
         self.matrix_model.removeRows(0, self.matrix_model.rowCount())
         for m in breakdown.matrix:
             self.matrix_model.appendRow([
-                _text(m.indicator), _text(_(CHANNEL_LABELS.get(m.channel, m.channel))),
+                _text(m.label, tooltip=m.indicator), _text(_(CHANNEL_LABELS.get(m.channel, m.channel))),
                 _text(m.volunteer or _("(not named)")), _text(m.reception_point or "—"), _number(m.services)])
-        self.matrix.setSortingEnabled(True)
+        self.matrix.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.matrix.setSortingEnabled(True)  # catalogue order until a header is clicked
         self.empty.setText("" if breakdown.matrix else _("Nothing was logged in this period."))
         self.empty.setVisible(not breakdown.matrix)
         self.people_model.removeRows(0, self.people_model.rowCount())

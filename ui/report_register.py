@@ -26,7 +26,6 @@ class RegisterView(QWidget):
         self.view.setAlternatingRowColors(True)
         self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.summary = QLabel(objectName="register_summary", wordWrap=True)
         top = QHBoxLayout()
@@ -48,6 +47,8 @@ class RegisterView(QWidget):
                                                  r.created_at.strftime("%d/%m/%Y %H:%M"), r.created_by)]
             items[0].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.model.appendRow(items)
+        for col in (0, 2, 3, 4):
+            self.view.resizeColumnToContents(col)
         self.summary.setText(
             _("{n} numbers given in {year}. A number is given when its report is printed or saved.").format(
                 n=len(rows), year=year) if rows else

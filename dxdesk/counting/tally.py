@@ -41,6 +41,14 @@ class ServiceRow:
     name: str
     indicator_code: str
     count: int
+    short: str = ""  # as on the counter's button
+
+
+def short_label(services, code: str, name: str, limit: int = 32) -> str:
+    """An indicator as people know it: its services' short names (as on the counter's buttons), not its long
+    official name; SERVICES are rows with `indicator_code` and `short`."""
+    text = ", ".join(dict.fromkeys(s.short for s in services if s.indicator_code == code and s.short)) or name
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,11 @@ class Tally:
     def other_tasks(self) -> list[IndicatorRow]:
         """Indicators without a target for this period: the article's 'other tasks'."""
         return [r for r in self.indicators if r.target is None]
+
+    def label(self, code: str) -> str:
+        """The short label of indicator CODE (its services' short names)."""
+        name = next((r.name for r in self.indicators if r.code == code), code)
+        return short_label(self.services, code, name)
 
     def subject_total(self, subject: str) -> int:
         """Shops (SHOP) or products (PRODUCT) counted in the period: the sum of their indicators."""
@@ -200,7 +213,7 @@ def compute(db, period: Period, unit_code: Units = None, targets: dict[str, int]
         target = targets.get(ind.code)
         rows.append(IndicatorRow(ind.code, ind.name, ind.unit, ind.has_target, count, ind_cumulative.get(ind.code, 0),
                                  target, percent(count, target), ind.subject))
-    service_rows = [ServiceRow(s.code, s.name, s.indicator_code, counts.get(s.code, 0)) for s in services]
+    service_rows = [ServiceRow(s.code, s.name, s.indicator_code, counts.get(s.code, 0), s.short) for s in services]
     return Tally(period, unit_code, rows, service_rows, citizens=served[0], records=served[1])
 
 
@@ -240,6 +253,7 @@ class MatrixRow:
 
     indicator_code: str
     indicator: str
+    label: str  # the indicator's short label
     channel: str
     volunteer_id: int | None
     volunteer: str
@@ -352,9 +366,11 @@ def breakdown(db, period: Period, unit_code: Units = None, weeks: bool = True, m
                   for vid, n in vol_counts.items()]
     volunteers.sort(key=lambda r: (-r.citizens, r.volunteer_id is None, r.name))
     indicator_names = {i.code: (i.name, i.sort_order) for i in list_indicators(db)}
+    catalogue = list_services(db, include_inactive=True)
     matrix_rows = [
-        MatrixRow(ind, indicator_names.get(ind, (ind, 0))[0], channel, vid or None, names.get(vid, ("", ""))[0],
-                  names.get(vid, ("", ""))[1], point, n)
+        MatrixRow(ind, indicator_names.get(ind, (ind, 0))[0],
+                  short_label(catalogue, ind, indicator_names.get(ind, (ind, 0))[0]), channel, vid or None,
+                  names.get(vid, ("", ""))[0], names.get(vid, ("", ""))[1], point, n)
         for (ind, channel, vid, point), n in cells.items()
     ]
     matrix_rows.sort(key=lambda r: (indicator_names.get(r.indicator_code, ("", 0))[1], CHANNELS.index(r.channel)

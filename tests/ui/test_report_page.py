@@ -13,6 +13,7 @@ import pytest
 from dxdesk.ui import printing
 from dxdesk.ui.app import create_application
 from dxdesk.ui.context import PageContext
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from dxdesk import reportnumbers
@@ -189,3 +190,41 @@ def test_province_database_reports_the_whole_province_or_one_commune(qtbot, db, 
 def test_commune_database_has_no_unit_box(qtbot, filled, home):
     page = _page(qtbot, filled, home)
     assert not page.unit_box.isVisibleTo(page) and page.unit_code() is None
+
+
+def test_breakdown_and_number_register_tabs(qtbot, filled, home, tmp_path, monkeypatch):
+    """Phân tích: services by indicator × channel × volunteer × reception point add up to the services given, and
+    citizens by age band and sex to the citizens; Sổ số báo cáo lists a number once its report was saved, and a
+    save cancelled in the file dialog takes no number."""
+    from dxdesk.ui.pages import reports
+
+    page = _page(qtbot, filled, home)
+    page.set_period("2023")
+    page.tabs.setCurrentIndex(2)
+    _settle(qtbot, page)
+    model = page.breakdown_view.matrix_model
+    rows = [[model.index(r, c).data() for c in range(5)] for r in range(model.rowCount())]
+    assert ["e-Đồng Tháp", "Quầy tiếp dân", "(không ghi tên)", "—", "6.800"] in rows
+    assert ["Cửa hàng TT điện tử", "Lưu động", "(không ghi tên)", "—", "739"] in rows
+    assert sum(model.index(r, 4).data(Qt.ItemDataRole.UserRole) for r in range(model.rowCount())) == 6800 + 739 + 2
+    people = page.breakdown_view.people_model
+    cells = [(people.index(r, 0).data().strip(), people.index(r, 1).data()) for r in range(people.rowCount())]
+    assert ("Không hỏi", "6.801") in cells  # citizens: the shops are not people
+
+    page.tabs.setCurrentIndex(3)
+    _settle(qtbot, page)
+    assert page.register_tab.model.rowCount() == 0 and "Chưa cấp" in page.register_tab.summary.text()
+    page.tabs.setCurrentIndex(0)
+    _settle(qtbot, page)
+    monkeypatch.setattr(reports, "save_path_for_tests", "")  # the clerk closes the file dialog
+    page.start("pdf")
+    _settle(qtbot, page)
+    assert reportnumbers.list_numbers(filled, dt.date.today().year) == []
+    monkeypatch.setattr(reports, "save_path_for_tests", tmp_path / "bc.pdf")
+    page.start("pdf")
+    _settle(qtbot, page)
+    page.tabs.setCurrentIndex(3)
+    _settle(qtbot, page)
+    assert page.register_tab.model.rowCount() == 1
+    assert page.register_tab.model.index(0, 0).data() == "1/BC-TCNSCĐ"
+    assert "2023" in page.register_tab.model.index(0, 1).data()
