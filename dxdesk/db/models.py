@@ -340,32 +340,45 @@ class UploadItem(Base):
 # --- added by migration 0004: the daily tallies, kept in the write's own transaction (dxdesk.counting) ---------
 
 
-class DailyTally(Base):
+class _DayAndUnit:
+    """What every daily tally row starts with (no NULLs in a key: '' stands for records without a unit)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_date: Mapped[dt.date] = mapped_column(Date)
+    unit_code: Mapped[str] = mapped_column(String(5))
+
+
+class _Splits:
+    """The breakdowns' splits of a record ('' and 0 for none)."""
+
+    channel: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(10))
+    volunteer_id: Mapped[int] = mapped_column(Integer)
+    shift_id: Mapped[int] = mapped_column(Integer)
+    age_band: Mapped[str] = mapped_column(String(10))
+    sex: Mapped[str] = mapped_column(String(1))
+
+
+class DailyTally(_DayAndUnit, Base):
     """Services given per day, unit and service: what every tally of a period sums (a few rows a day)."""
 
     __tablename__ = "tally_daily"
     __table_args__ = (UniqueConstraint("work_date", "unit_code", "service_code", name="uq_tally_daily"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    work_date: Mapped[dt.date] = mapped_column(Date)
-    unit_code: Mapped[str] = mapped_column(String(5))
     service_code: Mapped[str] = mapped_column(String(30))
     n: Mapped[int] = mapped_column(BigInteger)
 
 
-class DailySubjectTally(Base):
+class DailySubjectTally(_DayAndUnit, Base):
     """Records per day, unit and subject served (citizen | shop | product): `n` sums their counts."""
 
     __tablename__ = "tally_daily_subjects"
     __table_args__ = (UniqueConstraint("work_date", "unit_code", "subject", name="uq_tally_daily_subjects"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    work_date: Mapped[dt.date] = mapped_column(Date)
-    unit_code: Mapped[str] = mapped_column(String(5))
     subject: Mapped[str] = mapped_column(String(10))
     n: Mapped[int] = mapped_column(BigInteger)
     records: Mapped[int] = mapped_column(BigInteger)
 
 
-class DailyServiceTally(Base):
+class DailyServiceTally(_DayAndUnit, _Splits, Base):
     """Services given per day and everything the breakdowns split by; `n` sums record_services.count of
     non-voided records. No NULLs in the key (a unique index treats NULLs as distinct): '' and 0 stand for none."""
 
@@ -374,20 +387,11 @@ class DailyServiceTally(Base):
         UniqueConstraint("work_date", "unit_code", "service_code", "channel", "outcome", "volunteer_id", "shift_id",
                          "age_band", "sex", name="uq_tally_daily_services"),
     )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    work_date: Mapped[dt.date] = mapped_column(Date)
-    unit_code: Mapped[str] = mapped_column(String(5))
     service_code: Mapped[str] = mapped_column(String(30))
-    channel: Mapped[str] = mapped_column(String(10))
-    outcome: Mapped[str] = mapped_column(String(10))
-    volunteer_id: Mapped[int] = mapped_column(Integer)
-    shift_id: Mapped[int] = mapped_column(Integer)
-    age_band: Mapped[str] = mapped_column(String(10))
-    sex: Mapped[str] = mapped_column(String(1))
     n: Mapped[int] = mapped_column(BigInteger)
 
 
-class DailyVisitTally(Base):
+class DailyVisitTally(_DayAndUnit, _Splits, Base):
     """Records per day and hour, by what they served (SUBJECTS: a record with any citizen service is a citizen
     served); `n` sums service_records.count (a campaign entry of 40 is 40), `records` counts the rows."""
 
@@ -396,16 +400,7 @@ class DailyVisitTally(Base):
         UniqueConstraint("work_date", "unit_code", "hour", "subject", "channel", "outcome", "volunteer_id", "shift_id",
                          "age_band", "sex", name="uq_tally_daily_visits"),
     )
-    id: Mapped[int] = mapped_column(primary_key=True)
-    work_date: Mapped[dt.date] = mapped_column(Date)
-    unit_code: Mapped[str] = mapped_column(String(5))
     hour: Mapped[int] = mapped_column(Integer)
     subject: Mapped[str] = mapped_column(String(10))
-    channel: Mapped[str] = mapped_column(String(10))
-    outcome: Mapped[str] = mapped_column(String(10))
-    volunteer_id: Mapped[int] = mapped_column(Integer)
-    shift_id: Mapped[int] = mapped_column(Integer)
-    age_band: Mapped[str] = mapped_column(String(10))
-    sex: Mapped[str] = mapped_column(String(1))
     n: Mapped[int] = mapped_column(BigInteger)
     records: Mapped[int] = mapped_column(BigInteger)
