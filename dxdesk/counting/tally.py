@@ -13,9 +13,10 @@ from decimal import Decimal
 
 from sqlalchemy import bindparam, func, select
 
-from dxdesk.catalogue import list_indicators, list_services
+from dxdesk.catalogue import IndicatorInfo, ServiceInfo, _catalogue_select, list_indicators, list_services
 from dxdesk.counting.store import DAILY, SERVICES, SUBJECTS, VISITS
 from dxdesk.db.models import AGE_BANDS, CHANNELS, SEXES, ReceptionPoint, Shift, Target, Volunteer
+from dxdesk.i18n import language
 from dxdesk.periods import Period
 from dxdesk.vnformat import percent
 
@@ -144,6 +145,34 @@ def _subject_counts(conn, start: dt.date, end: dt.date, unit_code: Units) -> dic
     return {subject: (int(n or 0), int(r or 0)) for subject, n, r in rows}
 
 
+def _services_with_counts(en: bool, unit_code: Units):
+    """The catalogue's services (as `list_services`) with the sum of tally_daily over [:start, :end]."""
+    key = ("services+counts", en, _unit_kind(unit_code))
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        sums = _summed(DAILY, "service_code", unit_code, "n").subquery()
+        catalogue = _catalogue_select("services", en).subquery()
+        stmt = _STATEMENTS[key] = (
+            select(*catalogue.c, sums.c[1]).select_from(catalogue.outerjoin(sums, sums.c.service_code == catalogue.c.code))
+            .order_by(catalogue.c.sort_order))
+    return stmt
+
+
+def _indicators_with_targets(en: bool, unit_code: str | None):
+    """The catalogue's indicators (as `list_indicators`) with their target for the period :key (unit :unit)."""
+    key = ("indicators+targets", en, unit_code is None)
+    stmt = _STATEMENTS.get(key)
+    if stmt is None:
+        catalogue = _catalogue_select("indicators", en).subquery()
+        own = Target.unit_code.is_(None) if unit_code is None else Target.unit_code == bindparam("unit")
+        targets = select(Target.indicator_code, Target.value).where(Target.period_key == bindparam("key"), own).subquery()
+        stmt = _STATEMENTS[key] = (
+            select(*catalogue.c, targets.c.value)
+            .select_from(catalogue.outerjoin(targets, targets.c.indicator_code == catalogue.c.code))
+            .order_by(catalogue.c.sort_order))
+    return stmt
+
+
 def _targets_stmt(period: Period, unit_code: str | None):
     stmt = select(Target.indicator_code, Target.value).where(Target.period_key == period.key)
     return stmt.where(Target.unit_code.is_(None) if unit_code is None else Target.unit_code == unit_code)
@@ -193,17 +222,22 @@ def compute(db, period: Period, unit_code: Units = None, targets: dict[str, int]
     TARGETS overrides `targets_for(period)`. One read session, a handful of small queries over the daily tallies:
     the cost depends on the days and services of the period, not on the records or years stored."""
     year_start = dt.date(period.end.year, 1, 1)
+    target_unit = None if isinstance(unit_code, tuple) else unit_code
     with db.session() as session:
         conn = session.connection()
-        services = list_services(db, include_inactive=True, session=conn)
-        indicators = list_indicators(db, session=conn)
-        counts = _service_counts(conn, period.start, period.end, unit_code)
+        # three small statements, built once: services with their sums, indicators with their targets, subjects
+        rows = conn.execute(_services_with_counts(language() == "en", unit_code), _params(period.start, period.end,
+                                                                                           unit_code)).all()
+        services = [ServiceInfo(*row[:7]) for row in rows]
+        counts = {row[0]: int(row[7]) for row in rows if row[7]}
         # A period that starts on 1 January is its own cumulative: one query instead of two.
         cumulative_counts = counts if period.start == year_start else _service_counts(conn, year_start, period.end,
                                                                                      unit_code)
+        found = conn.execute(_indicators_with_targets(language() == "en", target_unit),
+                             {"key": period.key, "unit": target_unit}).all()
+        indicators = [IndicatorInfo(*row[:6]) for row in found]
         if targets is None:  # several units: this database's own (a commune and its records from before the unit)
-            targets = dict(conn.execute(
-                _targets_stmt(period, None if isinstance(unit_code, tuple) else unit_code)).all())
+            targets = {row[0]: row[6] for row in found if row[6] is not None}
         served = _subject_counts(conn, period.start, period.end, unit_code).get(CITIZEN, (0, 0))
     mapping = {s.code: s.indicator_code for s in services}
     ind_counts, ind_cumulative = per_indicator(counts, mapping), per_indicator(cumulative_counts, mapping)
