@@ -16,15 +16,17 @@ from functools import lru_cache
 from importlib.resources import files
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
-
-from dxdesk import audit, clock
+from dxdesk import clock
 from dxdesk.actor import Actor
-from dxdesk.db.models import GuideOverride
 from dxdesk.errors import UserError
 from dxdesk.i18n import _, language
 from dxdesk.permissions import require
 from dxdesk.text import clean_free_text, nfc
+
+# The sheet layouts a set of guides prints in (rendered by dxdesk.reports.guides). Here, in the core, so the command
+# line offers them without loading the PDF and QR renderers. This module loads the database layer only when a
+# function needs it, for the same reason.
+LAYOUTS = ("poster", "handout", "cards", "counter")
 
 MIN_STEPS = 3
 MAX_STEPS = 6
@@ -123,6 +125,10 @@ def default_guide(code: str) -> Guide:
 def _overrides(db) -> dict[str, Guide]:
     if db is None:
         return {}
+    from sqlalchemy import select
+
+    from dxdesk.db.models import GuideOverride
+
     with db.session() as session:
         rows = session.scalars(select(GuideOverride)).all()
         result = {}
@@ -234,6 +240,9 @@ def validate_guide(guide: Guide) -> Guide:
 
 def save_guide(db, actor: Actor, guide: Guide) -> Guide:
     """Store the coordinator's edit of a guide (validated first; nothing is stored on a problem)."""
+    from dxdesk import audit
+    from dxdesk.db.models import GuideOverride
+
     require(actor, "guide.edit")
     default = default_guide(guide.code)
     clean = validate_guide(guide)
@@ -254,6 +263,9 @@ def save_guide(db, actor: Actor, guide: Guide) -> Guide:
 
 def restore_default(db, actor: Actor, code: str) -> Guide:
     """Drop the edit of one guide: the shipped default prints again."""
+    from dxdesk import audit
+    from dxdesk.db.models import GuideOverride
+
     require(actor, "guide.edit")
     default = default_guide(code)
     with db.write() as session:

@@ -1,14 +1,14 @@
 """Secrets live only in the OS keyring (Windows Credential Manager, Secret Service…), never in files.
 
 Where no secure backend exists (fail/null/plaintext backends), nothing is stored: callers get a UserError
-with a plain explanation and disable what needs the secret; the rest of the app works."""
+with a plain explanation and disable what needs the secret; the rest of the app works.
+
+keyring is imported on first use, not with this module: importing it scans every installed package's entry points
+for back-ends (a tenth of a second), which the start-up of the window must not pay (issue #16)."""
 
 from __future__ import annotations
 
 import logging
-
-import keyring
-from keyring.errors import KeyringError, PasswordDeleteError
 
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
@@ -26,6 +26,8 @@ def _backend_names(backend) -> list[str]:
 
 
 def keyring_is_secure() -> bool:
+    import keyring
+
     backend = keyring.get_keyring()
     return any(not name.startswith(_INSECURE) for name in _backend_names(backend))
 
@@ -38,6 +40,9 @@ def _unavailable() -> UserError:
 
 
 def get_secret(name: str) -> str | None:
+    import keyring
+    from keyring.errors import KeyringError
+
     if not keyring_is_secure():
         raise _unavailable()
     try:
@@ -48,6 +53,9 @@ def get_secret(name: str) -> str | None:
 
 
 def set_secret(name: str, value: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError
+
     if not keyring_is_secure():
         raise _unavailable()
     try:
@@ -58,6 +66,9 @@ def set_secret(name: str, value: str) -> None:
 
 
 def delete_secret(name: str) -> None:
+    import keyring
+    from keyring.errors import KeyringError, PasswordDeleteError
+
     try:
         keyring.delete_password(SERVICE, name)
     except PasswordDeleteError:

@@ -24,11 +24,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from dxdesk.guides import Guide, Link
+from dxdesk.guides import LAYOUTS, Guide, Link
 from dxdesk.i18n import _, language
 from dxdesk.vnformat import fmt_date
 
-LAYOUTS = ("poster", "handout", "cards", "counter")
 PAGE_W, PAGE_H = A4
 MARGIN = 1.2 * cm
 GREY = Color(0.35, 0.35, 0.35)

@@ -54,37 +54,103 @@ def build_main_window(db, paths, actor):
     return MainWindow(PageContext(db=db, paths=paths, actor=actor))
 
 
+# The core modules the first window needs, loaded before Qt. PySide6 installs an import hook that reads the source
+# of every module imported after it (to look for its __feature__ switches): the same modules cost about a third
+# more when loaded after PySide6. They are pure Python (SQLAlchemy, the models, sign-in, profile, today's entries).
+_LOADED_BEFORE_QT = ("sqlalchemy.orm", "sqlalchemy.dialects.sqlite", "dxdesk.db.engine", "dxdesk.auth",
+                     "dxdesk.profile", "dxdesk.today", "dxdesk.records", "dxdesk.catalogue", "dxdesk.privacy",
+                     "dxdesk.backup", "dxdesk.journal", "dxdesk.contact", "dxdesk.periods")
+
+
+def load_core_before_qt() -> None:
+    import importlib
+
+    for name in _LOADED_BEFORE_QT:
+        importlib.import_module(name)
+
+
+def show_splash(app):
+    """A small window at once (before the database opens): the app's name and 'opening…'. It closes by itself when
+    the next window (sign-in or the main window, or an error message) is shown."""
+    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+    from PySide6.QtWidgets import QLabel
+
+    pixmap = QPixmap(380, 120)
+    pixmap.fill(QColor("#ffffff"))
+    painter = QPainter(pixmap)
+    painter.setPen(QColor("#c8c8c8"))
+    painter.drawRect(0, 0, pixmap.width() - 1, pixmap.height() - 1)
+    app.windowIcon().paint(painter, 20, 28, 64, 64)
+    painter.setPen(QColor("#1f1f1f"))
+    title_font = QFont(app.font())
+    title_font.setPointSize(16)
+    title_font.setBold(True)
+    painter.setFont(title_font)
+    painter.drawText(104, 52, "dxdesk")
+    painter.setFont(app.font())
+    painter.drawText(104, 82, _("Opening the database…"))
+    painter.end()
+    # A plain label, not QSplashScreen: that one waits up to a second for the window system to show it, and stays on
+    # top, where a sign-in dialog must come over it.
+    splash = QLabel(objectName="splash")
+    splash.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
+    splash.setPixmap(pixmap)
+    splash.setWindowTitle("dxdesk")
+    screen = app.primaryScreen().availableGeometry()
+    splash.move(screen.center().x() - pixmap.width() // 2, screen.center().y() - pixmap.height() // 2)
+
+    class _CloseOnNextWindow(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+            if event.type() == QEvent.Type.Show and obj is not splash and obj.isWidgetType() and obj.isWindow():
+                splash.close()
+                app.removeEventFilter(self)
+            return False
+
+    closer = _CloseOnNextWindow(splash)
+    app.installEventFilter(closer)
+    splash.show()
+    splash.repaint()  # painted now, before the event loop runs
+    app.processEvents()
+    return splash
+
+
 def run_gui(cli_ctx) -> int:
+    load_core_before_qt()
     from PySide6.QtCore import QSettings
 
     if not getattr(cli_ctx.args, "lang", None) and not os.environ.get("DXDESK_LANG"):
         saved = QSettings(str(cli_ctx.paths.ui_settings), QSettings.Format.IniFormat).value("language")
         set_language(saved if isinstance(saved, str) else None)
     app = create_application()
+    splash = show_splash(app)
     from dxdesk.ui import crash, messages
     from dxdesk.ui.signin import sign_in
 
     window = None
     crash.install(cli_ctx.paths.logs, lambda: window)
     try:
-        db = cli_ctx.db
-    except UserError as exc:
-        messages.error(None, _("Cannot open the database"), exc.message)
-        return 2
-    actor = sign_in(None, db, cli_ctx.paths)
-    if actor is None:
-        return 0
-    from dxdesk.backup import daily_backup_if_due
+        try:
+            db = cli_ctx.db
+        except UserError as exc:
+            messages.error(None, _("Cannot open the database"), exc.message)
+            return 2
+        actor = sign_in(None, db, cli_ctx.paths)
+        if actor is None:
+            return 0
+        from dxdesk.backup import daily_backup_if_due
 
-    daily_backup_if_due(db, cli_ctx.paths)  # logs and carries on if it fails
-    window = build_main_window(db, cli_ctx.paths, actor)
-    from dxdesk.ui.upload_sender import UploadSender
+        daily_backup_if_due(db, cli_ctx.paths)  # logs and carries on if it fails
+        window = build_main_window(db, cli_ctx.paths, actor)
+        from dxdesk.ui.upload_sender import UploadSender
 
-    window.upload_sender = UploadSender(window.ctx, window)  # sends the upload queue every minute, off the UI thread
-    available = app.primaryScreen().availableGeometry()  # logical pixels: 1093×614 on 1366×768 at 125 %
-    window.resize(min(1280, available.width()), min(760, available.height()))
-    window.move(available.topLeft())
-    window.showMaximized() if os.environ.get("DXDESK_MAXIMIZED") else window.show()
+        window.upload_sender = UploadSender(window.ctx, window)  # sends the upload queue every minute, off the UI thread
+        available = app.primaryScreen().availableGeometry()  # logical pixels: 1093×614 on 1366×768 at 125 %
+        window.resize(min(1280, available.width()), min(760, available.height()))
+        window.move(available.topLeft())
+        window.showMaximized() if os.environ.get("DXDESK_MAXIMIZED") else window.show()
+    finally:
+        splash.close()  # already closed when another window showed; here for the ways out without one
     start_page = os.environ.get("DXDESK_START_PAGE")  # for screenshots and kiosk set-ups
     if start_page:
         try:

@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from sqlalchemy.exc import OperationalError
 
 from dxdesk.errors import UserError
-from dxdesk.exchange import upload
 from dxdesk.i18n import _
 
 log = logging.getLogger("dxdesk.ui.upload_sender")
@@ -30,6 +29,8 @@ class _Send(QRunnable):
         self.db, self.signals = db, signals
 
     def run(self) -> None:
+        from dxdesk.exchange import upload  # loaded by tick() on the UI thread already; this only looks it up
+
         try:
             if not upload.get_endpoint(self.db) or not upload.due_count(self.db):
                 totals = {"idle": True}
@@ -68,6 +69,8 @@ class UploadSender(QObject):
         returns False when one is still running."""
         if self.running:
             return False
+        import dxdesk.exchange.upload  # noqa: F401 - loaded at the first tick, not at start-up (issue #16)
+
         self.running = True
         self._signals = _Signals()
         self._signals.done.connect(self._done)

@@ -9,7 +9,7 @@ from dxdesk.i18n import _
 
 
 def register(sub) -> None:
-    from dxdesk.reports.guides import LAYOUTS
+    from dxdesk.guides import LAYOUTS  # the names only: the renderers (reportlab, qrcode) load when printing
 
     p = sub.add_parser("guides", help=_("print QR guide sheets for citizens (PDF)"))
     p.add_argument("--service", dest="services", nargs="+", action="extend", metavar="CODE",

@@ -27,6 +27,11 @@ BUSY_TIMEOUT_MS = 30_000
 _NETWORK_FS = {"cifs", "smb3", "smbfs", "nfs", "nfs4", "afs", "9p", "fuse.sshfs", "davfs", "ncpfs"}
 _PG_MIGRATION_LOCK = 0x64786465736B  # "dxdesk": one migrator at a time across counters
 
+# The newest migration under dxdesk/db/migrations/versions. Opening a database already at this revision needs no
+# Alembic at all (loading it costs a fifth of a second at every start); tests/unit/test_schema_head.py keeps it
+# equal to the head Alembic reads from the migration scripts. Update it with every new migration.
+SCHEMA_HEAD = "0003"
+
 
 def _mount_table() -> list[tuple[str, str]]:
     try:
@@ -197,6 +202,7 @@ def _alembic_config(connection):
 
 
 def head_revision() -> str:
+    """The head revision as Alembic reads it from the migration scripts (slow: loads Alembic and every script)."""
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
@@ -225,13 +231,18 @@ def sqlite_backup(source: Path, target: Path) -> Path:
 
 
 def migrate(db: Database) -> bool:
-    """Bring the schema to the newest revision; returns True when something was upgraded."""
+    """Bring the schema to the newest revision; returns True when something was upgraded.
+
+    A database already at SCHEMA_HEAD (every start but the first after an update) is recognised without loading
+    Alembic; Alembic and the migration scripts are loaded only when a migration is due or the revision is unknown."""
+    current = current_revision(db)
+    if current == SCHEMA_HEAD:
+        return False
     from alembic import command
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(_alembic_config(None))
     head = script.get_current_head()
-    current = current_revision(db)
     if current == head:
         return False
     if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:

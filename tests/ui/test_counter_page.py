@@ -156,7 +156,9 @@ def test_contact_fields_disabled_without_a_keyring(qtbot, db, home, admin, monke
     win = build_main_window(db, home, admin)
     qtbot.addWidget(win)
     page = win.show_page("counter")
-    assert not page.consent_box.isEnabled() and not page.contact_name.isEnabled()
+    assert not page.contact_name.isEnabled()
+    qtbot.waitUntil(lambda: not page.consent_box.isEnabled())  # the keyring is asked once the window is up
+    assert not page.contact_name.isEnabled()
     assert "keyring" in page.contact_note.text()
 
 

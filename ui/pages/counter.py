@@ -215,7 +215,10 @@ class CounterPage(QWidget):
         contact_row.addWidget(self.contact_name, 1)
         contact_row.addWidget(self.contact_phone)
         self.consent_box.toggled.connect(self._consent_toggled)
-        self._consent_toggled(False)
+        self.contact_name.setEnabled(False)
+        self.contact_phone.setEnabled(False)
+        # Whether contact fields can be used here asks the OS keyring, slow to load: once the window is up (#16).
+        QTimer.singleShot(0, self, lambda: self._consent_toggled(self.consent_box.isChecked()))
 
         # --- actions and the quiet confirmation line ---
         self.save_button = QPushButton(_("Save  ⏎"), objectName="save_button")
