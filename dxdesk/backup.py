@@ -74,9 +74,11 @@ def verify(path: Path) -> BackupInfo:
 
 
 def _known_revision(rev: str) -> bool:
-    from alembic.script import ScriptDirectory
+    from dxdesk.db.engine import SCHEMA_HEAD, _alembic_config
 
-    from dxdesk.db.engine import _alembic_config
+    if rev == SCHEMA_HEAD:  # the usual case, known without loading Alembic
+        return True
+    from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(_alembic_config(None))
     return rev in {r.revision for r in script.walk_revisions()}

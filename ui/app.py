@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from importlib.resources import as_file, files
 
 from dxdesk.errors import UserError
@@ -115,6 +116,24 @@ def show_splash(app):
     return splash
 
 
+def start_daily_backup(db, paths) -> threading.Thread:
+    """The first start of a day copies the database to backups/ (dxdesk.backup): in a thread of its own, so the window
+    is there at once even with a large database, and the pages' workers do not wait behind it. The copy goes through
+    SQLite's backup API, safe while the counter writes; a failure is logged and changes nothing. Python waits for the
+    thread before the process ends, so closing the window right away does not cut a copy short."""
+    from dxdesk.backup import daily_backup_if_due
+
+    def backup() -> None:
+        try:
+            daily_backup_if_due(db, paths)
+        except Exception:  # noqa: BLE001 - it already logs what it expects; anything else is logged here
+            log.exception("daily backup")
+
+    thread = threading.Thread(target=backup, name="daily-backup")
+    thread.start()
+    return thread
+
+
 def run_gui(cli_ctx) -> int:
     load_core_before_qt()
     from PySide6.QtCore import QSettings
@@ -138,10 +157,8 @@ def run_gui(cli_ctx) -> int:
         actor = sign_in(None, db, cli_ctx.paths)
         if actor is None:
             return 0
-        from dxdesk.backup import daily_backup_if_due
-
-        daily_backup_if_due(db, cli_ctx.paths)  # logs and carries on if it fails
         window = build_main_window(db, cli_ctx.paths, actor)
+        start_daily_backup(db, cli_ctx.paths)
         from dxdesk.ui.upload_sender import UploadSender
 
         window.upload_sender = UploadSender(window.ctx, window)  # sends the upload queue every minute, off the UI thread
