@@ -52,6 +52,7 @@ from dxdesk.today import current_shift
 from dxdesk.vnformat import fmt_int, fmt_percent
 
 log = logging.getLogger("dxdesk.ui")
+CONTACT_CHECK_AFTER_MS = 1000
 
 DIGIT_KEYS = [getattr(Qt.Key, f"Key_{i}") for i in range(1, 10)]
 F_KEYS = [getattr(Qt.Key, f"Key_F{i}") for i in range(1, 13)]
@@ -217,8 +218,9 @@ class CounterPage(QWidget):
         self.consent_box.toggled.connect(self._consent_toggled)
         self.contact_name.setEnabled(False)
         self.contact_phone.setEnabled(False)
-        # Whether contact fields can be used here asks the OS keyring, slow to load: once the window is up (#16).
-        QTimer.singleShot(0, self, lambda: self._consent_toggled(self.consent_box.isChecked()))
+        # Whether contact fields can be used here asks the OS keyring, slow to load (#16): not before the window is up
+        # and painted. Until then a tick of the box asks it there and then (_consent_toggled).
+        QTimer.singleShot(CONTACT_CHECK_AFTER_MS, self, lambda: self._consent_toggled(self.consent_box.isChecked()))
 
         # --- actions and the quiet confirmation line ---
         self.save_button = QPushButton(_("Save  ⏎"), objectName="save_button")
