@@ -349,8 +349,8 @@ class CounterPage(QWidget):
         ctx.events.profile_changed.connect(self.reload_services)  # e.g. a settings package changed the catalogue
         ctx.events.profile_changed.connect(self.refresh_today)  # targets changed: the progress column follows
         self.setTabOrder(self.volunteer_box, next(iter(self.buttons.values()), self.note_edit))
-        self.refresh_roster()
-        self.refresh_today()
+        # The roster and today's entries load in activated(), which the main window calls when it shows the page
+        # (the first time too): loading them here as well did the start-up's queries twice (#16).
 
     # --- the service buttons ----------------------------------------------------------------------
 
