@@ -219,8 +219,10 @@ class CounterPage(QWidget):
         self.contact_name.setEnabled(False)
         self.contact_phone.setEnabled(False)
         # Whether contact fields can be used here asks the OS keyring, slow to load (#16): not before the window is up
-        # and painted. Until then a tick of the box asks it there and then (_consent_toggled).
-        QTimer.singleShot(CONTACT_CHECK_AFTER_MS, self, lambda: self._consent_toggled(self.consent_box.isChecked()))
+        # and painted. Until then a tick of the box asks it there and then (_consent_toggled). It also reads the
+        # database's id: through _ask_server, as a shared server may have gone silent by then.
+        QTimer.singleShot(CONTACT_CHECK_AFTER_MS, self,
+                          lambda: self._ask_server(self._consent_toggled, self.consent_box.isChecked()))
 
         # --- actions and the quiet confirmation line ---
         self.save_button = QPushButton(_("Save  ⏎"), objectName="save_button")
