@@ -77,11 +77,14 @@ def show_splash(app):
     from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
     from PySide6.QtWidgets import QLabel
 
-    pixmap = QPixmap(380, 120)
+    width, height = 380, 120
+    ratio = app.primaryScreen().devicePixelRatio()  # sharp at 125 % and 150 % scaling
+    pixmap = QPixmap(round(width * ratio), round(height * ratio))
+    pixmap.setDevicePixelRatio(ratio)
     pixmap.fill(QColor("#ffffff"))
     painter = QPainter(pixmap)
     painter.setPen(QColor("#c8c8c8"))
-    painter.drawRect(0, 0, pixmap.width() - 1, pixmap.height() - 1)
+    painter.drawRect(0, 0, width - 1, height - 1)
     app.windowIcon().paint(painter, 20, 28, 64, 64)
     painter.setPen(QColor("#1f1f1f"))
     title_font = QFont(app.font())
@@ -99,7 +102,7 @@ def show_splash(app):
     splash.setPixmap(pixmap)
     splash.setWindowTitle("dxdesk")
     screen = app.primaryScreen().availableGeometry()
-    splash.move(screen.center().x() - pixmap.width() // 2, screen.center().y() - pixmap.height() // 2)
+    splash.move(screen.center().x() - width // 2, screen.center().y() - height // 2)
 
     class _CloseOnNextWindow(QObject):
         def eventFilter(self, obj, event):  # noqa: N802 - Qt override

@@ -1,7 +1,8 @@
 """Start-up loads only what the first window needs (issue #16): the real entry point `dxdesk --home H gui`, in a fresh
-process, on a database already at the newest schema. When the event loop is about to start (the main window shown),
-none of the renderers (reportlab, qrcode), the XLSX/DOCX writers, Alembic, keyring or the chart and print modules of
-Qt are loaded, and only the Counter page is built. The command line's help and `log` load no renderer either.
+process, on a database already at the newest schema. A splash is on screen while the database opens. When the event
+loop is about to start (the main window shown), none of the renderers (reportlab, qrcode), the XLSX/DOCX writers,
+Alembic, keyring or the chart and print modules of Qt are loaded, and only the Counter page is built. The command
+line's help and `log` load no renderer either.
 
 Each check runs in its own process: in the test process these modules are long loaded by other tests."""
 
@@ -19,11 +20,25 @@ QT_NOT_AT_START = ("PySide6.QtCharts", "PySide6.QtPrintSupport", "PySide6.QtPdf"
 _GUI_PROBE = r"""
 import json, sys
 from PySide6.QtWidgets import QApplication, QMainWindow
+from dxdesk.db import engine
+
+_open_database = engine.open_database
+shown_while_opening = []
+
+def _visible():
+    return sorted(w.objectName() for w in QApplication.topLevelWidgets() if w.isVisible())
+
+def _opening(*args, **kwargs):
+    shown_while_opening.extend(_visible())
+    return _open_database(*args, **kwargs)
+
+engine.open_database = _opening
 
 def _at_event_loop(*args):
     windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
     print(json.dumps({"modules": sorted(sys.modules), "title": windows[0].windowTitle() if windows else None,
-                      "pages": sorted(windows[0].pages) if windows else None}))
+                      "pages": sorted(windows[0].pages) if windows else None,
+                      "shown_while_opening": shown_while_opening, "shown_at_start": _visible()}))
     for window in windows:
         window.close()  # waits for the pages' background work
     return 0
@@ -74,6 +89,8 @@ def test_main_window_start_up_loads_no_renderer_nor_alembic(demo_home):
     facts = json.loads(result.stdout.strip().splitlines()[-1])
     assert facts["title"] and "dxdesk" in facts["title"], facts["title"]  # the main window is up, with its unit
     assert facts["pages"] == ["counter"]  # the other places are built when first shown
+    assert facts["shown_while_opening"] == ["splash"]  # something on screen at once, before the database opens
+    assert facts["shown_at_start"] == ["main_window"]  # and gone once the main window is there
     modules = facts["modules"]
     assert "sqlalchemy" in modules  # the probe saw a real start-up, database open
     assert _loaded(modules, NOT_AT_START) == []
@@ -115,3 +132,17 @@ def test_a_database_due_for_a_migration_still_loads_alembic_and_is_upgraded(tmp_
     assert con.execute("SELECT count(*) FROM service_records").fetchone()[0] == 1
     con.close()
     assert list(paths.backups.glob("before-migration-0001-*.sqlite3"))
+
+
+def test_the_splash_gives_way_to_the_sign_in_dialog(qtbot):
+    """On a database with users the next window is the sign-in dialog: the splash must not stay over it."""
+    from dxdesk.ui.app import create_application, show_splash
+    from PySide6.QtWidgets import QDialog
+
+    app = create_application()
+    splash = show_splash(app)
+    assert splash.isVisible()
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not splash.isVisible()
