@@ -280,55 +280,66 @@ def lockout_remaining(db, username: str) -> int:
     return max(0, int((user.locked_until - _now()).total_seconds()))
 
 
-def _locked_message(seconds: int) -> str:
+def locked_message(seconds: int) -> str:
+    """'Too many wrong tries. Try again in N seconds/minutes.' (the sign-in dialog counts it down)."""
     if seconds >= 90:
         return _("Too many wrong tries. Try again in {n} minutes.").format(n=(seconds + 59) // 60)
     return _("Too many wrong tries. Try again in {n} seconds.").format(n=max(1, seconds))
 
 
 def authenticate(db, username: str, secret: str) -> Actor:
-    """Sign USERNAME in with SECRET; raises UserError (wrong, locked, inactive). Every try is audited."""
+    """Sign USERNAME in with SECRET; raises UserError (wrong, locked, inactive). Every try is audited.
+
+    The try is counted, and the lock it earns taken, in one write transaction holding the user's row (SQLite:
+    BEGIN IMMEDIATE; PostgreSQL: SELECT … FOR UPDATE) *before* the hash is checked: tries sent at once queue
+    for that row, and those arriving while the account is locked are refused without touching the hash. A right
+    PIN then clears the count; a wrong one leaves it as taken."""
     name = (username or "").strip().lower()
-    now = _now()
-    with db.session() as session:
-        user = session.scalar(select(User).where(User.username == name))
-    if user is None:
-        verify_secret(secret, None)
-        with db.write() as session:
+    with db.write() as session:
+        user = session.scalar(select(User).where(User.username == name).with_for_update())
+        if user is None:
             audit.record(session, Actor(username="(unknown)", role=""), "auth.sign_in_failed", "user", "",
                          reason="unknown_user")
+        else:
+            who = Actor(username=user.username, role=user.role, user_id=user.id, display_name=user.display_name)
+            now = _now()
+            if user.locked_until is not None and user.locked_until > now:
+                locked_for = int((user.locked_until - now).total_seconds())
+                audit.record(session, who, "auth.sign_in_failed", "user", user.id, reason="locked")
+            else:
+                locked_for = 0
+                user.failed_attempts = (user.failed_attempts or 0) + 1
+                failures, delay = user.failed_attempts, delay_after(user.failed_attempts)
+                user.locked_until = now + dt.timedelta(seconds=delay) if delay else None
+                user_id, stored, active = user.id, user.secret_hash, user.active
+    if user is None:
+        verify_secret(secret, None)  # same time spent whether or not the account exists
         log.info("sign-in failed: unknown user")
         raise UserError(_("Wrong user name or PIN/password."))
-    if user.locked_until is not None and user.locked_until > now:
-        with db.write() as session:
-            audit.record(session, Actor(username=user.username, role=user.role), "auth.sign_in_failed", "user",
-                         user.id, reason="locked")
-        raise UserError(_locked_message(int((user.locked_until - now).total_seconds())))
-    ok = verify_secret(secret, user.secret_hash)
-    who = Actor(username=user.username, role=user.role, user_id=user.id, display_name=user.display_name)
+    if locked_for:
+        raise UserError(locked_message(locked_for))
+    ok = verify_secret(secret, stored)
     with db.write() as session:
-        row = session.get(User, user.id)
-        if ok and row.active:
+        if ok:  # the right secret clears the count it was charged, even on a turned-off account
+            row = session.get(User, user_id)
             row.failed_attempts = 0
             row.locked_until = None
-            audit.record(session, who, "auth.sign_in", "user", user.id)
+        if ok and active:
+            audit.record(session, who, "auth.sign_in", "user", user_id)
         elif ok:
-            audit.record(session, who, "auth.sign_in_failed", "user", user.id, reason="inactive")
+            audit.record(session, who, "auth.sign_in_failed", "user", user_id, reason="inactive")
         else:
-            row.failed_attempts = (row.failed_attempts or 0) + 1
-            delay = delay_after(row.failed_attempts)
-            row.locked_until = now + dt.timedelta(seconds=delay) if delay else None
-            audit.record(session, who, "auth.sign_in_failed", "user", user.id, reason="wrong_secret",
-                         failures=row.failed_attempts, delay_s=delay)
-    if ok and not user.active:
+            audit.record(session, who, "auth.sign_in_failed", "user", user_id, reason="wrong_secret",
+                         failures=failures, delay_s=delay)
+    if ok and not active:
         raise UserError(_("This account is turned off. Ask the administrator."))
     if not ok:
-        log.info("sign-in failed for user id %s (%s failures)", user.id, row.failed_attempts)
+        log.info("sign-in failed for user id %s (%s failures)", user_id, failures)
         if delay:
-            raise UserError(_("Wrong user name or PIN/password.") + " " + _locked_message(delay))
+            raise UserError(_("Wrong user name or PIN/password.") + " " + locked_message(delay))
         raise UserError(_("Wrong user name or PIN/password."))
-    log.info("signed in: user id %s", user.id)
-    return actor_for(db, user.id)
+    log.info("signed in: user id %s", user_id)
+    return actor_for(db, user_id)
 
 
 # --- demo ----------------------------------------------------------------------------------------------

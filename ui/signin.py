@@ -73,17 +73,26 @@ class SignInDialog(QDialog):
         layout.addWidget(self.buttons)
         self._timer = QTimer(self, interval=1000)
         self._timer.timeout.connect(self._tick)
+        self.username.textChanged.connect(self._tick)  # a locked account shows its wait as soon as it is named
         (self.secret if username else self.username).setFocus()
 
     def _tick(self) -> None:
+        """While the account is locked the PIN field and the button are off and the time left counts down."""
         left = auth.lockout_remaining(self.db, self.username.text())
         if left <= 0:
+            locked = not self.secret.isEnabled()
             self._timer.stop()
             self.ok_button.setEnabled(True)
-            self.message.setText(_("You can try again now."))
+            self.secret.setEnabled(True)
+            if locked:
+                self.message.setText(_("You can try again now."))
+                self.secret.setFocus()
             return
         self.ok_button.setEnabled(False)
-        self.message.setText(_("Too many wrong tries. Try again in {n} seconds.").format(n=left))
+        self.secret.setEnabled(False)
+        self.message.setText(auth.locked_message(left))
+        if not self._timer.isActive():
+            self._timer.start()
 
     def try_sign_in(self) -> None:
         if not self.username.text().strip():
@@ -97,8 +106,8 @@ class SignInDialog(QDialog):
             self.secret.setFocus()
             self.message.setText(exc.message)
             if auth.lockout_remaining(self.db, self.username.text()) > 0:
-                self.ok_button.setEnabled(False)
-                self._timer.start()
+                self._tick()
+                self.message.setText(exc.message)  # the reason first; the countdown takes over at the next tick
             return
         self.accept()
 

@@ -3,6 +3,8 @@ lockout wait and disables the button; switch user replaces the actor and tells t
 
 import datetime as dt
 
+import pytest
+
 from dxdesk.ui.app import create_application
 from dxdesk.ui.context import PageContext
 from PySide6.QtCore import Qt
@@ -10,6 +12,7 @@ from sqlalchemy import select
 
 from dxdesk import auth, demo
 from dxdesk.db.models import AuditEvent
+from dxdesk.errors import UserError
 
 
 def test_first_start_creates_the_admin(qtbot, db):
@@ -48,13 +51,36 @@ def test_sign_in_dialog_wrong_pin_then_locked(qtbot, db, admin, monkeypatch):
     assert "Sai tên đăng nhập" in dialog.message.text()
     assert "30 giây" in dialog.message.text()
     assert not dialog.ok_button.isEnabled() and dialog.secret.text() == ""
+    assert not dialog.secret.isEnabled()  # no typing into a locked account
     assert dialog.isVisible()
-    now[0] += dt.timedelta(seconds=31)
+    now[0] += dt.timedelta(seconds=12)
     dialog._tick()
-    assert dialog.ok_button.isEnabled()
+    assert "18 giây" in dialog.message.text() and not dialog.secret.isEnabled()  # the time left, counting down
+    now[0] += dt.timedelta(seconds=19)
+    dialog._tick()
+    assert dialog.ok_button.isEnabled() and dialog.secret.isEnabled()
     dialog.secret.setText("135792")
     qtbot.keyClick(dialog.secret, Qt.Key.Key_Return)
     assert dialog.result() == dialog.DialogCode.Accepted and dialog.actor.username == "lan"
+
+
+def test_sign_in_dialog_shows_a_locked_account_at_once(qtbot, db, admin, monkeypatch):
+    from dxdesk.ui.signin import SignInDialog
+
+    now = [dt.datetime(2026, 3, 2, 8, 0)]
+    monkeypatch.setattr(auth, "_now", lambda: now[0])
+    auth.create_user(db, admin, "lan", "Chị Lan", "clerk", "135792")
+    for _attempt in range(5):
+        with pytest.raises(UserError):
+            auth.authenticate(db, "lan", "000000")
+    create_application()
+    dialog = SignInDialog(db)  # another window: the account is already locked
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username, "lan")
+    qtbot.keyClick(dialog.username, Qt.Key.Key_Tab)
+    assert not dialog.secret.isEnabled() and not dialog.ok_button.isEnabled()
+    assert "30 giây" in dialog.message.text()
 
 
 def test_demo_database_opens_as_its_coordinator(qtbot, db, admin, home):
