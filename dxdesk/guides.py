@@ -193,7 +193,7 @@ def validate_url(url: str) -> str:
 
 
 def _clean(text: str, what: str, max_length: int, required: bool = True) -> str:
-    value = " ".join(clean_free_text(text, max_length).split())
+    value = " ".join(clean_free_text(text, max_length, phones=True).split())  # public hotlines may be named
     if required and not value:
         raise UserError(_("{what} is empty.").format(what=what))
     return value

@@ -16,7 +16,7 @@ from dxdesk.db.models import Assignment, ReceptionPoint, Shift, Volunteer
 from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
 from dxdesk.roster import WEEKDAY_CODES, available_on, parse_weekdays
-from dxdesk.text import clean_free_text, nfc
+from dxdesk.text import clean_free_text
 from dxdesk.vnformat import fmt_date, weekday_name
 
 RULE_KEY = "shift_rule"
@@ -94,7 +94,7 @@ def list_reception_points(db, include_inactive: bool = False) -> list[ReceptionP
 
 def add_reception_point(db, actor: Actor, name: str, address: str = "") -> int:
     permissions.require(actor, "shift.manage")
-    name = " ".join(nfc(name).split())
+    name = " ".join(clean_free_text(name, max_length=200).split())
     if not name:
         raise UserError(_("The reception point needs a name."))
     with db.write() as session:

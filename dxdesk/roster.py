@@ -18,7 +18,7 @@ from dxdesk.actor import Actor
 from dxdesk.db.models import Assignment, ServiceRecord, Team, Volunteer
 from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
-from dxdesk.text import fold, name_sort_key, nfc
+from dxdesk.text import clean_free_text, fold, name_sort_key, nfc
 
 ROLES = ("leader", "deputy", "member")
 ROLE_LABELS = {"leader": N_("Team leader"), "deputy": N_("Deputy leader"), "member": N_("Member")}
@@ -82,7 +82,7 @@ def _clean_phone(phone: str | None) -> str | None:
 
 
 def _clean_name(name: str | None) -> str:
-    name = " ".join(nfc(name).split())
+    name = " ".join(clean_free_text(name, max_length=120).split())
     if not name:
         raise UserError(_("The volunteer's name is empty."))
     if len(name) > 120 or any(ch.isdigit() for ch in name):
@@ -261,7 +261,8 @@ def list_teams(db) -> list[TeamRow]:
 
 def add_team(db, actor: Actor, name: str, kind: str = "cnscd", hamlet: str | None = None) -> int:
     permissions.require(actor, "volunteer.manage")
-    name = " ".join(nfc(name).split())
+    name = " ".join(clean_free_text(name, max_length=120).split())
+    hamlet = clean_free_text(hamlet, max_length=120)
     if not name:
         raise UserError(_("The team name is empty."))
     if kind not in TEAM_KINDS:
@@ -269,7 +270,7 @@ def add_team(db, actor: Actor, name: str, kind: str = "cnscd", hamlet: str | Non
     with db.write() as session:
         if session.scalar(select(Team.id).where(func.lower(Team.name) == name.lower())):
             raise UserError(_("A team named '{name}' already exists.").format(name=name))
-        t = Team(name=name, kind=kind, hamlet=nfc(hamlet) or None, active=True)
+        t = Team(name=name, kind=kind, hamlet=hamlet or None, active=True)
         session.add(t)
         session.flush()
         audit.record(session, actor, "team.add", "team", t.id, name=name)
@@ -402,10 +403,15 @@ def preview_import(db, path: str | Path) -> ImportPreview:
             except UserError as exc:
                 r.errors.append(str(exc))
             clean["youth_union"] = fold(values.get("youth_union", "")) in _YES
-            team = nfc(values.get("team", ""))
+            team = hamlet = ""
+            try:
+                team = clean_free_text(values.get("team", ""), max_length=120)
+                hamlet = clean_free_text(values.get("hamlet", ""), max_length=120)
+            except UserError as exc:
+                r.errors.append(str(exc))
             clean["team"] = team
             clean["team_id"] = teams.get(fold(team)) if team else None
-            clean["hamlet"] = nfc(values.get("hamlet", ""))
+            clean["hamlet"] = hamlet
             r.values = {**values, "_clean": clean}
             if not r.errors:
                 key = (fold(clean["name"]), clean["phone"] or "")

@@ -67,34 +67,85 @@ def name_sort_key(full_name: str) -> tuple:
     return (sort_key(parts[-1] if parts else ""), sort_key(full_name))
 
 
-_DIGIT_RUN = re.compile(r"\d(?:[ .\-]?\d)*")
-_SECRET_CODE = re.compile(r"(?:\botp\b|ma xac thuc|mat khau|mat ma)[^0-9]{0,20}\d{4,8}(?!\d)")
+# --- the privacy filter: ONE rule for every free-text field (notes, places, names, texts of packages…) ---------
+
+# Digits with anything that may separate them: space, dot, dash, slash, comma, underscore (up to 3 in a row).
+_DIGIT_RUN = re.compile(r"\d(?:[\s.\-/,_]{0,3}\d)*")
+# A date inside a run (1/3/2026, 01-03-2026, 2026-03-01, 1.3.2026) is a date, not part of an ID number.
+_DATE_IN_RUN = re.compile(r"(?<!\d)(?:(?:0?[1-9]|[12]\d|3[01])([./\-])(?:0?[1-9]|1[0-2])\1(?:19|20)\d\d"
+                          r"|(?:19|20)\d\d([./\-])(?:0?[1-9]|1[0-2])\2(?:0?[1-9]|[12]\d|3[01]))(?!\d)")
+# Old 9-digit ID cards are only told apart from other numbers by the words around them.
+_OLD_ID_WORDS = re.compile(r"\b(?:cmnd|cmtnd|cmt|chung minh(?: nhan dan| thu)?)\b")
+# A code after one of these words (folded), with or without a space, colon, dash or 'là' between.
+_CODE_WORDS = r"otp|ma xac thuc|ma xac nhan|ma otp|ma|pin"
+_PASSWORD_WORDS = r"mat khau|mat ma|mk|password|passcode|pass|pwd"
+_AFTER = r"(?![a-z])\s*(?:la\b)?\s*([:=\-]?)\s*"
+_SECRET_CODE = re.compile(rf"\b(?:{_CODE_WORDS}){_AFTER}(\d(?:[ .]?\d){{3,7}})(?![0-9a-z])")
+_PASSWORD = re.compile(rf"\b(?:{_PASSWORD_WORDS}){_AFTER}(\S{{4,}})")
+# A Vietnamese phone: 0 + 9 or 10 digits (mobile, landline) or 84 + 9 digits, separated or not.
+_PHONE = re.compile(r"(?<![\d])(?:\+?\s?84[\s.\-]?[1-9]|0[1-9])(?:[\s.\-]?\d){8,9}(?![\d])")
+# Characters that hide or reorder text (bidi overrides such as U+202E, zero-width ones) or control the terminal.
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Co", "Cs"}  # line separators (Zl, Zp) are whitespace
+_ALLOWED_CONTROLS = "\t\n\r"
 
 
-def find_forbidden(text: str) -> str | None:
-    """Why TEXT must not be stored (a CCCD-like number, an OTP or password), or None."""
-    for match in _DIGIT_RUN.finditer(text):
+def find_unsafe_character(text: str) -> str | None:
+    """The first invisible control or bidi-override character in TEXT (e.g. U+202E), as 'U+XXXX', or None."""
+    for ch in text:
+        if unicodedata.category(ch) in _UNSAFE_CATEGORIES and ch not in _ALLOWED_CONTROLS:
+            return f"U+{ord(ch):04X}"
+    return None
+
+
+def _digit_count(run: str) -> int:
+    return sum(ch.isdigit() for ch in run)
+
+
+def find_forbidden(text: str, phones: bool = False) -> str | None:
+    """Why TEXT must not be stored, or None: an invisible control/bidi character, a citizen ID number (12 digits
+    however they are separated, or 9 digits near CMND/CMT/chứng minh), a one-time code or password after the
+    words that announce one, or (unless PHONES: public hotlines in guide texts) a phone number."""
+    bad = find_unsafe_character(text)
+    if bad:
+        return _("The text contains an invisible control character ({code}, e.g. one that reverses the text). "
+                 "Remove it and type the text again.").format(code=bad)
+    without_dates = _DATE_IN_RUN.sub(" ", text)
+    for match in _DIGIT_RUN.finditer(without_dates):
         run = match.group(0)
-        digits = re.sub(r"\D", "", run)
-        if len(digits) == 12 or any(len(chunk) >= 12 for chunk in re.split(r"[ .\-]", run)):
+        if _digit_count(run) == 12 or any(len(chunk) >= 12 for chunk in re.split(r"\D+", run)):
             return _(
                 "This looks like a citizen ID (CCCD) number. dxdesk never stores ID numbers: "
                 "remove it and write the note without it."
             )
-    if _SECRET_CODE.search(fold(text)):
+    folded = fold(text)
+    for word in _OLD_ID_WORDS.finditer(folded):
+        near = folded[max(0, word.start() - 40):word.end() + 40]
+        if any(_digit_count(run.group(0)) in (9, 12) for run in _DIGIT_RUN.finditer(near)):
+            return _(
+                "This looks like an old ID card (CMND) number. dxdesk never stores ID numbers: "
+                "remove it and write the note without it."
+            )
+    password = _PASSWORD.search(folded)
+    if _SECRET_CODE.search(folded) or (password and (password.group(1) or any(c.isdigit() for c in password.group(2)))):
         return _(
             "This looks like a one-time code or a password. dxdesk never stores them: "
             "remove it and write the note without it."
         )
+    if not phones and _PHONE.search(without_dates):
+        return _(
+            "This looks like a phone number. A citizen's phone is kept only in the contact fields, with their "
+            "consent and encrypted: remove it from this text."
+        )
     return None
 
 
-def clean_free_text(text: str | None, max_length: int = 500) -> str:
-    """NFC-normalise a free-text field and refuse what must never be stored (raises UserError)."""
+def clean_free_text(text: str | None, max_length: int = 500, phones: bool = False) -> str:
+    """NFC-normalise a free-text field and refuse what must never be stored (raises UserError with the reason).
+    Every free-text field of the app goes through here (see find_forbidden)."""
     value = nfc(text)
     if len(value) > max_length:
         raise UserError(_("The text is too long (at most {n} characters).").format(n=max_length))
-    reason = find_forbidden(value)
+    reason = find_forbidden(value, phones=phones)
     if reason:
         raise UserError(reason)
     return value

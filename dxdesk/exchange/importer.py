@@ -35,7 +35,7 @@ from dxdesk.exchange import package as pkg
 from dxdesk.exchange.export import Cancelled
 from dxdesk.i18n import _
 from dxdesk.permissions import require
-from dxdesk.text import fold
+from dxdesk.text import find_forbidden, fold
 
 CHUNK = 20_000
 SQLITE_CACHE_KIB = 256 * 1024
@@ -239,6 +239,7 @@ class _Checker:
         self.good_dates: set[str] = set()
         self.good_times: set[str] = set()
         self.good_counts: set[str] = set()
+        self.good_volunteers: set[str] = set()
 
     def check(self, rows: list, first_line: int) -> None:
         if not self._chunk_ok(rows):
@@ -264,6 +265,10 @@ class _Checker:
                 and set(zip(services, indicators, strict=True)) <= self.pairs and set(voided) <= {"0", "1"}
                 and max(map(len, volunteers)) <= MAX_VOLUNTEER):
             return False
+        new_volunteers = set(volunteers) - self.good_volunteers
+        if any(find_forbidden(v) for v in new_volunteers):  # the same privacy filter as every free-text field
+            return False
+        self.good_volunteers |= new_volunteers
         self.good_dates |= new_dates
         self.good_times |= new_times
         self.good_counts |= new_counts
@@ -311,6 +316,9 @@ class _Checker:
                 raise _Refused(_("line {line}: voided must be 0 or 1.").format(line=line))
             if len(volunteer) > MAX_VOLUNTEER:
                 raise _Refused(_("line {line}: the volunteer field is too long.").format(line=line))
+            reason = find_forbidden(volunteer)
+            if reason:
+                raise _Refused(_("line {line}: the volunteer field: {reason}").format(line=line, reason=reason))
 
 
 def _shown(value: str, n: int) -> str:

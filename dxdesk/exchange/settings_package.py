@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -42,7 +41,7 @@ from dxdesk.paths import replaced_when_done
 from dxdesk.periods import Period, parse_period
 from dxdesk.permissions import require
 from dxdesk.profile import get_profile
-from dxdesk.text import clean_free_text, nfc
+from dxdesk.text import clean_free_text, find_unsafe_character, nfc
 from dxdesk.vnformat import fmt_int
 
 SERIAL_KEY = "settings_package.serial"  # the issuer's counter
@@ -392,7 +391,7 @@ def _text(path: Path, entry: dict, key: str, what: str, max_length: int, require
     value = entry.get(key, "")
     if not isinstance(value, str):
         raise _refused(path, _("{what}: “{key}” must be text.").format(what=what, key=key))
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs") and ch not in "\t\n\r" for ch in value):
+    if find_unsafe_character(value):
         raise _refused(path, _("{what}: “{key}” contains invisible control characters.").format(what=what, key=key))
     value = " ".join(nfc(value).split())
     if (required and not value) or len(value) > max_length:

@@ -43,7 +43,9 @@ def test_cccd_note_is_refused_with_exit_2_and_nothing_stored(cli, home):
     assert code == 2 and out == "" and "CCCD" in err and len(err.strip().splitlines()) == 1
     code, out, err = cli("log", "vneid", "--note", "mã xác thực 482913")
     assert code == 2
-    code, out, err = cli("log", "vneid", "--note", "SĐT 0912.345.678")  # a phone number is fine
+    code, out, err = cli("log", "vneid", "--note", "SĐT 0912.345.678")  # a phone: only in the contact fields
+    assert code == 2 and "ô liên hệ" in err
+    code, out, err = cli("log", "vneid", "--note", "gọi lại chiều nay")
     assert code == 0
     db = open_database(None, home)
     try:

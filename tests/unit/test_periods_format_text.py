@@ -75,8 +75,15 @@ def test_ids_and_secrets_are_refused(text):
         clean_free_text(text)
 
 
-@pytest.mark.parametrize("text", ["Gọi lại 0912 345 678", "0912345678", "hồ sơ 2026 số 15", "đã cài 2 ứng dụng", ""])
-def test_phone_numbers_and_ordinary_notes_pass(text):
+@pytest.mark.parametrize("text", ["Gọi lại 0912 345 678", "0912345678", "+84 912.345.678"])
+def test_phone_numbers_point_to_the_contact_fields(text):
+    assert "liên hệ" in find_forbidden(text)  # the consented, encrypted contact fields
+    assert find_forbidden(text, phones=True) is None  # a public hotline in a guide text
+
+
+@pytest.mark.parametrize("text", ["hồ sơ 2026 số 15", "đã cài 2 ứng dụng", "", "Chiến dịch 1/3/2026-5/3/2026",
+                                  "sạc pin 5000mAh", "mật khẩu mới đã đổi xong", "Thôn 12, tổ 5", "1.500.000 đồng"])
+def test_ordinary_notes_pass(text):
     assert find_forbidden(text) is None
 
 

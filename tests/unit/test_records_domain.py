@@ -54,8 +54,10 @@ def test_cccd_in_note_is_refused_and_nothing_saved(cat_db, admin):
         log_record(cat_db, admin, NewRecord(services=["vneid"], note="CCCD 079 203 004 512"))
     with pytest.raises(UserError, match="mã dùng một lần|mật khẩu"):
         log_record(cat_db, admin, NewRecord(services=["vneid"], note="OTP 123456"))
-    log_record(cat_db, admin, NewRecord(services=["vneid"], note="gọi lại 0912345678"))  # a phone is fine
-    assert [e.note for e in today_entries(cat_db)] == ["gọi lại 0912345678"]
+    with pytest.raises(UserError, match="ô liên hệ"):  # a phone goes into the consented, encrypted contact fields
+        log_record(cat_db, admin, NewRecord(services=["vneid"], note="gọi lại 0912345678"))
+    log_record(cat_db, admin, NewRecord(services=["vneid"], note="gọi lại chiều nay"))
+    assert [e.note for e in today_entries(cat_db)] == ["gọi lại chiều nay"]
 
 
 def test_undo_within_five_minutes_only(cat_db, admin, monkeypatch):
