@@ -75,7 +75,7 @@ _DIGIT_RUN = re.compile(r"\d(?:[\s.\-/,_]{0,3}\d)*")
 _DATE_IN_RUN = re.compile(r"(?<!\d)(?:(?:0?[1-9]|[12]\d|3[01])([./\-])(?:0?[1-9]|1[0-2])\1(?:19|20)\d\d"
                           r"|(?:19|20)\d\d([./\-])(?:0?[1-9]|1[0-2])\2(?:0?[1-9]|[12]\d|3[01]))(?!\d)")
 # Old 9-digit ID cards are only told apart from other numbers by the words around them.
-_OLD_ID_WORDS = re.compile(r"\b(?:cmnd|cmtnd|cmt|chung minh(?: nhan dan| thu)?)\b")
+_OLD_ID_WORDS = re.compile(r"\b(?:cmnd|cmtnd|cmt|chung minh(?: nhan dan| thu)?)(?![a-z])")
 # A code after one of these words (folded), with or without a space, colon, dash or 'là' between.
 _CODE_WORDS = r"otp|ma xac thuc|ma xac nhan|ma otp|ma|pin"
 _PASSWORD_WORDS = r"mat khau|mat ma|mk|password|passcode|pass|pwd"
@@ -83,7 +83,7 @@ _AFTER = r"(?![a-z])\s*(?:la\b)?\s*([:=\-]?)\s*"
 _SECRET_CODE = re.compile(rf"\b(?:{_CODE_WORDS}){_AFTER}(\d(?:[ .]?\d){{3,7}})(?![0-9a-z])")
 _PASSWORD = re.compile(rf"\b(?:{_PASSWORD_WORDS}){_AFTER}(\S{{4,}})")
 # A Vietnamese phone: 0 + 9 or 10 digits (mobile, landline) or 84 + 9 digits, separated or not.
-_PHONE = re.compile(r"(?<![\d])(?:\+?\s?84[\s.\-]?[1-9]|0[1-9])(?:[\s.\-]?\d){8,9}(?![\d])")
+_PHONE = re.compile(r"(?<![\d])(?:\(?\+?\s?84\)?[\s.\-]?[1-9]|0[1-9])(?:[\s.\-]?\d){8,9}(?![\d])")
 # Characters that hide or reorder text (bidi overrides such as U+202E, zero-width ones) or control the terminal.
 _UNSAFE_CATEGORIES = {"Cc", "Cf", "Co", "Cs"}  # line separators (Zl, Zp) are whitespace
 _ALLOWED_CONTROLS = "\t\n\r"
