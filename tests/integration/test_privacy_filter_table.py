@@ -7,7 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from dxdesk import auth, calendar_vn, catalogue, guides, planning, profile, records, report_settings, reportnumbers, roster
+from dxdesk import (
+    auth,
+    calendar_vn,
+    catalogue,
+    guides,
+    planning,
+    profile,
+    records,
+    report_settings,
+    reportnumbers,
+    roster,
+)
 from dxdesk.contact import ContactInput
 from dxdesk.errors import UserError
 
@@ -160,7 +171,14 @@ def test_ordinary_texts_still_pass_everywhere(db, admin):
 
 # --- the volunteer column of imported packages -------------------------------------------------------------
 
-from tests.integration.test_import_hostile import good_package, members, write  # noqa: E402, F401 - the fixture
+from tests.integration.test_import_hostile import members, write  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def hostile_source(tmp_path_factory):
+    from tests.integration.test_import_hostile import good_package
+
+    return good_package.__wrapped__(tmp_path_factory)
 
 
 def _with_volunteer(src: Path, dst: Path, text: str) -> Path:
@@ -178,7 +196,8 @@ def _with_volunteer(src: Path, dst: Path, text: str) -> Path:
     return write(dst, files)
 
 
-def test_imported_volunteer_column_goes_through_the_same_filter(db, admin, good_package, tmp_path):
+def test_imported_volunteer_column_goes_through_the_same_filter(db, admin, hostile_source, tmp_path):
+    good_package = hostile_source
     from dxdesk.exchange.importer import import_package
 
     profile.set_profile(db, admin, "82")
