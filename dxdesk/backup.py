@@ -17,6 +17,7 @@ from dxdesk.actor import Actor
 from dxdesk.db.engine import sqlite_backup
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
+from dxdesk.inuse import Exclusive
 from dxdesk.permissions import require
 
 log = logging.getLogger("dxdesk.backup")
@@ -39,8 +40,10 @@ def _pg_refusal() -> UserError:
                        "(see the backup chapter of the documentation)."))
 
 
-def verify(path: Path) -> BackupInfo:
-    """Prove PATH is a whole dxdesk database this version can open: integrity_check, tables, schema version."""
+def verify(path: Path, schema: bool = False) -> BackupInfo:
+    """Prove PATH is a whole dxdesk database this version can open: integrity_check, tables, schema version, and
+    with SCHEMA (before a restore) a schema equal to what that version's migrations make: no extra trigger,
+    table, index or view, none missing or changed."""
     path = Path(path)
     if not path.is_file():
         raise UserError(_("The file {path} does not exist.").format(path=path))
@@ -60,6 +63,7 @@ def verify(path: Path) -> BackupInfo:
             raise bad
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         records = conn.execute("SELECT count(*) FROM service_records").fetchone()[0]
+        found = schema_of(conn) if schema else None
     except sqlite3.Error as exc:
         log.warning("backup %s unreadable: %s", path.name, exc)
         raise bad from None
@@ -70,7 +74,49 @@ def verify(path: Path) -> BackupInfo:
     if not _known_revision(revision[0]):
         raise UserError(_("The backup {path} was made by a newer version of dxdesk (schema {rev}). Update dxdesk "
                           "first.").format(path=path, rev=revision[0]))
+    if found is not None:
+        expected = expected_schema(revision[0])
+        if found != expected:
+            extra, missing = sorted(found - expected), sorted(expected - found)
+            log.warning("backup %s: schema differs from revision %s (extra %s, missing %s)", path.name, revision[0],
+                        [e[:2] for e in extra], [m[:2] for m in missing])
+            what = ", ".join(f"{kind} {name}" for kind, name, _sql in (extra or missing)[:3])
+            raise UserError(_("The backup {path} has a database structure dxdesk did not make ({what}): it may have "
+                              "been altered. Nothing was changed.").format(path=path, what=what))
     return BackupInfo(path, revision[0], records, path.stat().st_size)
+
+
+def schema_of(conn: sqlite3.Connection) -> frozenset[tuple[str, str, str]]:
+    """Every table, index, trigger and view (kind, name, SQL with whitespace collapsed) of an SQLite database."""
+    rows = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall()
+    return frozenset((kind, name, " ".join((sql or "").split())) for kind, name, sql in rows)
+
+
+_EXPECTED: dict[str, frozenset] = {}
+
+
+def expected_schema(revision: str) -> frozenset[tuple[str, str, str]]:
+    """The schema a fresh database gets from this version's migrations up to REVISION (made once per process in a
+    temporary file; the same code that migrates every real database)."""
+    if revision not in _EXPECTED:
+        import tempfile
+
+        from alembic import command
+        from sqlalchemy import create_engine
+
+        from dxdesk.db.engine import _alembic_config
+
+        with tempfile.TemporaryDirectory(prefix="dxdesk-schema-") as folder:
+            engine = create_engine("sqlite:///" + (Path(folder) / "fresh.sqlite3").as_posix())
+            try:
+                with engine.connect() as conn:
+                    conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+                    command.upgrade(_alembic_config(conn), revision)
+                    conn.commit()
+                    _EXPECTED[revision] = schema_of(conn.connection.driver_connection)
+            finally:
+                engine.dispose()
+    return _EXPECTED[revision]
 
 
 def _known_revision(rev: str) -> bool:
@@ -161,22 +207,25 @@ def daily_backup_if_due(db, paths, today: dt.date | None = None) -> Path | None:
     return made
 
 
-def restore(live: Path, source: Path, backups: Path) -> Path:
+def restore(actor: Actor, live: Path, source: Path, backups: Path) -> Path:
     """Replace the live database file LIVE by the backup SOURCE; returns where the old file was kept.
 
-    Works without opening LIVE (it may be damaged). Order: SOURCE verified → copied next to LIVE through the
-    backup API → the copy verified → the old file (and its -wal/-shm) moved to BACKUPS → the copy renamed in.
-    Any failure before the last two steps leaves LIVE untouched. The database must not be open."""
+    Works without opening LIVE (it may be damaged). Order: SOURCE verified (integrity, revision, the exact schema of
+    its revision) → copied next to LIVE through the backup API → the copy verified → the in-use lock taken
+    exclusively (refused while any dxdesk process, this one included, has LIVE open: close it first) → the old
+    file (and its -wal/-shm) moved to BACKUPS → the copy renamed in. Any refusal leaves LIVE untouched.
+    PostgreSQL databases are restored on the server with pg_restore (docs/backup.md)."""
+    require(actor, "backup.manage")
     source, live = Path(source).resolve(), Path(live).resolve()
     if source == live:
         raise UserError(_("Choose a backup file, not the live database."))
-    verify(source)
+    verify(source, schema=True)
     live.parent.mkdir(parents=True, exist_ok=True)
     incoming = live.with_name(live.name + ".restoring")
     incoming.unlink(missing_ok=True)
     try:
         sqlite_backup(source, incoming)
-        verify(incoming)
+        verify(incoming, schema=True)
     except sqlite3.Error:
         incoming.unlink(missing_ok=True)
         raise UserError(_("The backup could not be copied next to the database; nothing was changed.")) from None
@@ -186,13 +235,17 @@ def restore(live: Path, source: Path, backups: Path) -> Path:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     kept = Path(backups) / f"before-restore-{stamp}.sqlite3"
     kept.parent.mkdir(parents=True, exist_ok=True)
-    if live.exists():
-        os.replace(live, kept)
-        for suffix in ("-wal", "-shm"):
-            side = live.with_name(live.name + suffix)
-            if side.exists():
-                os.replace(side, kept.with_name(kept.name + suffix))
-    os.replace(incoming, live)
+    try:
+        with Exclusive(live):
+            if live.exists():
+                os.replace(live, kept)
+                for suffix in ("-wal", "-shm"):
+                    side = live.with_name(live.name + suffix)
+                    if side.exists():
+                        os.replace(side, kept.with_name(kept.name + suffix))
+            os.replace(incoming, live)
+    finally:
+        incoming.unlink(missing_ok=True)
     log.info("database restored from %s (old file kept as %s)", source.name, kept.name)
     return kept
 

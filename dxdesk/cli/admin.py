@@ -102,8 +102,8 @@ def cmd_restore(ctx, args) -> int:
         raise UserError(_("This database is on a PostgreSQL server: restore it on the server with pg_restore "
                           "(see the backup chapter of the documentation)."))
     live = Path(url.split(":///", 1)[1]) if url else ctx.paths.database
-    info = backup.verify(Path(args.file))
-    kept = backup.restore(live, Path(args.file), ctx.paths.backups)
+    info = backup.verify(Path(args.file), schema=True)
+    kept = backup.restore(ctx.actor, live, Path(args.file), ctx.paths.backups)  # refused while dxdesk runs on it
     db = open_database(url, ctx.paths)  # migrates an older backup (after its own copy)
     try:
         backup.note_restore(db, ctx.actor, Path(args.file))

@@ -67,6 +67,7 @@ class Database:
     url: str
     engine: Engine
     paths: AppPaths | None = None
+    in_use: object = None  # dxdesk.inuse.InUse of an SQLite file: held while open, so a restore waits for us
     _reader: sessionmaker[Session] = field(init=False, repr=False)
     _writer: sessionmaker[Session] = field(init=False, repr=False)
 
@@ -112,7 +113,15 @@ class Database:
             raise
 
     def dispose(self) -> None:
+        """Close every connection and let go of the file (a restore may then replace it)."""
         self.engine.dispose()
+        if self.in_use is not None:
+            self.in_use.release()
+
+    def reopen(self) -> None:
+        """Use the file again after dispose() (connections reopen on demand)."""
+        if self.in_use is not None:
+            self.in_use.hold()
 
 
 def _sqlite_engine(path: Path) -> Engine:
@@ -180,7 +189,10 @@ def open_database(url: str | None = None, paths: AppPaths | None = None, migrate
                 ).format(path=path)
             )
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = Database("sqlite:///" + path.as_posix(), _sqlite_engine(path), paths)
+        from dxdesk.inuse import InUse
+
+        in_use = InUse(path).hold()  # before the first connection: waits while a restore replaces the file
+        db = Database("sqlite:///" + path.as_posix(), _sqlite_engine(path), paths, in_use)
     if migrate_now:
         from dxdesk.catalogue import ensure_catalogue
 

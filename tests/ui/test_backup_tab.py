@@ -62,3 +62,41 @@ def test_daily_backup_listed(qtbot, db, home, admin):
     tab = _tab(qtbot, db, home, admin)
     names = [tab.backup_list.item(i).text() for i in range(tab.backup_list.count())]
     assert any(n.startswith("daily-2026-03-02.sqlite3") for n in names)
+
+
+def test_restore_closes_its_own_connections_reopens_and_refuses_while_another_process_has_it(
+        qtbot, db, home, admin, captured_messages, tmp_path):
+    import subprocess
+    import sys
+
+    from dxdesk.ui import messages
+
+    for _i in range(3):
+        records.log_record(db, admin, records.NewRecord(services=["vneid"]))
+    info = backup.backup_to(db, admin, tmp_path / "usb.sqlite3")
+    later = records.log_record(db, admin, records.NewRecord(services=["ewallet"]))
+    tab = _tab(qtbot, db, home, admin)
+    changed = []
+    tab.ctx.events.records_changed.connect(lambda: changed.append(1))
+    # another dxdesk process has the database open: refused, and this window goes on working
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; from dxdesk.db.engine import open_database; "
+        "from dxdesk.paths import AppPaths; db = open_database(None, AppPaths(Path(sys.argv[1]))); print('open', "
+        "flush=True); sys.stdin.read()"), str(home.home)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        messages.answers = [True]
+        tab.restore(str(info.path))
+        assert captured_messages[-1][0] == "warning" and "vẫn đang mở" in captured_messages[-1][2]
+        assert records.record_exists(db, later)  # still open and usable here
+    finally:
+        holder.stdin.close()
+        holder.wait(30)
+        holder.stdout.close()
+    messages.answers = [True]
+    tab.restore(str(info.path))
+    assert captured_messages[-1][0] == "info" and "3 lượt" in captured_messages[-1][2]
+    assert not records.record_exists(db, later)  # the same Database now reads the restored file
+    assert changed  # the pages were told to reload
+    records.log_record(db, admin, records.NewRecord(services=["vneid"]))  # and it writes, with the lock held again
+    assert db.in_use.held

@@ -9,7 +9,6 @@ from dxdesk.ui import messages
 from dxdesk.ui.background import Job
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
@@ -236,32 +235,37 @@ class BackupTab(QWidget):
             if not source:
                 return
         try:
-            info = backup.verify(Path(source))
+            info = backup.verify(Path(source), schema=True)
         except UserError as exc:
             messages.warning(self, _("Restore"), exc.message)
             return
         if not messages.confirm(self, _("Restore"), _(
                 "The backup is whole and readable: {n} entries. Replace the current database with it? The current "
-                "file is kept in the backups folder. dxdesk closes afterwards; start it again.").format(
-                n=fmt_int(info.records)), yes=_("Restore"), no=_("Cancel")):
+                "file is kept in the backups folder. Close dxdesk on every other window and PC using this database "
+                "first.").format(n=fmt_int(info.records)), yes=_("Restore"), no=_("Cancel")):
             return
-        live = self.ctx.db.sqlite_path
-        self.ctx.db.dispose()
+        db = self.ctx.db
+        live = db.sqlite_path
+        db.dispose()  # this window lets go of the file first: the restore needs it closed everywhere
         try:
-            kept = backup.restore(live, Path(source), self.ctx.paths.backups)
+            kept = backup.restore(self.ctx.actor, live, Path(source), self.ctx.paths.backups)
         except UserError as exc:
+            db.reopen()
             messages.warning(self, _("Restore"), exc.message)
             return
-        from dxdesk.db.engine import open_database
+        from dxdesk.catalogue import ensure_catalogue
+        from dxdesk.db.engine import migrate
 
-        db = open_database("sqlite:///" + live.as_posix(), self.ctx.paths)
-        try:
-            backup.note_restore(db, self.ctx.actor, Path(source))
-        finally:
-            db.dispose()
-        messages.info(self, _("Restore"), _("Database restored. The previous file is kept as {kept}. dxdesk will "
-                                            "now close; start it again.").format(kept=kept))
-        QApplication.instance().quit()
+        db.reopen()  # the same Database on the restored file: every page keeps working on it
+        migrate(db)  # an older backup is brought to this version (after its own copy)
+        ensure_catalogue(db)
+        backup.note_restore(db, self.ctx.actor, Path(source))
+        events = self.ctx.events
+        for signal in (events.profile_changed, events.roster_changed, events.records_changed):
+            signal.emit()
+        self.activated()
+        messages.info(self, _("Restore"), _("Database restored: {n} entries. The previous file is kept as "
+                                            "{kept}.").format(n=fmt_int(info.records), kept=kept))
 
     # --- recovery code
 
