@@ -20,7 +20,7 @@ from dxdesk.actor import Actor
 from dxdesk.db.models import User, Volunteer
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
-from dxdesk.permissions import ROLE_ORDER, require
+from dxdesk.permissions import ROLE_ORDER, allowed, require
 from dxdesk.text import clean_free_text
 
 log = logging.getLogger("dxdesk.auth")
@@ -112,13 +112,23 @@ def has_users(db) -> bool:
         return bool(session.scalar(select(func.count()).select_from(User)))
 
 
-def list_users(db) -> list[UserRow]:
+def sign_in_names(db) -> list[str]:
+    """The user names of active accounts, for the sign-in dialog's completion (nothing else about them)."""
+    with db.session() as session:
+        return list(session.scalars(select(User.username).where(User.active.is_(True)).order_by(User.username)))
+
+
+def list_users(db, actor: Actor) -> list[UserRow]:
+    """Every account for those who manage users; anyone else sees only their own (to change their PIN)."""
+    if not allowed(actor, "user.manage"):
+        require(actor, "record.log")  # a known role at least
+    query = select(User) if allowed(actor, "user.manage") else select(User).where(User.id == actor.user_id)
     with db.session() as session:
         vols = {v.user_id: (v.id, v.name) for v in session.scalars(select(Volunteer).where(Volunteer.user_id.is_not(None)))}
         return [
             UserRow(u.id, u.username, u.display_name, u.role, u.active, vols.get(u.id, (None, None))[0],
                     vols.get(u.id, (None, None))[1], u.locked_until, u.created_at)
-            for u in session.scalars(select(User).order_by(User.username))
+            for u in session.scalars(query.order_by(User.username))
         ]
 
 
@@ -423,9 +433,10 @@ def audit_events(db, actor: Actor, flt: AuditFilter, limit: int = 5000) -> list[
                 for e in session.scalars(_audit_query(flt).limit(limit))]
 
 
-def audit_actors(db) -> list[str]:
+def audit_actors(db, actor: Actor) -> list[str]:
     from dxdesk.db.models import AuditEvent
 
+    require(actor, "audit.view")
     with db.session() as session:
         return list(session.scalars(select(AuditEvent.actor).distinct().order_by(AuditEvent.actor)))
 

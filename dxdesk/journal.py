@@ -15,6 +15,7 @@ from dxdesk.catalogue import list_services
 from dxdesk.db.models import CHANNELS, OUTCOMES, RecordService, ServiceRecord, Volunteer
 from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
+from dxdesk.permissions import allowed, require
 from dxdesk.text import fold
 
 VOIDED_ALL, VOIDED_EXCLUDE, VOIDED_ONLY = "all", "exclude", "only"
@@ -69,14 +70,26 @@ def _like_escape(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def conditions(flt: JournalFilter) -> list:
+def visible_to(actor) -> list:
+    """What ACTOR may browse: every record with record.view_all, else only their own entries (entered by them, or
+    with them as the volunteer); a role without even record.log is refused."""
+    if allowed(actor, "record.view_all"):
+        return []
+    require(actor, "record.log")
+    own = [ServiceRecord.entered_by == actor.username]
+    if actor.volunteer_id is not None:
+        own.append(ServiceRecord.volunteer_id == actor.volunteer_id)
+    return [or_(*own)]
+
+
+def conditions(flt: JournalFilter, actor) -> list:
     if flt.channel is not None and flt.channel not in CHANNELS:
         raise UserError(_("Unknown channel '{v}': use counter, outreach or home.").format(v=flt.channel))
     if flt.outcome is not None and flt.outcome not in OUTCOMES:
         raise UserError(_("Unknown outcome '{v}': use done, partial or referred.").format(v=flt.outcome))
     if flt.sort not in SORT_COLUMNS:
         raise KeyError(flt.sort)
-    where = []
+    where = visible_to(actor)
     if flt.start is not None:
         where.append(ServiceRecord.work_date >= flt.start)
     if flt.end is not None:
@@ -100,9 +113,9 @@ def conditions(flt: JournalFilter) -> list:
     return where
 
 
-def count(db, flt: JournalFilter) -> int:
-    """How many records match (one COUNT; the UI runs it in a worker, after typing stops)."""
-    stmt = select(func.count()).select_from(ServiceRecord).where(*conditions(flt))
+def count(db, actor, flt: JournalFilter) -> int:
+    """How many records ACTOR may see match (one COUNT; the UI runs it in a worker, after typing stops)."""
+    stmt = select(func.count()).select_from(ServiceRecord).where(*conditions(flt, actor))
     with db.session() as session:
         return int(session.scalar(stmt) or 0)
 
@@ -111,12 +124,13 @@ Key = tuple  # (sort value, id)
 
 
 class JournalQuery:
-    """Pages of rows for one filter; names of services and volunteers resolved from small caches."""
+    """Pages of rows for one filter, of the records ACTOR may see; names of services and volunteers resolved from
+    small caches."""
 
-    def __init__(self, db, flt: JournalFilter):
+    def __init__(self, db, actor, flt: JournalFilter):
         self.db = db
         self.flt = flt
-        self.where = conditions(flt)
+        self.where = conditions(flt, actor)
         self.column = SORT_COLUMNS[flt.sort]
         self._service_names = {s.code: s.short for s in list_services(db, include_inactive=True)}
         with db.session() as session:
@@ -227,17 +241,18 @@ def export_values(row: JournalRow) -> list:
             _("Yes") if row.voided else "", row.void_reason]
 
 
-def export(db, flt: JournalFilter, path, kind: str, progress: Callable[[int], None] = lambda n: None,
+def export(db, actor, flt: JournalFilter, path, kind: str, progress: Callable[[int], None] = lambda n: None,
            cancelled: Callable[[], bool] = lambda: False) -> int:
     """Write the filtered view to PATH as 'csv' (UTF-8 with BOM, RFC 4180) or 'xlsx'; returns rows written.
-    No contact data is ever exported here. A cancelled export leaves no file behind."""
+    Needs data.export. No contact data is ever exported here. A cancelled export leaves no file behind."""
     import csv
     import os
     from pathlib import Path
 
+    require(actor, "data.export")
     path = Path(path)
-    query = JournalQuery(db, flt)
-    if kind == "xlsx" and count(db, flt) > XLSX_MAX_ROWS:
+    query = JournalQuery(db, actor, flt)
+    if kind == "xlsx" and count(db, actor, flt) > XLSX_MAX_ROWS:
         raise UserError(_("Excel holds at most 1.048.575 rows: narrow the filter or export to CSV."))
     tmp = path.with_name(path.name + ".part")
     written = 0

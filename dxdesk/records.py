@@ -326,13 +326,17 @@ class TodayEntry:
     is_campaign: bool
 
 
-def today_entries(db, day: dt.date | None = None, limit: int = 200) -> list[TodayEntry]:
-    """Entries whose work date is DAY (default today), newest first, voided ones included (marked)."""
+def today_entries(db, actor: Actor, day: dt.date | None = None, limit: int = 200) -> list[TodayEntry]:
+    """Entries whose work date is DAY (default today) that ACTOR may see (a volunteer: their own, like the
+    journal), newest first, voided ones included (marked)."""
+    from dxdesk.journal import visible_to
+
+    mine = visible_to(actor)
     day = day or clock.today()
     short = {s.code: s.short for s in list_services(db, include_inactive=True)}
     with db.session() as session:
         rows = session.scalars(
-            select(ServiceRecord).where(ServiceRecord.work_date == day)
+            select(ServiceRecord).where(ServiceRecord.work_date == day, *mine)
             .options(selectinload(ServiceRecord.services), selectinload(ServiceRecord.volunteer))
             .order_by(ServiceRecord.occurred_at.desc(), ServiceRecord.id.desc()).limit(limit)
         ).all()

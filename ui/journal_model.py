@@ -34,9 +34,10 @@ class JournalModel(QAbstractTableModel):
 
     rowCount is the first page's size until the count (run in a worker by the page) arrives."""
 
-    def __init__(self, db, parent=None):
+    def __init__(self, db, actor, parent=None):
         super().__init__(parent)
         self.db = db
+        self.actor = actor  # whose view: a volunteer's own entries only (record.view_all)
         self.flt = journal.JournalFilter()
         self.query: journal.JournalQuery | None = None
         self.pages: OrderedDict[int, list[journal.JournalRow]] = OrderedDict()
@@ -49,7 +50,7 @@ class JournalModel(QAbstractTableModel):
         self.beginResetModel()
         self.flt = flt
         self.generation += 1
-        self.query = journal.JournalQuery(self.db, flt)
+        self.query = journal.JournalQuery(self.db, self.actor, flt)
         self.pages.clear()
         first = self.query.page_after(None, PAGE_SIZE)
         self.pages[0] = first
@@ -174,14 +175,14 @@ class WorkerSignals(QObject):
 
 
 class CountWorker(QRunnable):
-    def __init__(self, db, flt, generation: int):
+    def __init__(self, db, actor, flt, generation: int):
         super().__init__()
-        self.db, self.flt, self.generation = db, flt, generation
+        self.db, self.actor, self.flt, self.generation = db, actor, flt, generation
         self.signals = WorkerSignals()
 
     def run(self) -> None:
         try:
-            total = journal.count(self.db, self.flt)
+            total = journal.count(self.db, self.actor, self.flt)
         except Exception as exc:  # noqa: BLE001 - reported on the page, never a crash in a thread
             self.signals.failed.emit(str(exc))
             return
@@ -189,15 +190,15 @@ class CountWorker(QRunnable):
 
 
 class ExportWorker(QRunnable):
-    def __init__(self, db, flt, path, kind: str):
+    def __init__(self, db, actor, flt, path, kind: str):
         super().__init__()
-        self.db, self.flt, self.path, self.kind = db, flt, path, kind
+        self.db, self.actor, self.flt, self.path, self.kind = db, actor, flt, path, kind
         self.signals = WorkerSignals()
         self.cancel = False
 
     def run(self) -> None:
         try:
-            written = journal.export(self.db, self.flt, self.path, self.kind, progress=self.signals.progress.emit,
+            written = journal.export(self.db, self.actor, self.flt, self.path, self.kind, progress=self.signals.progress.emit,
                                      cancelled=lambda: self.cancel)
         except UserError as exc:
             self.signals.failed.emit(str(exc))

@@ -45,7 +45,7 @@ class SignInDialog(QDialog):
         intro.setWordWrap(True)
         self.username = QLineEdit(username, objectName="username")
         self.username.setMaxLength(60)
-        names = [u.username for u in auth.list_users(db) if u.active]
+        names = auth.sign_in_names(db)
         completer = QCompleter(names, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.username.setCompleter(completer)

@@ -114,10 +114,10 @@ def cmd_restore(ctx, args) -> int:
     return 0
 
 
-def _user_id(db, username: str) -> int:
+def _user_id(ctx, username: str) -> int:
     from dxdesk import auth
 
-    for row in auth.list_users(db):
+    for row in auth.list_users(ctx.db, ctx.actor):
         if row.username == username.strip().lower():
             return row.id
     raise UserError(_("No user named {name}.").format(name=username))
@@ -136,7 +136,7 @@ def cmd_user_list(ctx, args) -> int:
     from dxdesk import auth
     from dxdesk.permissions import ROLE_LABELS
 
-    rows = auth.list_users(ctx.db)
+    rows = auth.list_users(ctx.db, ctx.actor)
     if args.json:
         ctx.out_json([{"id": r.id, "username": r.username, "name": r.display_name, "role": r.role,
                        "active": r.active, "volunteer_id": r.volunteer_id} for r in rows])
@@ -150,7 +150,7 @@ def cmd_user_list(ctx, args) -> int:
 def cmd_user_passwd(ctx, args) -> int:
     from dxdesk import auth
 
-    user_id = _user_id(ctx.db, args.username)
+    user_id = _user_id(ctx, args.username)
     auth.reset_secret(ctx.db, ctx.actor, user_id, _read_secret(_("New PIN or password: ")))
     ctx.out(_("New PIN or password set for {name}.").format(name=args.username))
     return 0
@@ -159,7 +159,7 @@ def cmd_user_passwd(ctx, args) -> int:
 def cmd_user_role(ctx, args) -> int:
     from dxdesk import auth
 
-    auth.set_role(ctx.db, ctx.actor, _user_id(ctx.db, args.username), args.role)
+    auth.set_role(ctx.db, ctx.actor, _user_id(ctx, args.username), args.role)
     ctx.out(_("Role changed."))
     return 0
 

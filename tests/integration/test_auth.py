@@ -83,7 +83,7 @@ def test_weak_or_bad_input_changes_nothing(db, admin):
             auth.create_user(db, admin, username, "Lan", "clerk", secret)
     with pytest.raises(UserError):
         auth.create_user(db, admin, "lan", "Lan", "boss", "135792")
-    assert auth.list_users(db) == []
+    assert auth.list_users(db, admin) == []
     auth.create_user(db, admin, "lan", "Lan", "clerk", "135792")
     with pytest.raises(UserError):
         auth.create_user(db, admin, "LAN", "Lan 2", "clerk", "135792")
@@ -120,7 +120,7 @@ def test_volunteer_linked_to_user(db, admin):
     vol = roster.add_volunteer(db, admin, "Nguyễn Văn An")
     uid = auth.create_user(db, admin, "an", "An", "volunteer", "246810", volunteer_id=vol)
     assert auth.authenticate(db, "an", "246810").volunteer_id == vol
-    assert auth.list_users(db)[0].volunteer_name == "Nguyễn Văn An"
+    assert auth.list_users(db, admin)[0].volunteer_name == "Nguyễn Văn An"
     other = auth.create_user(db, admin, "binh", "Bình", "volunteer", "246810")
     with pytest.raises(UserError):
         auth.link_volunteer(db, admin, other, vol)
@@ -142,7 +142,7 @@ def test_demo_users(db, admin):
     roster.add_volunteer(db, admin, "Nguyễn Văn An")
     auth.create_demo_users(db)
     auth.create_demo_users(db)  # twice is harmless
-    roles = {u.username: u.role for u in auth.list_users(db)}
+    roles = {u.username: u.role for u in auth.list_users(db, admin)}
     assert sorted(roles.values()) == ["admin", "clerk", "coordinator", "volunteer"]
     coord = auth.demo_coordinator(db)
     assert coord.role == "coordinator"

@@ -8,8 +8,11 @@ import pytest
 from openpyxl import load_workbook
 
 from dxdesk import demo, journal
+from dxdesk.actor import cli_actor
 from dxdesk.catalogue import ensure_catalogue
 from dxdesk.records import NewRecord, log_record, void_record
+
+ADMIN = cli_actor()
 
 
 @pytest.fixture
@@ -23,30 +26,30 @@ def filled(any_db, admin):
 
 
 def _all_ids(db, flt):
-    return [r.id for page in journal.JournalQuery(db, flt).iterate(size=97) for r in page]
+    return [r.id for page in journal.JournalQuery(db, ADMIN, flt).iterate(size=97) for r in page]
 
 
 def test_search_ignores_accents_and_decomposed_input(filled):
     for text in ("nguyen thi dao", "Nguyễn Thị Đào", unicodedata.normalize("NFD", "NGUYỄN Đào")):
         flt = journal.JournalFilter(search=text)
-        rows = journal.JournalQuery(filled, flt).page_after(None, 10)
-        assert journal.count(filled, flt) == 1 and rows[0].note.startswith("Bà Nguyễn")
-    assert journal.count(filled, journal.JournalFilter(search="100%_")) == 0
+        rows = journal.JournalQuery(filled, ADMIN, flt).page_after(None, 10)
+        assert journal.count(filled, ADMIN, flt) == 1 and rows[0].note.startswith("Bà Nguyễn")
+    assert journal.count(filled, ADMIN, journal.JournalFilter(search="100%_")) == 0
 
 
 def test_filters_and_counts_agree(filled):
-    total = journal.count(filled, journal.JournalFilter())
+    total = journal.count(filled, ADMIN, journal.JournalFilter())
     assert total == 902
-    assert journal.count(filled, journal.JournalFilter(voided=journal.VOIDED_ONLY)) == 1
-    assert journal.count(filled, journal.JournalFilter(voided=journal.VOIDED_EXCLUDE)) == 901
-    outreach = journal.count(filled, journal.JournalFilter(channel="outreach"))
-    counter = journal.count(filled, journal.JournalFilter(channel="counter"))
+    assert journal.count(filled, ADMIN, journal.JournalFilter(voided=journal.VOIDED_ONLY)) == 1
+    assert journal.count(filled, ADMIN, journal.JournalFilter(voided=journal.VOIDED_EXCLUDE)) == 901
+    outreach = journal.count(filled, ADMIN, journal.JournalFilter(channel="outreach"))
+    counter = journal.count(filled, ADMIN, journal.JournalFilter(channel="counter"))
     assert outreach + counter == total and outreach > 0
     vneid = journal.JournalFilter(services=("vneid",))
-    assert all("VNeID" in r.services for page in journal.JournalQuery(filled, vneid).iterate() for r in page)
+    assert all("VNeID" in r.services for page in journal.JournalQuery(filled, ADMIN, vneid).iterate() for r in page)
     today = dt.date.today()
     week = journal.JournalFilter(start=today - dt.timedelta(days=6), end=today)
-    assert 0 < journal.count(filled, week) < total
+    assert 0 < journal.count(filled, ADMIN, week) < total
 
 
 @pytest.mark.parametrize("sort", ["id", "date", "channel", "outcome", "count"])
@@ -55,7 +58,7 @@ def test_keyset_pages_cover_every_row_once_in_order(filled, sort, descending):
     flt = journal.JournalFilter(sort=sort, descending=descending)
     ids = _all_ids(filled, flt)
     assert len(ids) == len(set(ids)) == 902
-    query = journal.JournalQuery(filled, flt)
+    query = journal.JournalQuery(filled, ADMIN, flt)
     # a page reached by OFFSET from either end and a page read backwards match the keyset walk
     assert [r.id for r in query.page_at(400, 50, 902)] == ids[400:450]
     assert [r.id for r in query.page_at(880, 50, 902)] == ids[880:]
@@ -66,14 +69,14 @@ def test_keyset_pages_cover_every_row_once_in_order(filled, sort, descending):
 def test_export_csv_and_xlsx_defuse_formulas(filled, tmp_path):
     flt = journal.JournalFilter(search="hyperlink")
     out = tmp_path / "a.csv"
-    assert journal.export(filled, flt, out, "csv") == 1
+    assert journal.export(filled, ADMIN, flt, out, "csv") == 1
     text = out.read_bytes()
     assert text.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0][:4] == ["Mã", "Ngày", "Giờ", "Dịch vụ"]
     assert rows[1][9] == "'=HYPERLINK(\"x\")" and rows[1][10] == "Có"
     xlsx = tmp_path / "a.xlsx"
-    assert journal.export(filled, journal.JournalFilter(), xlsx, "xlsx") == 902
+    assert journal.export(filled, ADMIN, journal.JournalFilter(), xlsx, "xlsx") == 902
     sheet = load_workbook(xlsx, read_only=True).active
     values = [row for row in sheet.iter_rows(values_only=True)]
     assert len(values) == 903 and "'=HYPERLINK(\"x\")" in [v[9] for v in values]
@@ -84,7 +87,7 @@ def test_cancelled_export_leaves_no_file(filled, tmp_path):
     folder.mkdir()
     out = folder / "b.csv"
     calls = []
-    journal.export(filled, journal.JournalFilter(), out, "csv", progress=calls.append, cancelled=lambda: bool(calls))
+    journal.export(filled, ADMIN, journal.JournalFilter(), out, "csv", progress=calls.append, cancelled=lambda: bool(calls))
     assert calls and not out.exists() and not list(folder.iterdir())
 
 
@@ -95,6 +98,6 @@ def test_default_order_is_date_and_time_newest_first_even_when_typed_out_of_orde
     for when in (dt.datetime(2026, 11, 27, 14, 32), dt.datetime(2026, 11, 27, 9, 29), dt.datetime(2026, 11, 27, 15, 42),
                  dt.datetime(2026, 11, 26, 16, 0), dt.datetime(2026, 11, 27, 9, 2)):
         log_record(any_db, admin, NewRecord(["vneid"], when))
-    rows = journal.JournalQuery(any_db, journal.JournalFilter()).page_after(None, 10)
+    rows = journal.JournalQuery(any_db, ADMIN, journal.JournalFilter()).page_after(None, 10)
     assert [r.occurred_at.strftime("%d %H:%M") for r in rows] == ["27 15:42", "27 14:32", "27 09:29", "27 09:02",
                                                                    "26 16:00"]

@@ -113,7 +113,7 @@ def test_volunteer_role_needed(home):
     assert outbox.pending_count(home) == 0
 
 
-def test_log_record_with_uuid_stores_once_on_both_databases(any_db):
+def test_log_record_with_uuid_stores_once_on_both_databases(any_db, admin):
     """The public call the outbox sends with: same row as log_record, a second send of the UUID adds nothing."""
     from dxdesk.records import log_record_with_uuid, record_exists, today_entries
 
@@ -126,7 +126,7 @@ def test_log_record_with_uuid_stores_once_on_both_databases(any_db):
     with pytest.raises(UserError):  # the same checks as log_record: nothing written
         log_record_with_uuid(any_db, clerk, record(0, ("no_such_service",)), "another-uuid")
     assert record_exists(any_db, uid) and not record_exists(any_db, "another-uuid")
-    [entry] = today_entries(any_db, DAY.date())
+    [entry] = today_entries(any_db, admin, DAY.date())
     assert (entry.uuid, entry.occurred_at, entry.entered_at, entry.entered_by, sorted(entry.services)) == (
         uid, DAY, kept_at, "lan", ["ewallet", "vneid"])
     with pytest.raises(UserError):

@@ -100,7 +100,13 @@ def test_cccd_in_the_note_is_refused_inline_and_nothing_saved(window, qtbot, db,
     assert "CCCD" in page.status_label.text()
     assert captured_messages == []  # nothing modal while logging
     assert page.buttons["vneid"].isChecked()  # the form is kept for correction
-    page.note_edit.setText("hẹn gọi lại 0912345678")
+    page.note_edit.setText("hẹn gọi lại 0912345678")  # a phone belongs in the consented contact fields
+    qtbot.keyClick(page.note_edit, Qt.Key.Key_Return)
+    assert _records(db) == [] and "ô liên hệ" in page.status_label.text()
+    page.note_edit.setText("Nguy\u202eễn")  # a bidi override is refused too (issue #15)
+    qtbot.keyClick(page.note_edit, Qt.Key.Key_Return)
+    assert _records(db) == [] and "U+202E" in page.status_label.text()
+    page.note_edit.setText("hẹn gọi lại chiều thứ Sáu")
     qtbot.keyClick(page.note_edit, Qt.Key.Key_Return)
     assert len(_records(db)) == 1
 

@@ -29,9 +29,9 @@ def window(qtbot, db, home, admin, captured_messages):
 def test_model_passes_qtmodeltester(qtmodeltester, db, admin):
     ensure_catalogue(db)
     demo.fill(db, admin, records=450, seed=2)
-    model = JournalModel(db)
+    model = JournalModel(db, admin)
     model.set_filter(journal.JournalFilter())
-    model.set_total(journal.count(db, model.flt), model.generation)
+    model.set_total(journal.count(db, admin, model.flt), model.generation)
     assert model.rowCount() == 450
     qtmodeltester.check(model, force_py=True)
     model.sort(4, Qt.SortOrder.AscendingOrder)
@@ -66,7 +66,7 @@ def test_decomposed_search_text_is_shown_and_searched_as_nfc(window, qtbot):
 def test_voided_filter_shows_only_voided(window, qtbot, db, admin):
     from dxdesk.records import today_entries, void_record
 
-    void_record(db, admin, today_entries(db)[0].uuid, "ghi nhầm")
+    void_record(db, admin, today_entries(db, admin)[0].uuid, "ghi nhầm")
     page = window.show_page("journal")
     page.period_box.setCurrentIndex(page.period_box.findData("all"))
     page.voided_box.setCurrentIndex(page.voided_box.findData(journal.VOIDED_ONLY))

@@ -4,7 +4,6 @@ lockout wait and disables the button; switch user replaces the actor and tells t
 import datetime as dt
 
 import pytest
-
 from dxdesk.ui.app import create_application
 from dxdesk.ui.context import PageContext
 from PySide6.QtCore import Qt

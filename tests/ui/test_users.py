@@ -29,7 +29,7 @@ def test_admin_adds_a_user_and_bad_input_is_refused(qtbot, db, home, admin, capt
     dialog.secret.setText("135792")
     dialog.again.setText("135792")
     dialog.save()
-    assert "không dấu" in dialog.message.text() and auth.list_users(db) == []
+    assert "không dấu" in dialog.message.text() and auth.list_users(db, admin) == []
     dialog.username.setText("lan")
     dialog.display.setText("Chị Lan")
     dialog.role.setCurrentIndex(dialog.role.findData("clerk"))

@@ -141,7 +141,7 @@ class AuditTab(QWidget):
         current = self.who.currentData()
         self.who.clear()
         self.who.addItem(_("Everyone"), "")
-        for name in auth.audit_actors(self.ctx.db):
+        for name in auth.audit_actors(self.ctx.db, self.ctx.actor):
             self.who.addItem(name, name)
         self.who.setCurrentIndex(max(0, self.who.findData(current)) if current else 0)
         self.refresh()

@@ -659,7 +659,7 @@ class CounterPage(QWidget):
 
     def refresh_today(self) -> None:
         def load() -> None:
-            self._entries = today_entries(self.ctx.db)
+            self._entries = today_entries(self.ctx.db, self.ctx.actor)
 
         online = self._ask_server(load)  # a shared server that does not answer: keep the last list
         self._waiting = []

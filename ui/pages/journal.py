@@ -28,6 +28,7 @@ from dxdesk import clock, journal
 from dxdesk.catalogue import list_services
 from dxdesk.db.models import Volunteer
 from dxdesk.i18n import N_, _
+from dxdesk.permissions import allowed
 from dxdesk.text import nfc
 from dxdesk.vnformat import fmt_int
 
@@ -106,7 +107,7 @@ class JournalPage(QWidget):
         row3.addWidget(self.csv_button)
         row3.addWidget(self.xlsx_button)
 
-        self.model = JournalModel(ctx.db, self)
+        self.model = JournalModel(ctx.db, ctx.actor, self)
         self.model.flt = journal.JournalFilter(sort="date")  # newest days first
         self.table = QTableView(objectName="journal_table")
         self.table.setModel(self.model)
@@ -156,13 +157,30 @@ class JournalPage(QWidget):
         self.to_edit.dateChanged.connect(self.apply_filter)
         ctx.events.records_changed.connect(self._records_changed)
         ctx.events.roster_changed.connect(self.fill_volunteers)
+        ctx.events.actor_changed.connect(self._actor_changed)
+        self._actor_changed()
+
+    def _actor_changed(self, *_args) -> None:
+        """Who is signed in decides what the page shows: a volunteer (no record.view_all) their own entries only,
+        without the other volunteers in the filter; export for those with data.export."""
+        self.model.actor = self.ctx.actor
+        everyone = allowed(self.ctx.actor, "record.view_all")
+        self.volunteer_box.setVisible(everyone)
+        self.search_edit.setPlaceholderText(
+            _("Search: service, volunteer, place, note (accents optional)") if everyone
+            else _("Search your own entries: service, place, note (accents optional)"))
+        may_export = allowed(self.ctx.actor, "data.export")
+        for button in (self.csv_button, self.xlsx_button):
+            button.setVisible(may_export)
         self.fill_volunteers()
         self.apply_filter()
 
     def fill_volunteers(self) -> None:
         current = self.volunteer_box.currentData()
-        with self.ctx.db.session() as session:
-            people = session.execute(select(Volunteer.id, Volunteer.name).order_by(Volunteer.name)).all()
+        people = []
+        if allowed(self.ctx.actor, "record.view_all"):  # the names of the others are not a volunteer's to browse
+            with self.ctx.db.session() as session:
+                people = session.execute(select(Volunteer.id, Volunteer.name).order_by(Volunteer.name)).all()
         self.volunteer_box.blockSignals(True)
         self.volunteer_box.clear()
         self.volunteer_box.addItem(_("All volunteers"), None)
@@ -212,7 +230,7 @@ class JournalPage(QWidget):
             self._show_count(self.model.total)
             return
         self.count_label.setText(_("Counting…"))
-        worker = CountWorker(self.ctx.db, self.model.flt, self.model.generation)
+        worker = CountWorker(self.ctx.db, self.model.actor, self.model.flt, self.model.generation)
         worker.signals.counted.connect(self._counted)
         worker.signals.failed.connect(lambda text: self.count_label.setText(text))
         self._workers.add(worker.signals)
@@ -257,7 +275,7 @@ class JournalPage(QWidget):
         self.start_export(path, kind)
 
     def start_export(self, path: str, kind: str) -> ExportWorker:
-        worker = ExportWorker(self.ctx.db, self.model.flt, path, kind)
+        worker = ExportWorker(self.ctx.db, self.model.actor, self.model.flt, path, kind)
         self.export_worker = worker
         total = self.model.total or 0
         self.export_bar.setRange(0, max(total, 1))

@@ -171,7 +171,7 @@ class UsersTab(QWidget):
               "table of permissions is in the documentation.") if may else
             _("Only an administrator manages users. You can change your own PIN."))
         keep = self.selected().id if getattr(self, "rows", None) and self.selected() else None
-        self.rows = auth.list_users(self.ctx.db)
+        self.rows = auth.list_users(self.ctx.db, self.ctx.actor)
         self.model.removeRows(0, self.model.rowCount())
         for r in self.rows:
             state = _("active") if r.active else _("turned off")
