@@ -252,5 +252,6 @@ def restore(actor: Actor, live: Path, source: Path, backups: Path) -> Path:
 
 def note_restore(db, actor: Actor, source: Path) -> None:
     """Audit the restore in the restored database (call after reopening it)."""
+    require(actor, "backup.manage")
     with db.write() as session:
         audit.record(session, actor, "backup.restore", "database", "", file=Path(source).name)

@@ -51,6 +51,7 @@ def unavailable_reason(db) -> str | None:
 
 def contact_columns(db, actor: Actor, contact: ContactInput) -> dict:
     """The ServiceRecord columns for a consented contact (encrypted name/phone, consent when/what/who)."""
+    require(actor, "record.log")
     if not contact.consent:
         raise UserError(_("Contact details can only be kept when the citizen agrees: tick the consent box first."))
     name = clean_free_text(contact.name, max_length=120)

@@ -145,6 +145,8 @@ def set_demo_targets(db, actor: Actor, start: dt.date, end: dt.date, unit_code: 
     from dxdesk.catalogue import list_indicators
     from dxdesk.counting import indicator_of, per_indicator, service_counts, targets_for
     from dxdesk.periods import month_period, parse_period
+
+    require(actor, "target.manage")
     from dxdesk.targets import set_target
 
     mapping = indicator_of(db)

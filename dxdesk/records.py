@@ -190,6 +190,7 @@ def _write(db, actor: Actor, rec: NewRecord, record_uuid: str, entered_at: dt.da
 
 def void_record(db, actor: Actor, record_uuid: str, reason: str) -> None:
     """Void a record (it stops counting; nothing is deleted). Volunteers only their own entries of today."""
+    require(actor, "record.edit_own_today")  # the least any edit needs; which entry: check_may_edit
     reason = clean_free_text(reason, max_length=300)
     if not reason:
         raise UserError(_("Give a reason for voiding the entry."))
@@ -223,6 +224,7 @@ UNDO_WINDOW = dt.timedelta(minutes=5)
 
 def undo_record(db, actor: Actor, record_uuid: str) -> None:
     """Ctrl+Z at the counter: void the entry with the reason 'Hoàn tác' if it was made under 5 minutes ago."""
+    require(actor, "record.edit_own_today")
     with db.session() as session:
         row = session.scalar(select(ServiceRecord).where(ServiceRecord.uuid == record_uuid))
         entered_at = row.entered_at if row is not None else None
@@ -247,6 +249,7 @@ class Correction:
 
 def correct_record(db, actor: Actor, record_uuid: str, change: Correction) -> None:
     """Correct an entry in place (same id, same time); the audit log keeps what it was before."""
+    require(actor, "record.edit_own_today")
     if change.outcome is not None and change.outcome not in OUTCOMES:
         raise UserError(_("Unknown outcome '{v}': use done, partial or referred.").format(v=change.outcome))
     if change.age_band not in (None, "") and change.age_band not in AGE_BANDS:
