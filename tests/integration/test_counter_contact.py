@@ -33,7 +33,7 @@ def test_contact_is_not_in_the_raw_database_bytes(db, admin, home):
     with db.session() as s:
         row = s.scalar(select(ServiceRecord).where(ServiceRecord.uuid == rid))
     assert row.consent_by == admin.username and row.consent_at and row.consent_purpose
-    assert count(db, JournalFilter(search="mai")) == 0  # not searchable either
+    assert count(db, admin, JournalFilter(search="mai")) == 0  # not searchable either
     contact = read_contact(db, admin, rid)
     assert (contact.name, contact.phone) == (NAME, "0987654321")
     erase_contact(db, admin, rid)
