@@ -106,6 +106,27 @@ def set_profile(db, actor: Actor, province_code: str, province_name: str | None 
     return get_profile(db)
 
 
+def check_unit(db, unit_code: str | None) -> str | None:
+    """THE rule for a commune named on a command (--unit) or a chooser: on a commune's database only its own code
+    (meaning the whole database, returned as None); on a province database a commune of that province (QĐ 19/2025
+    list). Raises UserError otherwise."""
+    code = (unit_code or "").strip()
+    if not code:
+        return None
+    entry = units.find_unit(code)
+    if entry is None:
+        raise UserError(_("Unknown commune code '{code}' (QĐ 19/2025 list).").format(code=code[:20]))
+    profile = get_profile(db)
+    if profile is not None and not profile.is_province_level:
+        if entry.unit_code != profile.unit_code:
+            raise UserError(_("This database belongs to {name} ({code}): it holds no other commune's data. Leave "
+                              "--unit out.").format(name=profile.unit_name, code=profile.unit_code))
+        return None
+    if profile is not None and entry.province_code != profile.province_code:
+        raise UserError(_("The commune {code} is not in {province}.").format(code=code, province=profile.province_name))
+    return entry.unit_code
+
+
 def rolled_up_units(db) -> dict[str, str]:
     """Communes whose records this database holds (code -> name), in Vietnamese name order: what the province's
     unit choosers list."""

@@ -109,8 +109,7 @@ def check_record(rec: NewRecord) -> None:
 
 
 def _check_date(when: dt.datetime) -> None:
-    if when.date() > clock.today() + dt.timedelta(days=1):
-        raise UserError(_("The date {d} is in the future.").format(d=when.date().strftime("%d/%m/%Y")))
+    clock.check_work_date(when.date())
 
 
 def log_record(db, actor: Actor, rec: NewRecord, unit_code: str | None = None) -> str:

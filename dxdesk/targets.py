@@ -11,13 +11,19 @@ from dxdesk.errors import UserError
 from dxdesk.i18n import _
 from dxdesk.periods import Period
 from dxdesk.permissions import require
+from dxdesk.vnformat import fmt_int
+
+MAX_TARGET = 1_000_000_000  # the one limit of a target (CLI, the Targets tab, settings packages)
 
 
 def set_target(db, actor: Actor, indicator_code: str, value: int, period: Period, unit_code: str | None = None) -> None:
+    from dxdesk.profile import check_unit
+
     require(actor, "target.manage")
     code = (indicator_code or "").strip().upper()
-    if not isinstance(value, int) or value < 0:
-        raise UserError(_("A target must be a whole number of 0 or more."))
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_TARGET:
+        raise UserError(_("A target must be a whole number from 0 to {max}.").format(max=fmt_int(MAX_TARGET)))
+    unit_code = check_unit(db, unit_code)
     with db.write() as session:
         if session.get(Indicator, code) is None:
             known = ", ".join(session.scalars(select(Indicator.code).order_by(Indicator.sort_order)))

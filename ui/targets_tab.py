@@ -34,13 +34,12 @@ from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
 from dxdesk.periods import Period, from_picker, parse_period
 from dxdesk.permissions import allowed
-from dxdesk.targets import set_target
+from dxdesk.targets import MAX_TARGET, set_target
 from dxdesk.vnformat import fmt_int, fmt_percent, percent
 
 log = logging.getLogger("dxdesk.ui")
 
 PERIOD_KINDS = (("year", N_("Year")), ("quarter", N_("Quarter")), ("month", N_("Month")))
-MAX_TARGET = 1_000_000_000  # as a settings package accepts
 COL_NAME, COL_UNIT, COL_TARGET, COL_COUNT, COL_PERCENT = range(5)
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")
 BAD_COLOR = QColor("#b00020")

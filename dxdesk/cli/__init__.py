@@ -24,7 +24,7 @@ COMMAND_MODULES = ("core", "volunteers", "shifts", "guides", "reports", "exchang
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one clear line, exit 2
-        self.exit(2, f"dxdesk: {_('error')}: {message}\n{_('Run dxdesk --help for the commands.')}\n")
+        self.exit(2, f"dxdesk: {_('error')}: {message} ({_('Run dxdesk --help for the commands.')})\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,16 +62,21 @@ def main(argv: list[str] | None = None) -> int:
     from dxdesk import logsetup, paths
     from dxdesk.cli.context import Context
 
-    app_paths = paths.resolve(args.home)
-    log_file = logsetup.configure(app_paths.logs / "dxdesk.log")
-    ctx = Context(args=args, paths=app_paths)
+    ctx = log_file = None
     handler = getattr(args, "handler", None)
     if handler is None:
         from dxdesk.cli.core import cmd_gui
 
         handler = cmd_gui
     try:
-        return int(handler(ctx, args) or 0)
+        app_paths = paths.resolve(args.home)
+        app_paths.logs.mkdir(parents=True, exist_ok=True)  # --home on a file or in /proc: one line, exit 2
+        log_file = logsetup.configure(app_paths.logs / "dxdesk.log")
+        ctx = Context(args=args, paths=app_paths)
+        code = int(handler(ctx, args) or 0)
+        if code == 0 and logsetup.problem():  # the work is done; the log file could not take it
+            print(f"dxdesk: {logsetup.problem()}", file=sys.stderr)
+        return code
     except UserError as exc:
         print(f"dxdesk: {exc.message}", file=sys.stderr)
         return 2
@@ -83,6 +88,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"dxdesk: {_('Interrupted.')}", file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - a bug: one line for the user, the traceback to the log
+        from dxdesk.errors import explain
+
+        if reason := explain(exc):  # the machine's fault (full disk, read-only, not a folder): exit 2
+            log.warning("%s: %s", getattr(args, "command", "gui"), exc)
+            print(f"dxdesk: {reason}", file=sys.stderr)
+            return 2
         log.exception("unexpected error in %s", getattr(args, "command", "gui"))
         print(
             f"dxdesk: {_('Unexpected error: {error}. Details are in the log file {path}.').format(error=type(exc).__name__, path=log_file)}",
@@ -90,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     finally:
-        ctx.close()
+        if ctx is not None:
+            ctx.close()
 
 
 def gui_main() -> int:

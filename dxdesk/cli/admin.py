@@ -8,6 +8,7 @@ import getpass
 import sys
 from pathlib import Path
 
+from dxdesk.cli.argtypes import ID, ID_MAX, whole
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 
@@ -27,7 +28,7 @@ def register(sub) -> None:
     p.add_argument("username")
     p.add_argument("--name", default="", help=_("name shown on screen"))
     p.add_argument("--role", required=True, choices=("volunteer", "clerk", "coordinator", "admin"))
-    p.add_argument("--volunteer", type=int, metavar="ID", help=_("link to this volunteer record"))
+    p.add_argument("--volunteer", type=ID, metavar="ID", help=_("link to this volunteer record"))
     p.set_defaults(handler=cmd_user_add)
     p = usub.add_parser("list", help=_("list users"))
     p.add_argument("--json", action="store_true")
@@ -47,7 +48,7 @@ def register(sub) -> None:
     p = psub.add_parser("erase", help=_("erase a citizen's contact fields on request (name or phone read from stdin)"))
     p.set_defaults(handler=cmd_privacy_erase)
     p = psub.add_parser("retention", help=_("show or set the days kept after the end of the reporting quarter"))
-    p.add_argument("days", nargs="?", type=int)
+    p.add_argument("days", nargs="?", type=whole(0, ID_MAX))
     p.set_defaults(handler=cmd_privacy_retention)
 
     aud = sub.add_parser("audit", help=_("the audit log"))

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import sys
 
+from dxdesk.cli.argtypes import ID, ID_MAX, whole
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 
@@ -26,20 +27,20 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_services)
 
     p = sub.add_parser("demo", help=_("fill the database with realistic demo data"))
-    p.add_argument("--records", type=int, default=3000)
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--records", type=whole(0, 5_000_000), default=3000)
+    p.add_argument("--seed", type=whole(0, ID_MAX), default=1)
     p.add_argument("--from", dest="date_from")
     p.add_argument("--to", dest="date_to")
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("log", help=_("record one citizen served (or, with --count, a campaign entry)"))
     p.add_argument("services", nargs="+", metavar="SERVICE")
-    p.add_argument("--count", type=int, default=1)
+    p.add_argument("--count", type=whole(-ID_MAX, ID_MAX), default=1)  # the range: records.MAX_CAMPAIGN_COUNT
     p.add_argument("--date")
     p.add_argument("--time", help=_("HH:MM (default: now, or 12:00 for another day)"))
     p.add_argument("--channel", default="counter")
     p.add_argument("--outcome", default="done")
-    p.add_argument("--volunteer", type=int)
+    p.add_argument("--volunteer", type=ID)
     p.add_argument("--place", default="")
     p.add_argument("--note", default="")
     p.set_defaults(handler=cmd_log)
@@ -48,7 +49,7 @@ def register(sub) -> None:
     tsub = p.add_subparsers(dest="target_command", metavar="ACTION", required=True)
     ps = tsub.add_parser("set", help=_("set a target"))
     ps.add_argument("indicator")
-    ps.add_argument("value", type=int)
+    ps.add_argument("value", type=whole(-ID_MAX, 10**18))  # the range: targets.MAX_TARGET
     ps.add_argument("--period", required=True)
     ps.add_argument("--unit", help=_("commune code (province databases)"))
     ps.set_defaults(handler=cmd_target_set)
@@ -110,10 +111,14 @@ def cmd_services(ctx, args) -> int:
 
 def cmd_demo(ctx, args) -> int:
     from dxdesk import demo
+    from dxdesk.clock import check_work_date
     from dxdesk.periods import parse_date
 
     start = parse_date(args.date_from) if args.date_from else None
     end = parse_date(args.date_to) if args.date_to else None
+    for day in (start, end):
+        if day is not None:
+            check_work_date(day)  # the demo's records obey the same date rule as any other
     result = demo.fill(ctx.db, ctx.actor, records=args.records, seed=args.seed, start=start, end=end)
     ctx.out(_("Demo data: {v} volunteers, {s} shifts, {r} records.").format(
         v=result["volunteers"], s=result["shifts"], r=result["records"]))
@@ -172,14 +177,15 @@ def cmd_stats(ctx, args) -> int:
         "unit_code": profile.unit_code if profile else None,
         "name": profile.display_name if profile else None,
     }
-    if args.unit:  # one commune of a province database; without it, everything the database holds
+    from dxdesk.profile import check_unit
+
+    unit_code = check_unit(ctx.db, args.unit)  # one commune of a province database; else everything it holds
+    if unit_code:
         from dxdesk.units import find_unit
 
-        entry = find_unit(args.unit)
-        if entry is None:
-            raise UserError(_("Unknown commune code '{code}' (QĐ 19/2025 list).").format(code=args.unit))
+        entry = find_unit(unit_code)
         unit = {"province_code": entry.province_code, "unit_code": entry.unit_code, "name": entry.unit_name}
-    result = counting.compute(ctx.db, period, args.unit)
+    result = counting.compute(ctx.db, period, unit_code)
     if args.json:
         ctx.out_json(counting.tally_json(result, unit))
         return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dxdesk import clock
+from dxdesk.cli.argtypes import ID
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 from dxdesk.paths import replaced_when_done
@@ -19,7 +20,7 @@ def register_report(kinds) -> None:
     p.add_argument("--unit", metavar="CODE", help=_("one commune of a province database"))
     p.add_argument("--doan", action="store_true", help=_("the Youth Union layout (ĐOÀN TNCS HỒ CHÍ MINH)"))
     p.add_argument("--draft", action="store_true", help=_("leave the number blank (nothing registered)"))
-    p.add_argument("--number", type=int, metavar="N", help=_("use this report number if it is still free"))
+    p.add_argument("--number", type=ID, metavar="N", help=_("use this report number if it is still free"))
     p.add_argument("--date", metavar="YYYY-MM-DD", help=_("the date on the report (default today)"))
     p.add_argument("--difficulties", default="", metavar="TEXT", help=_("text of the difficulties section"))
     p.add_argument("--proposals", default="", metavar="TEXT", help=_("text of the proposals section"))

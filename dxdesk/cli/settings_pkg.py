@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dxdesk.cli.argtypes import ID
 from dxdesk.i18n import _
 
 
@@ -23,7 +24,7 @@ def register(sub) -> None:
     pm.add_argument("--no-guides", action="store_true", help=_("leave the QR guides out"))
     pm.add_argument("--no-holidays", action="store_true", help=_("leave the calendar days out"))
     pm.add_argument("--note", default="", help=_("a short note for the communes"))
-    pm.add_argument("--serial", type=int, metavar="N",
+    pm.add_argument("--serial", type=ID, metavar="N",
                     help=_("number this package N (and the next ones from there), e.g. after restoring a backup"))
     pm.set_defaults(handler=cmd_make)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dxdesk.cli.argtypes import ID
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 
@@ -32,11 +33,11 @@ def register(sub) -> None:
     ics = cmds.add_parser("ics", help=_("iCalendar export"))
     _range(ics)
     ics.add_argument("--out", required=True, metavar="FILE.ics")
-    ics.add_argument("--volunteer", type=int, metavar="ID")
+    ics.add_argument("--volunteer", type=ID, metavar="ID")
     ics.set_defaults(handler=cmd_ics)
     assign = cmds.add_parser("assign", help=_("put a volunteer on a shift"))
-    assign.add_argument("shift", type=int, metavar="SHIFT_ID")
-    assign.add_argument("volunteer", type=int, metavar="VOLUNTEER_ID")
+    assign.add_argument("shift", type=ID, metavar="SHIFT_ID")
+    assign.add_argument("volunteer", type=ID, metavar="VOLUNTEER_ID")
     assign.add_argument("--force", action="store_true",
                         help=_("accept 'not available that weekday' and 'shift full'"))
     assign.set_defaults(handler=cmd_assign)

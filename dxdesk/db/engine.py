@@ -110,6 +110,10 @@ class Database:
                 raise UserError(
                     _("The database is busy (another counter is writing). Nothing was saved; try again.")
                 ) from exc
+            from dxdesk.errors import explain
+
+            if reason := explain(exc):  # a full disk, a read-only file: the machine, not dxdesk
+                raise UserError(reason) from exc
             raise
 
     def dispose(self) -> None:

@@ -41,12 +41,12 @@ from dxdesk.paths import replaced_when_done
 from dxdesk.periods import Period, parse_period
 from dxdesk.permissions import require
 from dxdesk.profile import get_profile
+from dxdesk.targets import MAX_TARGET
 from dxdesk.text import clean_free_text, find_unsafe_character, nfc
 from dxdesk.vnformat import fmt_int
 
 SERIAL_KEY = "settings_package.serial"  # the issuer's counter
 APPLIED_KEY = "settings_package.applied"  # issuer key -> {serial, sha256, created_at, applied_at}
-MAX_TARGET = 1_000_000_000
 MAX_ITEMS = 20_000
 SERVICE_CODE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 INDICATOR_CODE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
