@@ -156,6 +156,8 @@ def backup_to(db, actor: Actor, target: Path) -> BackupInfo:
     if db.sqlite_path is None:
         raise _pg_refusal()
     target = Path(target).expanduser()
+    if target.is_dir() or not target.name:
+        raise UserError(_("Choose a file name for the backup, not a folder: {path}").format(path=target))
     if target.resolve() == db.sqlite_path.resolve():
         raise UserError(_("Choose another file: this is the live database."))
     info = _copy_verified(db.sqlite_path, target)

@@ -4,6 +4,7 @@ mix follows the Đồng Tháp article's proportions. Bulk inserts, so a million 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
 import uuid as uuidlib
 from collections.abc import Callable
@@ -49,8 +50,10 @@ def _dates(start: dt.date, end: dt.date):
         day += dt.timedelta(days=1)
 
 
-def _uuid(rng: random.Random) -> str:
-    return str(uuidlib.UUID(int=rng.getrandbits(128), version=4))
+def _uuid(rng: random.Random, salt: int) -> str:
+    """A record id: the seed's draw (the demo stays the same) mixed with SALT, new at every fill, so a second demo
+    with the same seed adds records instead of failing on their ids."""
+    return str(uuidlib.UUID(int=rng.getrandbits(128) ^ salt, version=4))
 
 
 def fill(db, actor: Actor, records: int = 3000, seed: int = 1, start: dt.date | None = None,
@@ -186,6 +189,7 @@ def set_demo_targets(db, actor: Actor, start: dt.date, end: dt.date, unit_code: 
 def _insert_records(db, rng, records, counter_shifts, staff, weekend_days, codes, weights, names, vol_names,
                     unit_code, actor, progress) -> int:
     sqlite = db.is_sqlite
+    salt = int.from_bytes(os.urandom(16), "big")  # new record ids at every demo, whatever the seed
 
     def fmt(value):
         if not sqlite or value is None:
@@ -241,7 +245,7 @@ def _insert_records(db, rng, records, counter_shifts, staff, weekend_days, codes
                 channel, count, place = "counter", 1, ""
             rid = next_id + written + _i
             rec_rows.append(tuple(fmt(v) for v in (
-                rid, _uuid(rng), unit_code, when.date(), when, when + dt.timedelta(seconds=rng.randint(5, 90)),
+                rid, _uuid(rng, salt), unit_code, when.date(), when, when + dt.timedelta(seconds=rng.randint(5, 90)),
                 actor.username, volunteer, shift_id, channel, rng.choices(outcomes, outcome_w)[0],
                 rng.randint(120, 900), count, bool(count > 1), place, rng.choice(ages), rng.choice([None, "F", "M"]),
                 "", search_text(chosen, volunteer, place), False, "",

@@ -8,7 +8,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from dxdesk.cli.argtypes import ID, ID_MAX, whole
+from dxdesk.cli.argtypes import ID, NUMBER
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 
@@ -48,7 +48,7 @@ def register(sub) -> None:
     p = psub.add_parser("erase", help=_("erase a citizen's contact fields on request (name or phone read from stdin)"))
     p.set_defaults(handler=cmd_privacy_erase)
     p = psub.add_parser("retention", help=_("show or set the days kept after the end of the reporting quarter"))
-    p.add_argument("days", nargs="?", type=whole(0, ID_MAX))
+    p.add_argument("days", nargs="?", type=NUMBER)
     p.set_defaults(handler=cmd_privacy_retention)
 
     aud = sub.add_parser("audit", help=_("the audit log"))

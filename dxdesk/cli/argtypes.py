@@ -9,7 +9,7 @@ import re
 from dxdesk.i18n import _
 
 ID_MAX = 2**31 - 1  # ids are INTEGER columns (32 bits on PostgreSQL)
-_WHOLE = re.compile(r"[+-]?\d{1,19}")
+_WHOLE = re.compile(r"[+-]?[0-9]{1,18}")  # ASCII digits: int() would also read '١٢' as 12
 
 
 def whole(lo: int, hi: int):
@@ -29,4 +29,5 @@ def whole(lo: int, hi: int):
 
 
 ID = whole(1, ID_MAX)  # a record, volunteer, shift or report id
+NUMBER = whole(-(10**18), 10**18)  # a count, a target, a number of days: the domain function says what range
 

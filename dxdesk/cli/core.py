@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import sys
 
-from dxdesk.cli.argtypes import ID, ID_MAX, whole
+from dxdesk.cli.argtypes import ID, NUMBER
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 
@@ -27,15 +27,15 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_services)
 
     p = sub.add_parser("demo", help=_("fill the database with realistic demo data"))
-    p.add_argument("--records", type=whole(0, 5_000_000), default=3000)
-    p.add_argument("--seed", type=whole(0, ID_MAX), default=1)
+    p.add_argument("--records", type=NUMBER, default=3000)
+    p.add_argument("--seed", type=NUMBER, default=1)
     p.add_argument("--from", dest="date_from")
     p.add_argument("--to", dest="date_to")
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("log", help=_("record one citizen served (or, with --count, a campaign entry)"))
     p.add_argument("services", nargs="+", metavar="SERVICE")
-    p.add_argument("--count", type=whole(-ID_MAX, ID_MAX), default=1)  # the range: records.MAX_CAMPAIGN_COUNT
+    p.add_argument("--count", type=NUMBER, default=1)
     p.add_argument("--date")
     p.add_argument("--time", help=_("HH:MM (default: now, or 12:00 for another day)"))
     p.add_argument("--channel", default="counter")
@@ -49,7 +49,7 @@ def register(sub) -> None:
     tsub = p.add_subparsers(dest="target_command", metavar="ACTION", required=True)
     ps = tsub.add_parser("set", help=_("set a target"))
     ps.add_argument("indicator")
-    ps.add_argument("value", type=whole(-ID_MAX, 10**18))  # the range: targets.MAX_TARGET
+    ps.add_argument("value", type=NUMBER)
     ps.add_argument("--period", required=True)
     ps.add_argument("--unit", help=_("commune code (province databases)"))
     ps.set_defaults(handler=cmd_target_set)
