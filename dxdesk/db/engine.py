@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -24,7 +25,11 @@ from dxdesk.paths import AppPaths
 log = logging.getLogger("dxdesk.db")
 
 BUSY_TIMEOUT_MS = 30_000
-_NETWORK_FS = {"cifs", "smb3", "smbfs", "nfs", "nfs4", "afs", "9p", "fuse.sshfs", "davfs", "ncpfs"}
+# File systems that live on another machine, where SQLite's locking and WAL are unsafe. A name ending in '*' is a
+# family (nfs, nfs4, smb3, smbfs …). FUSE mounts are named 'fuse.<program>'.
+_NETWORK_FS = ("nfs*", "cifs", "smb*", "afs", "ncpfs", "9p", "ceph", "fuse.ceph*", "lustre", "glusterfs",
+               "fuse.glusterfs", "fuse.sshfs", "fuse.rclone", "fuse.s3fs", "s3fs", "davfs", "fuse.davfs2", "gpfs",
+               "ocfs2", "gfs2", "fuse.smbnetfs", "fuse.curlftpfs", "fuse.gvfsd-fuse")  # gvfs: GNOME's smb:// …
 _PG_MIGRATION_LOCK = 0x64786465736B  # "dxdesk": one migrator at a time across counters
 
 # The newest migration under dxdesk/db/migrations/versions. Opening a database already at this revision needs no
@@ -33,17 +38,31 @@ _PG_MIGRATION_LOCK = 0x64786465736B  # "dxdesk": one migrator at a time across c
 SCHEMA_HEAD = "0004"
 
 
+def parse_mounts(text: str) -> list[tuple[str, str]]:
+    """(mount point, file-system type) of each line of a /proc/mounts-style table; octal escapes (\\040 for a
+    space …) decoded."""
+    def unescape(field: str) -> str:
+        return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+
+    return [(unescape(parts[1]), parts[2]) for parts in (line.split() for line in text.splitlines()) if len(parts) > 2]
+
+
 def _mount_table() -> list[tuple[str, str]]:
     try:
-        with open("/proc/mounts", encoding="utf-8") as fh:
-            return [(parts[1], parts[2]) for parts in (line.split() for line in fh) if len(parts) > 2]
+        with open("/proc/mounts", encoding="utf-8", errors="replace") as fh:
+            return parse_mounts(fh.read())
     except OSError:
         return []
 
 
+def is_network_fs(fstype: str) -> bool:
+    return any(fstype == kind or (kind.endswith("*") and fstype.startswith(kind[:-1])) for kind in _NETWORK_FS)
+
+
 def is_network_path(path: Path, mounts: list[tuple[str, str]] | None = None) -> bool:
-    """True when PATH lies on an SMB/NFS share, where SQLite's WAL mode is unsafe."""
-    path = Path(os.path.abspath(path))
+    """True when PATH lies on a network share (SMB, NFS, SSHFS, a cloud mount …), where SQLite can lose data. The
+    real path counts: a symbolic link on the local disk that points onto a share is a share."""
+    path = Path(os.path.realpath(os.path.abspath(path)))
     if sys.platform == "win32":  # pragma: no cover - Windows only
         text_path = str(path)
         if text_path.startswith("\\\\"):
@@ -53,11 +72,10 @@ def is_network_path(path: Path, mounts: list[tuple[str, str]] | None = None) -> 
         drive = os.path.splitdrive(text_path)[0] + "\\"
         return ctypes.windll.kernel32.GetDriveTypeW(drive) == 4  # DRIVE_REMOTE
     best, fstype = "", ""
-    for mount_point, kind in mounts if mounts is not None else _mount_table():
-        mp = mount_point.replace("\\040", " ")
-        if (str(path) == mp or str(path).startswith(mp.rstrip("/") + "/")) and len(mp) > len(best):
+    for mp, kind in mounts if mounts is not None else _mount_table():  # the last of stacked mounts is the one seen
+        if (str(path) == mp or str(path).startswith(mp.rstrip("/") + "/")) and len(mp) >= len(best):
             best, fstype = mp, kind
-    return fstype in _NETWORK_FS
+    return is_network_fs(fstype)
 
 
 @dataclass
