@@ -140,3 +140,38 @@ def test_log_browser_on_a_million_records_scrolls_to_the_end(qtbot, home, admin,
     finally:
         db.dispose()
 
+
+
+def test_a_volunteer_sees_only_their_own_entries_and_no_export(qtbot, db, home, admin, captured_messages):
+    """Nhật ký follows record.view_all (issue #15): a volunteer browses their own entries only, without the other
+    volunteers in the filter or the export buttons; another user signing in sees what their role allows."""
+    from dxdesk import roster
+    from dxdesk.actor import Actor
+
+    ensure_catalogue(db)
+    demo.fill(db, admin, records=300, seed=4)
+    an = roster.add_volunteer(db, admin, "Nguyễn Văn An")
+    me = Actor("an", "volunteer", volunteer_id=an, display_name="An")
+    log_record(db, me, NewRecord(services=["vneid"], note="tôi tự ghi"))
+    log_record(db, admin, NewRecord(services=["ewallet"], volunteer_id=an, note="chị Lan ghi giúp tôi"))
+    log_record(db, admin, NewRecord(services=["ewallet"], note="hẹn bà Tư Xuyến thứ Sáu"))  # someone else's
+    create_application()
+    win = build_main_window(db, home, me)
+    qtbot.addWidget(win)
+    win.resize(1093, 614)
+    win.show()
+    page = win.show_page("journal")
+    page.period_box.setCurrentIndex(page.period_box.findData("all"))
+    qtbot.waitUntil(lambda: page.count_label.text() == "2 mục", timeout=5000)
+    notes = {page.model.row_at(i).note for i in range(page.model.rowCount())}
+    assert notes == {"tôi tự ghi", "chị Lan ghi giúp tôi"}
+    assert not page.csv_button.isVisible() and not page.xlsx_button.isVisible()
+    assert not page.volunteer_box.isVisible() and page.volunteer_box.count() == 1  # no other volunteer's name
+    page.search_edit.setText("Xuyến")  # someone else's note: not found
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=5000)
+    win.ctx.actor = Actor("lan", "clerk", display_name="Lan")  # the clerk signs in on the same window
+    win.ctx.events.actor_changed.emit()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)  # the clerk finds it
+    page.search_edit.clear()
+    qtbot.waitUntil(lambda: page.count_label.text() == "303 mục", timeout=5000)
+    assert page.csv_button.isVisible() and page.volunteer_box.isVisible() and page.volunteer_box.count() > 2
