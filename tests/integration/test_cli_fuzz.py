@@ -171,18 +171,23 @@ def small_disk(tmp_path):
     subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def test_a_full_disk_is_one_line_and_nothing_is_stored(small_disk):
-    home = small_disk / "h"
-    assert run_cli_process(home, "init", "--province-code", "82", "--unit-code", "28261").returncode == 0
-    assert run_cli_process(home, "log", "vneid").returncode == 0
-    before = _dump(home / "dxdesk.sqlite3")
-    with open(small_disk / "filler", "wb") as fh:  # fill the rest of the disk
+def _fill(disk: Path) -> None:
+    """Write zeros until the small disk says it is full."""
+    with open(disk / "filler", "wb") as fh:
         try:
             while True:
                 fh.write(b"\0" * 65536)
                 fh.flush()
         except OSError:
             pass
+
+
+def test_a_full_disk_is_one_line_and_nothing_is_stored(small_disk):
+    home = small_disk / "h"
+    assert run_cli_process(home, "init", "--province-code", "82", "--unit-code", "28261").returncode == 0
+    assert run_cli_process(home, "log", "vneid").returncode == 0
+    before = _dump(home / "dxdesk.sqlite3")
+    _fill(small_disk)
     for argv in (("log", "vneid", "--note", "đầy đĩa"), ("demo", "--records", "300"),
                  ("target", "set", "APP_PROVINCE", "4802", "--period", "2026")):
         result = run_cli_process(home, *argv)
@@ -198,13 +203,7 @@ def test_a_log_file_that_cannot_be_written_is_said_in_one_line(small_disk, tmp_p
     home.mkdir()
     (small_disk / "logs").mkdir()
     (home / "logs").symlink_to(small_disk / "logs")  # the log on the small disk, the database elsewhere
-    with open(small_disk / "filler", "wb") as fh:
-        try:
-            while True:
-                fh.write(b"\0" * 65536)
-                fh.flush()
-        except OSError:
-            pass
+    _fill(small_disk)
     result = run_cli_process(home, "init", "--province-code", "82", "--unit-code", "28261")
     assert result.returncode == 0, result.stderr
     assert "Logging error" not in result.stderr and "Traceback" not in result.stderr
