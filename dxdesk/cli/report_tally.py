@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dxdesk import clock
-from dxdesk.cli.argtypes import ID
+from dxdesk.cli.argtypes import ID, NUMBER
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 from dxdesk.paths import replaced_when_done
@@ -93,7 +93,7 @@ def cmd_report_tally(ctx, args) -> int:
 
 def register_numbers(kinds) -> None:
     p = kinds.add_parser("numbers", help=_("the register of report numbers given"))
-    p.add_argument("--year", type=int, metavar="YYYY", help=_("the year (default this year)"))
+    p.add_argument("--year", type=NUMBER, metavar="YYYY", help=_("the year (default this year)"))
     p.add_argument("--json", action="store_true", help=_("machine-readable output"))
     p.set_defaults(handler=cmd_report_numbers)
 

@@ -119,7 +119,7 @@ def test_random_sequences_keep_the_daily_tallies_equal_to_a_recount(any_db, admi
         elif op == "restore" and saved_backup is not None:
             live = db.sqlite_path
             db.dispose()
-            backup.restore(live, saved_backup, tmp_path / "kept")
+            backup.restore(admin, live, saved_backup, tmp_path / "kept")
             db = open_database(None, AppPaths(live.parent))
             with db.session() as session:
                 known = set(session.scalars(select(ServiceRecord.uuid)).all())
