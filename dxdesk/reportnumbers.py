@@ -88,6 +88,7 @@ def reserve(db, symbol: str, year: int, number: int | None = None, doan: bool = 
 def confirm(db, actor: Actor, reservation: Reservation, title: str, period_key: str) -> IssuedNumber:
     """Register RESERVATION now that its document has been written or printed; NumberTaken when another report
     got that number meanwhile (the caller makes the document again with a new reservation)."""
+    require(actor, "report.print")  # before anything is looked at (issue checks it again when it registers)
     try:
         return issue(db, actor, reservation.symbol, title, period_key, year=reservation.year, number=reservation.number)
     except NumberTaken:
@@ -105,6 +106,8 @@ def write_numbered(db, actor: Actor, reservation: Reservation, title: str, perio
     taken meanwhile by another report is given up and the files made again with the next one (unless the user
     asked for that number: then NumberTaken)."""
     from dxdesk.paths import replaced_when_done
+
+    require(actor, "report.print")  # before any file is rendered or written
 
     for _attempt in range(attempts):
         try:
