@@ -246,6 +246,10 @@ class BackupTab(QWidget):
             return
         db = self.ctx.db
         live = db.sqlite_path
+        if not QThreadPool.globalInstance().waitForDone(15_000):  # a count, an export… still reading the file
+            messages.warning(self, _("Restore"), _("dxdesk is still busy with another task (an export, a count…). "
+                                                   "Wait until it is done, then restore again. Nothing was changed."))
+            return
         db.dispose()  # this window lets go of the file first: the restore needs it closed everywhere
         try:
             kept = backup.restore(self.ctx.actor, live, Path(source), self.ctx.paths.backups)
