@@ -18,12 +18,21 @@ def window(qtbot, db, home, admin, captured_messages):
     ensure_catalogue(db)
     demo.fill(db, admin, records=1500, seed=5)
     log_record(db, admin, NewRecord(services=["vneid"], note="Ông Đặng Văn Bảy"))
+    return _journal_window(qtbot, db, home, admin, on_journal=False)
+
+
+def _journal_window(qtbot, db, home, actor, on_journal=True):
+    """The main window at the office PCs' size (1093×614 logical), signed in as ACTOR; on Nhật ký, all time."""
     create_application()
-    win = build_main_window(db, home, admin)
+    win = build_main_window(db, home, actor)
     qtbot.addWidget(win)
     win.resize(1093, 614)
     win.show()
-    return win
+    if not on_journal:
+        return win
+    page = win.show_page("journal")
+    page.period_box.setCurrentIndex(page.period_box.findData("all"))
+    return win, page
 
 
 def test_model_passes_qtmodeltester(qtmodeltester, db, admin):
@@ -101,13 +110,7 @@ def test_log_browser_on_a_million_records_scrolls_to_the_end(qtbot, home, admin,
     try:
         ensure_catalogue(db)
         demo.fill(db, admin, records=1_000_000, seed=7)
-        create_application()
-        win = build_main_window(db, home, admin)
-        qtbot.addWidget(win)
-        win.resize(1093, 614)
-        win.show()
-        page = win.show_page("journal")
-        page.period_box.setCurrentIndex(page.period_box.findData("all"))
+        win, page = _journal_window(qtbot, db, home, admin)
         qtbot.waitUntil(lambda: page.model.total == 1_000_000, timeout=60000)
         assert page.count_label.text() == "1.000.000 mục"
         assert page.model.flt.sort == "date"  # opens on the newest day
@@ -155,13 +158,7 @@ def test_a_volunteer_sees_only_their_own_entries_and_no_export(qtbot, db, home, 
     log_record(db, me, NewRecord(services=["vneid"], note="tôi tự ghi"))
     log_record(db, admin, NewRecord(services=["ewallet"], volunteer_id=an, note="chị Lan ghi giúp tôi"))
     log_record(db, admin, NewRecord(services=["ewallet"], note="hẹn bà Tư Xuyến thứ Sáu"))  # someone else's
-    create_application()
-    win = build_main_window(db, home, me)
-    qtbot.addWidget(win)
-    win.resize(1093, 614)
-    win.show()
-    page = win.show_page("journal")
-    page.period_box.setCurrentIndex(page.period_box.findData("all"))
+    win, page = _journal_window(qtbot, db, home, me)
     qtbot.waitUntil(lambda: page.count_label.text() == "2 mục", timeout=5000)
     notes = {page.model.row_at(i).note for i in range(page.model.rowCount())}
     assert notes == {"tôi tự ghi", "chị Lan ghi giúp tôi"}
