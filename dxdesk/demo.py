@@ -148,9 +148,9 @@ def set_demo_targets(db, actor: Actor, start: dt.date, end: dt.date, unit_code: 
     from dxdesk.catalogue import list_indicators
     from dxdesk.counting import indicator_of, per_indicator, service_counts, targets_for
     from dxdesk.periods import month_period, parse_period
+    from dxdesk.targets import set_target
 
     require(actor, "target.manage")
-    from dxdesk.targets import set_target
 
     mapping = indicator_of(db)
     with_target = [i.code for i in list_indicators(db) if i.has_target]
