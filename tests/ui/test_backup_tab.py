@@ -45,7 +45,8 @@ def test_restore_refuses_a_damaged_file(qtbot, db, home, admin, captured_message
     bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 5000)
     before = home.database.read_bytes()
     tab = _tab(qtbot, db, home, admin)
-    tab.restore(str(bad))
+    tab.restore(str(bad))  # checked off the UI thread
+    qtbot.waitUntil(lambda: bool(captured_messages), timeout=20000)
     assert captured_messages[-1][0] == "warning" and "Không có gì bị thay đổi" in captured_messages[-1][2]
     assert home.database.read_bytes() == before
 
@@ -87,6 +88,7 @@ def test_restore_closes_its_own_connections_reopens_and_refuses_while_another_pr
         assert holder.stdout.readline().strip() == "open"
         messages.answers = [True]
         tab.restore(str(info.path))
+        qtbot.waitUntil(lambda: any(k == "warning" for k, *_r in captured_messages), timeout=30000)
         assert captured_messages[-1][0] == "warning" and "vẫn đang mở" in captured_messages[-1][2]
         assert records.record_exists(db, later)  # still open and usable here
     finally:
@@ -95,7 +97,8 @@ def test_restore_closes_its_own_connections_reopens_and_refuses_while_another_pr
         holder.stdout.close()
     messages.answers = [True]
     tab.restore(str(info.path))
-    assert captured_messages[-1][0] == "info" and "3 lượt" in captured_messages[-1][2]
+    qtbot.waitUntil(lambda: captured_messages[-1][0] == "info", timeout=30000)
+    assert "3 lượt" in captured_messages[-1][2]
     assert not records.record_exists(db, later)  # the same Database now reads the restored file
     assert changed  # the pages were told to reload
     records.log_record(db, admin, records.NewRecord(services=["vneid"]))  # and it writes, with the lock held again

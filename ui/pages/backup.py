@@ -187,10 +187,11 @@ class BackupTab(QWidget):
 
     # --- backups
 
-    def _start(self, fn, label: str, on_done) -> None:
+    def _start(self, fn, label: str, on_done, title: str | None = None) -> None:
+        title = title or _("Backup")
         progress = QProgressDialog(label, "", 0, 0, self)
         progress.setCancelButton(None)  # the SQLite backup API copies in one go: nothing to cancel halfway
-        progress.setWindowTitle(_("Backup"))
+        progress.setWindowTitle(title)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(300)
         job = Job(fn, what="backup job")
@@ -202,7 +203,7 @@ class BackupTab(QWidget):
             if ok:
                 on_done(payload)
             else:
-                messages.warning(self, _("Backup"), payload)
+                messages.warning(self, title, payload)
 
         job.signals.done.connect(lambda result: finish(True, result))
         job.signals.failed.connect(lambda message: finish(False, message))
@@ -234,42 +235,46 @@ class BackupTab(QWidget):
                                                      _("dxdesk backups (*.sqlite3);;All files (*)"))
             if not source:
                 return
-        try:
-            info = backup.verify(Path(source), schema=True)
-        except UserError as exc:
-            messages.warning(self, _("Restore"), exc.message)
-            return
+        # checking the backup migrates a fresh database to its revision (seconds): off the UI thread
+        self._start(lambda: backup.verify(Path(source), schema=True), _("Checking the backup…"),
+                    lambda info: self._confirm_restore(Path(source), info), title=_("Restore"))
+
+    def _confirm_restore(self, source: Path, info) -> None:
         if not messages.confirm(self, _("Restore"), _(
                 "The backup is whole and readable: {n} entries. Replace the current database with it? The current "
                 "file is kept in the backups folder. Close dxdesk on every other window and PC using this database "
                 "first.").format(n=fmt_int(info.records)), yes=_("Restore"), no=_("Cancel")):
             return
-        db = self.ctx.db
+        db, actor, paths = self.ctx.db, self.ctx.actor, self.ctx.paths
         live = db.sqlite_path
         if not QThreadPool.globalInstance().waitForDone(15_000):  # a count, an export… still reading the file
             messages.warning(self, _("Restore"), _("dxdesk is still busy with another task (an export, a count…). "
                                                    "Wait until it is done, then restore again. Nothing was changed."))
             return
         db.dispose()  # this window lets go of the file first: the restore needs it closed everywhere
-        try:
-            kept = backup.restore(self.ctx.actor, live, Path(source), self.ctx.paths.backups)
-        except UserError as exc:
-            db.reopen()
-            messages.warning(self, _("Restore"), exc.message)
-            return
-        from dxdesk.catalogue import ensure_catalogue
-        from dxdesk.db.engine import migrate
 
-        db.reopen()  # the same Database on the restored file: every page keeps working on it
-        migrate(db)  # an older backup is brought to this version (after its own copy)
-        ensure_catalogue(db)
-        backup.note_restore(db, self.ctx.actor, Path(source))
-        events = self.ctx.events
-        for signal in (events.profile_changed, events.roster_changed, events.records_changed):
-            signal.emit()
-        self.activated()
-        messages.info(self, _("Restore"), _("Database restored: {n} entries. The previous file is kept as "
-                                            "{kept}.").format(n=fmt_int(info.records), kept=kept))
+        def work():
+            from dxdesk.catalogue import ensure_catalogue
+            from dxdesk.db.engine import migrate
+
+            try:
+                kept = backup.restore(actor, live, source, paths.backups)
+            finally:
+                db.reopen()  # the same Database, on the restored file (or the untouched one): every page keeps it
+            migrate(db)  # an older backup is brought to this version (after its own copy)
+            ensure_catalogue(db)
+            backup.note_restore(db, actor, source)
+            return kept
+
+        def done(kept) -> None:
+            events = self.ctx.events
+            for signal in (events.profile_changed, events.roster_changed, events.records_changed):
+                signal.emit()
+            self.activated()
+            messages.info(self, _("Restore"), _("Database restored: {n} entries. The previous file is kept as "
+                                                "{kept}.").format(n=fmt_int(info.records), kept=kept))
+
+        self._start(work, _("Restoring…"), done, title=_("Restore"))
 
     # --- recovery code
 
