@@ -213,3 +213,36 @@ def test_imported_volunteer_column_goes_through_the_same_filter(db, admin, hosti
     data = b"".join(p.read_bytes() for p in _files(db))
     assert [t for _k, t in PAYLOADS if t.encode("utf-8") in data] == []
     import_package(db, admin, _with_volunteer(good_package, tmp_path / "ok.zip", "TNV-007"))  # a pseudonym passes
+
+
+# --- texts of settings packages (a day off's name, as the province sends it) ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def settings_source(tmp_path_factory):
+    from tests.integration.test_settings_package import good_settings
+
+    return good_settings.__wrapped__(tmp_path_factory)
+
+
+def test_settings_package_texts_go_through_the_same_filter(db, admin, settings_source, tmp_path):
+    from dxdesk.exchange.settings_package import apply_settings_package
+    from tests.integration.test_settings_package import rewrite
+
+    profile.set_profile(db, admin, "82", unit_code="28261")
+    stored_anyway = []
+    for i, (_kind, text) in enumerate(PAYLOADS):
+        package = rewrite(settings_source, tmp_path / f"s{i}.zip",
+                          body=lambda d, t=text: d["holidays"][0].update(name=t))
+        try:
+            apply_settings_package(db, admin, package)
+        except UserError as exc:
+            assert "\n" not in exc.message
+            continue
+        stored_anyway.append(text)
+    assert stored_anyway == []
+    data = b"".join(p.read_bytes() for p in _files(db))
+    assert [t for _k, t in PAYLOADS if t.encode("utf-8") in data] == []
+    ordinary = rewrite(settings_source, tmp_path / "ok.zip", body=lambda d: d["holidays"][0].update(name="Lễ hội Xoài"))
+    apply_settings_package(db, admin, ordinary)  # the same rewriting, an ordinary name: applied
+    assert "Lễ hội Xoài".encode() in b"".join(p.read_bytes() for p in _files(db))
