@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, find_packages, setup
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
@@ -26,11 +26,18 @@ class BuildWithTranslations(build_py):
 FOLDERS = {"dxdesk": "dxdesk", "dxdesk.ui": "ui", "dxdesk.reports": "reports", "dxdesk.resources": "resources"}
 
 
+# resources/ holds data folders without __init__.py (fonts, locale/vi/LC_MESSAGES, ...): they are declared as
+# (namespace) packages, so setuptools ships them as package data without "Package would be ignored" warnings.
+DATA_FOLDERS = {"dxdesk.resources"}
+
+
 def packages() -> list[str]:
     found = []
     for name, folder in FOLDERS.items():
         found.append(name)
-        found += [f"{name}.{sub}" for sub in find_packages(str(HERE / folder)) if f"{name}.{sub}" not in FOLDERS]
+        finder = find_namespace_packages if name in DATA_FOLDERS else find_packages
+        found += [f"{name}.{sub}" for sub in finder(str(HERE / folder), exclude=["__pycache__", "*.__pycache__"])
+                  if f"{name}.{sub}" not in FOLDERS]
     return found
 
 

@@ -12,7 +12,7 @@ if [ ! -x "$PY" ]; then
 fi
 if ! "$PY" -c "import PyInstaller" 2>/dev/null; then
   echo "build-linux: installing PyInstaller into .venv"
-  .venv/bin/pip install -q "pyinstaller>=6.5"
+  .venv/bin/pip install -q -c constraints.txt "pyinstaller>=6.5"
 fi
 start=$(date +%s)
 STAGE=build/pyi-stage

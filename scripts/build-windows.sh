@@ -67,18 +67,17 @@ fi
 wine_windows_stubs   # (again: cheap, and picks up a changed stub source)
 step "building the dxdesk wheel (pure Python, with compiled translations)"
 rm -rf "$WINBUILD/wheel"
-PYBUILD=python3
-[ -x .venv/bin/python ] && .venv/bin/python -c "import setuptools, babel" 2>/dev/null && PYBUILD=.venv/bin/python
-"$PYBUILD" -m pip wheel -q --no-deps -w "$WINBUILD/wheel" . >"$WINBUILD/wheel.log" 2>&1 \
-  || { cat "$WINBUILD/wheel.log" >&2; exit 1; }
+# Built by the Linux Python in pip's isolated build environment, whose setuptools and babel are pinned too.
+PIP_CONSTRAINT="$ROOT/constraints.txt" python3 -m pip wheel -q --no-deps -w "$WINBUILD/wheel" . \
+  >"$WINBUILD/wheel.log" 2>&1 || { cat "$WINBUILD/wheel.log" >&2; exit 1; }
 WHEEL=$(ls "$WINBUILD"/wheel/dxdesk-*.whl)
 export PIP_CACHE_DIR="${PIP_CACHE_DIR:-$HOME/.cache/pip}"   # pip's own download cache; a cold run works too
 step "pip under Wine: dxdesk + Windows wheels (constraints.txt)"
 cp constraints.txt "$WINBUILD/constraints.txt"
-( cd "$WINBUILD" && wrun "$WINPY" -m pip install -q --disable-pip-version-check --no-warn-script-location \
-    -c constraints.txt --force-reinstall --no-deps "wheel/$(basename "$WHEEL")" \
-  && wrun "$WINPY" -m pip install -q --disable-pip-version-check --no-warn-script-location \
-    -c constraints.txt "wheel/$(basename "$WHEEL")[freeze,test]" ) | grep -v "^$" || true
+pipwin() { ( cd "$WINBUILD" && wrun "$WINPY" -m pip "$@" --disable-pip-version-check ); }
+pipwin install -q --no-warn-script-location -c constraints.txt "wheel/$(basename "$WHEEL")[freeze,test]"
+# The same version number as the last build: make sure this build's code replaces it.
+pipwin install -q --no-warn-script-location --force-reinstall --no-deps "wheel/$(basename "$WHEEL")"
 ( cd "$WINBUILD" && wrun "$WINPY" -m pip check ) | sed 's/^/  pip check: /'
 ( cd "$WINBUILD" && wrun "$WINPY" -c "import PySide6.QtWidgets, dxdesk; print('windows python:', dxdesk.__version__)" )
 

@@ -17,6 +17,7 @@ def register_report(kinds) -> None:
     p.add_argument("--period", required=True, metavar="P", help=_("2024, 2024-Q1, 2024-03, 2024-W05 or a..b"))
     p.add_argument("--out", required=True, metavar="FILE.pdf", help=_("where to write the PDF"))
     p.add_argument("--docx", metavar="FILE.docx", help=_("also write a Word copy to edit before signing"))
+    p.add_argument("--png", metavar="FILE.png", help=_("also write the result card for the team's Zalo group"))
     p.add_argument("--unit", metavar="CODE", help=_("one commune of a province database"))
     p.add_argument("--doan", action="store_true", help=_("the Youth Union layout (ĐOÀN TNCS HỒ CHÍ MINH)"))
     p.add_argument("--draft", action="store_true", help=_("leave the number blank (nothing registered)"))
@@ -45,6 +46,7 @@ def cmd_report_tally(ctx, args) -> int:
     period = parse_period(args.period)
     out = _writable(args.out, ".pdf")
     docx_out = _writable(args.docx, ".docx") if args.docx else None
+    png_out = _writable(args.png, ".png") if args.png else None
     day = parse_date(args.date) if args.date else None
     if args.number is not None and args.draft:
         raise UserError(_("--number and --draft cannot be used together."))
@@ -74,7 +76,12 @@ def cmd_report_tally(ctx, args) -> int:
         report.number_text = number_text or report.number_text
         return tally_docx.render(report)
 
-    files = [(out, pdf)] + ([(docx_out, docx)] if docx_out else [])
+    def png(_number_text: str | None) -> bytes:  # the Zalo card carries no report number
+        from dxdesk.reports import zalo
+
+        return zalo.render(report.tally, report.unit_name, report.day)
+
+    files = [(out, pdf)] + ([(docx_out, docx)] if docx_out else []) + ([(png_out, png)] if png_out else [])
     if args.draft:
         for path, render in files:
             with replaced_when_done(path) as part:

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Smoke-test the Windows installer built by scripts/build-windows.sh, under Wine (issue #19):
+#  1. a FRESH Wine prefix (a "new PC"), the setup run silently under Xvfb with no options: the per-user
+#     install (no administrator) into %LOCALAPPDATA%\Programs\dxdesk, shortcuts starting in Documents;
+#  2. the INSTALLED dxdesk.exe does the work an office does, in its default data folder %LOCALAPPDATA%\dxdesk:
+#     --version, demo --records 2000, stats, log, report tally (PDF + DOCX + PNG), guides (QR codes decoded
+#     by zbarimg), export (zip with CSV + XLSX), audit export (CSV), backup and restore, and in folders with
+#     Vietnamese names: init, import of the export into a second data folder;
+#  3. dxdesk-gui.exe starts offscreen on that database (main window built: "GUI started" in the log);
+#  4. the silent uninstall removes the program folder and keeps %LOCALAPPDATA%\dxdesk;
+#  5. unit tests that need no Linux tools, run by the Windows Python of the build (see WIN_TESTS below).
+# Prints one line per check ("  ok    ..." / "  FAIL  ..."); exits non-zero on any failure.
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+# shellcheck source=wine-env.sh
+. scripts/wine-env.sh
+wine_common_env
+start=$SECONDS
+failures=0
+pass() { echo "  ok    $*"; }
+fail() { echo "  FAIL  $*"; failures=$((failures + 1)); }
+SETUP=$(ls "$WINBUILD"/dxdesk-setup-*.exe 2>/dev/null | head -1)
+[ -n "$SETUP" ] || { echo "smoke-windows: no setup in $WINBUILD (run scripts/build-windows.sh)" >&2; exit 1; }
+echo "smoke-windows: $(basename "$SETUP") ($(du -h "$SETUP" | cut -f1)) into a fresh Wine prefix"
+
+# 1. A fresh prefix (with the two Windows DLLs Wine 8 lacks, see wine-env.sh) and the silent install.
+wine_new_prefix "$WINBUILD/smoke-prefix"
+C="$WINEPREFIX/drive_c"
+mkdir -p "$C/smoke"
+xvfb-run -a bash -c "wine '$(winpath "$SETUP")' /VERYSILENT /SUPPRESSMSGBOXES /NORESTART '/LOG=C:\\smoke\\setup.log' 2>&1 | cat; wineserver -w"
+LOCAL_WIN=$(wine cmd /c 'echo %LOCALAPPDATA%' 2>/dev/null | tr -d '\r')
+LOCAL=$(winepath -u "$LOCAL_WIN" 2>/dev/null)
+LOCAL=${LOCAL%/}
+APPDIR="$LOCAL/Programs/dxdesk"
+DATA="$LOCAL/dxdesk"
+APP="$APPDIR/dxdesk.exe"
+if [ -f "$APP" ] && [ -f "$APPDIR/dxdesk-gui.exe" ] && [ -d "$APPDIR/_internal" ]; then
+  pass "silent per-user install (no administrator): $LOCAL_WIN\\Programs\\dxdesk ($(du -sh "$APPDIR" | cut -f1))"
+else
+  fail "install: no program in $APPDIR; setup log: $(tail -5 "$C/smoke/setup.log" 2>/dev/null)"
+  echo "smoke-windows: $failures failure(s) in $((SECONDS - start)) s"; exit 1
+fi
+[ -d "$C/Program Files/dxdesk" ] && fail "also installed into C:\\Program Files\\dxdesk (should be per user)"
+wine_stub_leaked "$APPDIR" && fail "a Wine stand-in DLL ($WINE_STUB_DLLS) is in the installed program folder"
+lnk=$(find "$C/users" -iname 'dxdesk.lnk' -path '*Start Menu*' | head -1)
+if [ -n "$lnk" ] && strings -el "$lnk" | grep -q -i 'Documents'; then
+  pass "Start-menu shortcut, working folder Documents: $(strings -el "$lnk" | grep -i -m1 'documents')"
+else
+  fail "Start-menu shortcut with working folder Documents (found: ${lnk:-none})"
+fi
+
+# 2. The installed program at work. The CLI's output is piped (a Windows Python writing straight to a file
+# dies under Wine 8); output files are written through Windows paths, some with Vietnamese names.
+dx() { wrun "$APP" "$@" | tr -d '\r'; return "${PIPESTATUS[0]}"; }
+out=$(dx --version) && [[ "$out" == dxdesk\ * ]] && pass "dxdesk.exe --version: $out" || fail "--version: $out"
+out=$(dx demo --records 2000) && [ -f "$DATA/dxdesk.sqlite3" ] && pass "demo --records 2000 in %LOCALAPPDATA%\\dxdesk: $out" \
+  || fail "demo: $out"
+before=$(dx stats --period 2026 --json)
+total() { echo "$1" | python3 -c "import json,sys; d=json.load(sys.stdin); print(sum(r['count'] for r in d['services']))" 2>/dev/null; }
+n_before=$(total "$before")
+[ -n "$n_before" ] && [ "$n_before" -ge 2000 ] && pass "stats --period 2026: $n_before services counted" \
+  || fail "stats: $(echo "$before" | head -3)"
+out=$(dx log vneid --date 2026-03-02) && [ -n "$out" ] && pass "log vneid: record $out" || fail "log: $out"
+n_after=$(total "$(dx stats --period 2026 --json)")
+[ "$n_after" = "$((n_before + 1))" ] && pass "stats after log: $n_before -> $n_after" || fail "stats after log: $n_before -> $n_after"
+
+out=$(dx report tally --period 2026 --out 'C:\smoke\báo cáo 2026.pdf' --docx 'C:\smoke\báo cáo 2026.docx' \
+      --png 'C:\smoke\thẻ zalo.png'); rc=$?
+pdf="$C/smoke/báo cáo 2026.pdf"; docx="$C/smoke/báo cáo 2026.docx"; png="$C/smoke/thẻ zalo.png"
+if [ $rc -eq 0 ] && [ "$(head -c 5 "$pdf" 2>/dev/null)" = "%PDF-" ] && pdftotext "$pdf" - 2>/dev/null | grep -q "BÁO CÁO"; then
+  pass "report tally PDF 'báo cáo 2026.pdf': $(stat -c %s "$pdf") bytes, $(pdfinfo "$pdf" | awk '/^Pages:/{print $2}') pages, 'BÁO CÁO' in its text"
+else
+  fail "report tally PDF: rc=$rc $out"
+fi
+if unzip -p "$docx" word/document.xml 2>/dev/null | grep -q "BÁO CÁO"; then
+  pass "report tally --docx: $(stat -c %s "$docx") bytes, word/document.xml has 'BÁO CÁO'"
+else
+  fail "report tally --docx: no Word file with 'BÁO CÁO' ($out)"
+fi
+if [ "$(file -b "$png" 2>/dev/null | cut -d, -f1)" = "PNG image data" ]; then
+  pass "report tally --png: $(file -b "$png" | cut -d, -f2 | tr -d ' ') Zalo card"
+else
+  fail "report tally --png: $(file -b "$png" 2>&1)"
+fi
+
+out=$(dx guides --out 'C:\smoke\hướng dẫn.pdf'); rc=$?
+guides="$C/smoke/hướng dẫn.pdf"
+if [ $rc -eq 0 ] && pdftotext "$guides" - 2>/dev/null | grep -q "Cài đặt và đăng ký tài khoản VNeID"; then
+  pdftoppm -png -r 120 "$guides" "$C/smoke/page"
+  codes=$(zbarimg -q --raw "$C"/smoke/page*.png 2>/dev/null)
+  if [[ "$codes" == *"https://play.google.com/store/apps/details?id=com.vnid"* ]]; then
+    pass "guides: $(pdfinfo "$guides" | awk '/^Pages:/{print $2}') pages, Vietnamese text intact, $(echo "$codes" | wc -l) QR codes decoded by zbarimg (VNeID store link among them)"
+  else
+    fail "guides: no VNeID QR code decoded"
+  fi
+else
+  fail "guides: rc=$rc $out"
+fi
+
+out=$(dx export --period 2026 --out 'C:\smoke\gói 2026.zip'); rc=$?
+pkg="$C/smoke/gói 2026.zip"
+if [ $rc -eq 0 ] && unzip -l "$pkg" >/dev/null 2>&1; then
+  head_csv=$(unzip -p "$pkg" records.csv 2>/dev/null | head -1 | tr -d '\r\357\273\277' | cut -c1-40)
+  xlsx_ok=$(unzip -p "$pkg" tally.xlsx >"$C/smoke/tally.xlsx" 2>/dev/null && unzip -l "$C/smoke/tally.xlsx" | grep -c 'xl/workbook.xml')
+  if [ -n "$head_csv" ] && [ "$xlsx_ok" = 1 ]; then
+    pass "export: $(stat -c %s "$pkg") bytes zip, records.csv ($head_csv…), tally.xlsx (a workbook)"
+  else
+    fail "export: records.csv or tally.xlsx missing: $(unzip -l "$pkg" | tail -n +4 | head -5)"
+  fi
+else
+  fail "export: rc=$rc $out"
+fi
+out=$(dx --home 'C:\smoke\tỉnh Đồng Tháp' import 'C:\smoke\gói 2026.zip'); rc=$?
+[ $rc -eq 0 ] && [ -f "$C/smoke/tỉnh Đồng Tháp/dxdesk.sqlite3" ] && pass "import into a second data folder 'tỉnh Đồng Tháp': $(echo "$out" | tail -1)" \
+  || fail "import: rc=$rc $out"
+out=$(dx audit export --out 'C:\smoke\nhật ký.csv'); rc=$?
+csv="$C/smoke/nhật ký.csv"
+if [ $rc -eq 0 ] && head -1 "$csv" | grep -q "id,at,actor"; then
+  pass "audit export CSV: $(wc -l <"$csv") lines, $(grep -c $'\r$' "$csv") end in CRLF: $out"
+else
+  fail "audit export: rc=$rc $out"
+fi
+
+out=$(dx backup --out 'C:\smoke\sao lưu.sqlite3'); rc=$?
+[ $rc -eq 0 ] && [ -s "$C/smoke/sao lưu.sqlite3" ] && pass "backup: $out" || fail "backup: rc=$rc $out"
+dx log ewallet --date 2026-03-03 >/dev/null   # after the backup: the restore must take it away again
+out=$(dx restore 'C:\smoke\sao lưu.sqlite3'); rc=$?
+n_restored=$(total "$(dx stats --period 2026 --json)")
+[ $rc -eq 0 ] && [ "$n_restored" = "$n_after" ] && pass "restore: back to $n_restored services (the record logged after the backup is gone)" \
+  || fail "restore: rc=$rc, $n_restored services (want $n_after): $out"
+
+out=$(dx --home 'C:\smoke\xã Mỹ Tho' init --province-code 82 --unit-code 28261 --unit "Mỹ Tho"); rc=$?
+[ $rc -eq 0 ] && [ -f "$C/smoke/xã Mỹ Tho/dxdesk.sqlite3" ] && pass "init in 'xã Mỹ Tho': $out" || fail "init: rc=$rc $out"
+out=$(dx --home 'C:\smoke\xã Mỹ Tho' init --province-code 999); rc=$?
+[ $rc -eq 2 ] && [ "$(echo "$out" | wc -l)" -eq 1 ] && pass "bad input: exit 2, one line: $out" || fail "bad input: rc=$rc $out"
+
+# 3. The windowed program on the demo database, offscreen (Qt's native Windows platform aborts under Wine 8).
+QT_QPA_PLATFORM=offscreen timeout 40 wine "$APPDIR/dxdesk-gui.exe" >"$C/smoke/gui.out" 2>&1; rc=$?
+if [ $rc -eq 124 ] && grep -q "GUI started" "$DATA/logs/dxdesk.log"; then
+  pass "dxdesk-gui.exe started offscreen: main window built ('GUI started' in the log), still running when stopped"
+else
+  fail "dxdesk-gui.exe: rc=$rc $(tail -3 "$C/smoke/gui.out") $(grep -E 'ERROR|Traceback' "$DATA/logs/dxdesk.log" | tail -3)"
+fi
+wineserver -k 2>/dev/null; wineserver -w 2>/dev/null
+if grep -q Traceback "$DATA/logs/dxdesk.log"; then
+  fail "traceback in %LOCALAPPDATA%\\dxdesk\\logs\\dxdesk.log: $(grep -A3 Traceback "$DATA/logs/dxdesk.log" | tail -4)"
+fi
+
+# 4. Silent uninstall: program folder gone, data kept.
+xvfb-run -a bash -c "wine '$(winpath "$APPDIR/unins000.exe")' /VERYSILENT /SUPPRESSMSGBOXES /NORESTART 2>&1 | cat; wineserver -w"
+sleep 2
+if [ ! -e "$APP" ] && [ ! -e "$APPDIR/_internal" ]; then
+  pass "silent uninstall: program folder removed$([ -e "$APPDIR" ] && echo " (empty folder left: $(ls -A "$APPDIR" | wc -l) entries)")"
+else
+  fail "uninstall: $APPDIR still has $(ls "$APPDIR" | head -5 | tr '\n' ' ')"
+fi
+[ -f "$DATA/dxdesk.sqlite3" ] && [ -d "$DATA/backups" ] || [ -f "$DATA/dxdesk.sqlite3" ] \
+  && pass "data kept after uninstall: %LOCALAPPDATA%\\dxdesk\\dxdesk.sqlite3 ($(stat -c %s "$DATA/dxdesk.sqlite3") bytes)" \
+  || fail "data folder %LOCALAPPDATA%\\dxdesk lost on uninstall"
+
+# 5. Unit tests with the Windows Python of the build (the dxdesk wheel is installed in it): the parts where
+# Windows differs from Linux. Each file needs no Linux tool (no pdftotext, zbarimg, PostgreSQL, POSIX signals).
+WIN_TESTS="tests/windows tests/unit/test_fieldcrypt.py tests/unit/test_periods_format_text.py
+  tests/unit/test_translations.py tests/integration/test_storage.py tests/integration/test_backup.py
+  tests/integration/test_export_extras.py tests/integration/test_exchange_roundtrip.py"
+export WINEPREFIX="$WINBUILD/prefix"
+# shellcheck disable=SC2086
+out=$(QT_QPA_PLATFORM=offscreen wrun "$WINPY" -m pytest -p no:randomly -q -p no:cacheprovider $WIN_TESTS 2>&1 | tr -d '\r')
+summary=$(echo "$out" | grep -E "(passed|failed|error)" | tail -1)
+if echo "$summary" | grep -q passed && ! echo "$summary" | grep -q -E "failed|error"; then
+  pass "Windows Python unit tests ($(echo $WIN_TESTS | wc -w) files): $summary"
+else
+  fail "Windows Python unit tests: $summary"
+  echo "$out" | grep -E "^(FAILED|ERROR)|Error" | head -20 | sed 's/^/        /'
+fi
+wineserver -k 2>/dev/null || true
+
+echo "smoke-windows: $failures failure(s) in $((SECONDS - start)) s"
+[ $failures -eq 0 ]
