@@ -45,7 +45,7 @@ AppVerName={#AppName} {#AppVersion}
 AppPublisher=dxdesk maintainers
 AppComments=Quầy hỗ trợ chuyển đổi số: sổ ghi nhận, lịch trực, hướng dẫn QR và báo cáo
 ; Per user: %LOCALAPPDATA%\Programs\dxdesk; for all users (administrator): C:\Program Files\dxdesk.
-; ({autopf} is not used: with PrivilegesRequired=lowest it failed to expand under the CI's Wine.)
+; ({autopf} and {userpf} are not used: in per-user mode neither expands under the CI's Wine 8.)
 DefaultDirName={code:DefaultInstallDir}
 DisableProgramGroupPage=yes
 PrivilegesRequired=lowest
@@ -111,5 +111,7 @@ begin
   if IsAdminInstallMode then
     Result := ExpandConstant('{commonpf}\{#AppName}')
   else
-    Result := ExpandConstant('{userpf}\{#AppName}');
+    // {localappdata}\Programs is what Windows calls the user's program folder ({userpf}); Wine 8 cannot
+    // expand {userpf} (nor {autopf} in per-user mode), so the folder is named the way that works on both.
+    Result := ExpandConstant('{localappdata}\Programs\{#AppName}');
 end;

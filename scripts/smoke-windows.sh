@@ -28,7 +28,9 @@ echo "smoke-windows: $(basename "$SETUP") ($(du -h "$SETUP" | cut -f1)) into a f
 wine_new_prefix "$WINBUILD/smoke-prefix"
 C="$WINEPREFIX/drive_c"
 mkdir -p "$C/smoke"
-xvfb-run -a bash -c "wine '$(winpath "$SETUP")' /VERYSILENT /SUPPRESSMSGBOXES /NORESTART '/LOG=C:\\smoke\\setup.log' 2>&1 | cat; wineserver -w"
+# The setup needs an X display even with /VERYSILENT (its wizard form is created, never shown).
+in_xvfb() { xvfb-run -a -s "-screen 0 1366x768x24" bash -c "$1 2>&1 | cat; wineserver -w"; }
+in_xvfb "wine '$(winpath "$SETUP")' /VERYSILENT /SUPPRESSMSGBOXES /NORESTART '/LOG=C:\\smoke\\setup.log'"
 LOCAL_WIN=$(wine cmd /c 'echo %LOCALAPPDATA%' 2>/dev/null | tr -d '\r')
 LOCAL=$(winepath -u "$LOCAL_WIN" 2>/dev/null)
 LOCAL=${LOCAL%/}
@@ -136,7 +138,7 @@ out=$(dx --home 'C:\smoke\xã Mỹ Tho' init --province-code 999); rc=$?
 [ $rc -eq 2 ] && [ "$(echo "$out" | wc -l)" -eq 1 ] && pass "bad input: exit 2, one line: $out" || fail "bad input: rc=$rc $out"
 
 # 3. The windowed program on the demo database, offscreen (Qt's native Windows platform aborts under Wine 8).
-QT_QPA_PLATFORM=offscreen timeout 40 wine "$APPDIR/dxdesk-gui.exe" >"$C/smoke/gui.out" 2>&1; rc=$?
+QT_QPA_PLATFORM=offscreen timeout 40 wine "$APPDIR/dxdesk-gui.exe" 2>&1 | cat >"$C/smoke/gui.out"; rc=${PIPESTATUS[0]}
 if [ $rc -eq 124 ] && grep -q "GUI started" "$DATA/logs/dxdesk.log"; then
   pass "dxdesk-gui.exe started offscreen: main window built ('GUI started' in the log), still running when stopped"
 else
@@ -148,7 +150,7 @@ if grep -q Traceback "$DATA/logs/dxdesk.log"; then
 fi
 
 # 4. Silent uninstall: program folder gone, data kept.
-xvfb-run -a bash -c "wine '$(winpath "$APPDIR/unins000.exe")' /VERYSILENT /SUPPRESSMSGBOXES /NORESTART 2>&1 | cat; wineserver -w"
+in_xvfb "wine '$(winpath "$APPDIR/unins000.exe")' /VERYSILENT /SUPPRESSMSGBOXES /NORESTART"
 sleep 2
 if [ ! -e "$APP" ] && [ ! -e "$APPDIR/_internal" ]; then
   pass "silent uninstall: program folder removed$([ -e "$APPDIR" ] && echo " (empty folder left: $(ls -A "$APPDIR" | wc -l) entries)")"
@@ -166,7 +168,8 @@ WIN_TESTS="tests/windows tests/unit/test_fieldcrypt.py tests/unit/test_periods_f
   tests/integration/test_export_extras.py tests/integration/test_exchange_roundtrip.py"
 export WINEPREFIX="$WINBUILD/prefix"
 # shellcheck disable=SC2086
-out=$(QT_QPA_PLATFORM=offscreen wrun "$WINPY" -m pytest -p no:randomly -q -p no:cacheprovider $WIN_TESTS 2>&1 | tr -d '\r')
+# -P: the source tree (the working folder) is not put on sys.path: the tests use the installed wheel.
+out=$(QT_QPA_PLATFORM=offscreen wrun "$WINPY" -P -m pytest -p no:randomly -q -p no:cacheprovider $WIN_TESTS 2>&1 | tr -d '\r')
 summary=$(echo "$out" | grep -E "(passed|failed|error)" | tail -1)
 if echo "$summary" | grep -q passed && ! echo "$summary" | grep -q -E "failed|error"; then
   pass "Windows Python unit tests ($(echo $WIN_TESTS | wc -w) files): $summary"

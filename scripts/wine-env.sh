@@ -62,9 +62,13 @@ wine_new_prefix() {
   export WINEPREFIX="$1"
   rm -rf "$WINEPREFIX"
   wineboot -i >/dev/null 2>&1
+  # Debian's Wine 8 makes a Windows 7 prefix; dxdesk's floor (and the installer's MinVersion) is Windows 10.
+  wine winecfg -v win10 >/dev/null 2>&1
   wineserver -w
   wine_windows_stubs
 }
 
-# The Windows path of a Unix path (Wine maps / to Z:).
-winpath() { winepath -w "$1" 2>/dev/null; }
+# The Windows path of an absolute Unix path: Wine maps / to Z:. Done in bash, not with `winepath`: that would
+# start the prefix's wineserver and desktop process outside Xvfb, and the setup, started next in the same
+# session under Xvfb, then fails to create its wizard ("Error reading FPreparingMemo.Lines.Strings").
+winpath() { local p=$1; printf 'Z:%s\n' "${p//\//\\}"; }

@@ -26,7 +26,7 @@ def _sections(text: str) -> dict[str, list[str]]:
     current = None
     for line in text.splitlines():
         stripped = line.strip()
-        if not stripped or stripped.startswith(";"):
+        if not stripped or stripped.startswith((";", "#", "//")):  # comments, preprocessor lines
             continue
         m = re.fullmatch(r"\[(\w+)\]", stripped)
         if m:
@@ -80,11 +80,18 @@ def test_linux_build_script_and_desktop_entry_match():
     assert "Quầy hỗ trợ chuyển đổi số" in entry["GenericName[vi]"]
 
 
-def test_inno_script_installs_the_build_output_per_machine_and_keeps_user_data():
+def test_inno_script_installs_the_build_output_per_user_and_keeps_user_data():
     iss = _iss()
     sections = _sections(iss)
     setup = dict(line.split("=", 1) for line in sections["Setup"])
-    assert setup["PrivilegesRequired"] == "admin"  # per-machine
+    # Per user without an administrator; an administrator may still choose all users (dialog or /ALLUSERS).
+    assert setup["PrivilegesRequired"] == "lowest"
+    assert set(setup["PrivilegesRequiredOverridesAllowed"].split()) == {"dialog", "commandline"}
+    assert setup["DefaultDirName"] == "{code:DefaultInstallDir}"
+    code = "\n".join(sections["Code"])
+    assert "{localappdata}\\Programs\\{#AppName}" in code and "{commonpf}\\{#AppName}" in code
+    assert "IsAdminInstallMode" in code
+    assert re.search(r"#if VER < EncodeVer\(6, 4, 1\)", iss)  # the Inno Setup version CI compiles with
     assert setup["ArchitecturesInstallIn64BitMode"] == "x64compatible"
     assert setup["MinVersion"] == "10.0.17763"  # Windows 10 1809, Qt 6's floor
     assert re.fullmatch(r"\{\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}", setup["AppId"])
@@ -99,13 +106,16 @@ def test_inno_script_installs_the_build_output_per_machine_and_keeps_user_data()
     assert any(s.endswith("\\_internal\\*") for s in sources)
     icons = sections["Icons"]
     assert any(line.startswith('Name: "{autoprograms}') for line in icons)
+    assert all('WorkingDir: "{userdocs}"' in line for line in icons)  # reports are saved to Documents
     assert any(line.startswith('Name: "{autodesktop}') and "Tasks: desktopicon" in line for line in icons)
     tasks = sections["Tasks"]
     assert any('Name: "desktopicon"' in t and "unchecked" not in t for t in tasks)  # ticked by default
     # The uninstaller touches nothing outside the program folder: the user's data (%LOCALAPPDATA%) stays.
-    for line in sections.get("UninstallDelete", []):
+    for line in sections.get("UninstallDelete", []) + sections["InstallDelete"]:
         assert '"{app}' in line, line
-    assert "{localappdata}" not in iss and "{userappdata}" not in iss and "{commonappdata}" not in iss
+    # An upgrade removes the old version's libraries before copying the new ones.
+    assert 'Type: filesandordirs; Name: "{app}\\_internal"' in sections["InstallDelete"]
+    assert "{localappdata}\\dxdesk" not in iss and "{userappdata}" not in iss and "{commonappdata}" not in iss
     languages = sections["Languages"]
     assert languages[0].startswith('Name: "vi"') and 'Vietnamese.isl"' in languages[0]
     assert "compiler:Default.isl,Vietnamese.isl" in languages[0]  # messages missing in ours fall back to English
