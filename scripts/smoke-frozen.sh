@@ -88,10 +88,12 @@ done
 # the audit log as CSV.
 out=$("$APP" --home "$GUI_HOME" report tally --period 2026 --draft --out "$WORK/báo cáo.pdf" --docx "$WORK/báo cáo.docx" \
       --png "$WORK/thẻ zalo.png" 2>&1); rc=$?
-if [ $rc -eq 0 ] && pdftotext "$WORK/báo cáo.pdf" - 2>/dev/null | grep -q "BÁO CÁO"; then
+text=$(pdftotext "$WORK/báo cáo.pdf" - 2>/dev/null)   # (not piped into grep -q: pipefail + early exit)
+if [ $rc -eq 0 ] && [[ "$text" == *"BÁO CÁO"* ]]; then
   pass "report tally PDF: $(stat -c %s "$WORK/báo cáo.pdf") bytes, 'BÁO CÁO' in its text"
 else fail "report tally PDF: rc=$rc $out"; fi
-if unzip -p "$WORK/báo cáo.docx" word/document.xml 2>/dev/null | grep -q "BÁO CÁO"; then
+text=$(unzip -p "$WORK/báo cáo.docx" word/document.xml 2>/dev/null)
+if [[ "$text" == *"BÁO CÁO"* ]]; then
   pass "report tally --docx: $(stat -c %s "$WORK/báo cáo.docx") bytes, word/document.xml has 'BÁO CÁO'"
 else fail "report tally --docx: no Word file with 'BÁO CÁO': rc=$rc $out"; fi
 if [ "$(file -b "$WORK/thẻ zalo.png" 2>/dev/null | cut -d, -f1)" = "PNG image data" ]; then
@@ -100,7 +102,8 @@ else fail "report tally --png: rc=$rc $out"; fi
 if [ -f "$WORK/pkg.zip" ]; then
   head_csv=$(unzip -p "$WORK/pkg.zip" records.csv 2>/dev/null | head -1 | tr -d '\r\357\273\277' | cut -c1-40)
   unzip -p "$WORK/pkg.zip" tally.xlsx >"$WORK/tally.xlsx" 2>/dev/null
-  if [ -n "$head_csv" ] && unzip -l "$WORK/tally.xlsx" 2>/dev/null | grep -q 'xl/workbook.xml'; then
+  listing=$(unzip -l "$WORK/tally.xlsx" 2>/dev/null)
+  if [ -n "$head_csv" ] && [[ "$listing" == *"xl/workbook.xml"* ]]; then
     pass "export zip: records.csv ($head_csv…) and tally.xlsx (a workbook)"
   else fail "export zip: records.csv or tally.xlsx missing"; fi
 fi

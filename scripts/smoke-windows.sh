@@ -46,7 +46,8 @@ fi
 [ -d "$C/Program Files/dxdesk" ] && fail "also installed into C:\\Program Files\\dxdesk (should be per user)"
 wine_stub_leaked "$APPDIR" && fail "a Wine stand-in DLL ($WINE_STUB_DLLS) is in the installed program folder"
 lnk=$(find "$C/users" -iname 'dxdesk.lnk' -path '*Start Menu*' | head -1)
-if [ -n "$lnk" ] && strings -el "$lnk" | grep -q -i 'Documents'; then
+lnk_text=$(strings -el "$lnk" 2>/dev/null)
+if [ -n "$lnk" ] && [[ "$lnk_text" == *Documents* ]]; then
   pass "Start-menu shortcut, working folder Documents: $(strings -el "$lnk" | grep -i -m1 'documents')"
 else
   fail "Start-menu shortcut with working folder Documents (found: ${lnk:-none})"
@@ -70,12 +71,15 @@ n_after=$(total "$(dx stats --period 2026 --json)")
 out=$(dx report tally --period 2026 --out 'C:\smoke\báo cáo 2026.pdf' --docx 'C:\smoke\báo cáo 2026.docx' \
       --png 'C:\smoke\thẻ zalo.png'); rc=$?
 pdf="$C/smoke/báo cáo 2026.pdf"; docx="$C/smoke/báo cáo 2026.docx"; png="$C/smoke/thẻ zalo.png"
-if [ $rc -eq 0 ] && [ "$(head -c 5 "$pdf" 2>/dev/null)" = "%PDF-" ] && pdftotext "$pdf" - 2>/dev/null | grep -q "BÁO CÁO"; then
+# (Text is read into a variable before grep: `pdftotext | grep -q` fails under pipefail when grep stops early.)
+text=$(pdftotext "$pdf" - 2>/dev/null)
+if [ $rc -eq 0 ] && [ "$(head -c 5 "$pdf" 2>/dev/null)" = "%PDF-" ] && [[ "$text" == *"BÁO CÁO"* ]]; then
   pass "report tally PDF 'báo cáo 2026.pdf': $(stat -c %s "$pdf") bytes, $(pdfinfo "$pdf" | awk '/^Pages:/{print $2}') pages, 'BÁO CÁO' in its text"
 else
   fail "report tally PDF: rc=$rc $out"
 fi
-if unzip -p "$docx" word/document.xml 2>/dev/null | grep -q "BÁO CÁO"; then
+text=$(unzip -p "$docx" word/document.xml 2>/dev/null)
+if [[ "$text" == *"BÁO CÁO"* ]]; then
   pass "report tally --docx: $(stat -c %s "$docx") bytes, word/document.xml has 'BÁO CÁO'"
 else
   fail "report tally --docx: no Word file with 'BÁO CÁO' ($out)"
@@ -88,7 +92,8 @@ fi
 
 out=$(dx guides --out 'C:\smoke\hướng dẫn.pdf'); rc=$?
 guides="$C/smoke/hướng dẫn.pdf"
-if [ $rc -eq 0 ] && pdftotext "$guides" - 2>/dev/null | grep -q "Cài đặt và đăng ký tài khoản VNeID"; then
+text=$(pdftotext "$guides" - 2>/dev/null)
+if [ $rc -eq 0 ] && [[ "$text" == *"Cài đặt và đăng ký tài khoản VNeID"* ]]; then
   pdftoppm -png -r 120 "$guides" "$C/smoke/page"
   codes=$(zbarimg -q --raw "$C"/smoke/page*.png 2>/dev/null)
   if [[ "$codes" == *"https://play.google.com/store/apps/details?id=com.vnid"* ]]; then
@@ -104,7 +109,8 @@ out=$(dx export --period 2026 --out 'C:\smoke\gói 2026.zip'); rc=$?
 pkg="$C/smoke/gói 2026.zip"
 if [ $rc -eq 0 ] && unzip -l "$pkg" >/dev/null 2>&1; then
   head_csv=$(unzip -p "$pkg" records.csv 2>/dev/null | head -1 | tr -d '\r\357\273\277' | cut -c1-40)
-  xlsx_ok=$(unzip -p "$pkg" tally.xlsx >"$C/smoke/tally.xlsx" 2>/dev/null && unzip -l "$C/smoke/tally.xlsx" | grep -c 'xl/workbook.xml')
+  unzip -p "$pkg" tally.xlsx >"$C/smoke/tally.xlsx" 2>/dev/null
+  xlsx_ok=$(unzip -l "$C/smoke/tally.xlsx" 2>/dev/null | grep -c 'xl/workbook.xml')
   if [ -n "$head_csv" ] && [ "$xlsx_ok" = 1 ]; then
     pass "export: $(stat -c %s "$pkg") bytes zip, records.csv ($head_csv…), tally.xlsx (a workbook)"
   else
@@ -163,16 +169,23 @@ fi
 
 # 5. Unit tests with the Windows Python of the build (the dxdesk wheel is installed in it): the parts where
 # Windows differs from Linux. Each file needs no Linux tool (no pdftotext, zbarimg, PostgreSQL, POSIX signals).
+# Left out of these files: the Linux mount-table check, the one test that reads a PDF with pdftotext, and
+# two slow ones (70 s and 18 s under Wine: daily backup rotation, a province re-import).
 WIN_TESTS="tests/windows tests/unit/test_fieldcrypt.py tests/unit/test_periods_format_text.py
   tests/unit/test_translations.py tests/integration/test_storage.py tests/integration/test_backup.py
-  tests/integration/test_export_extras.py tests/integration/test_exchange_roundtrip.py"
+  tests/integration/test_export_extras.py tests/integration/test_exchange_roundtrip.py
+  --deselect tests/integration/test_storage.py::test_network_share_refused
+  --deselect tests/integration/test_export_extras.py::test_export_with_report_puts_the_hashed_tally_report_in_the_package
+  --deselect tests/integration/test_backup.py::test_daily_backup_and_rotation
+  --deselect tests/integration/test_export_extras.py::test_province_resends_one_communes_package"
 export WINEPREFIX="$WINBUILD/prefix"
 # shellcheck disable=SC2086
-# -P: the source tree (the working folder) is not put on sys.path: the tests use the installed wheel.
-out=$(QT_QPA_PLATFORM=offscreen wrun "$WINPY" -P -m pytest -p no:randomly -q -p no:cacheprovider $WIN_TESTS 2>&1 | tr -d '\r')
+# PYTHONSAFEPATH: the source tree (the working folder) is not put on sys.path, in pytest nor in the processes
+# the tests start: they use the dxdesk wheel installed in the Windows Python.
+out=$(PYTHONSAFEPATH=1 QT_QPA_PLATFORM=offscreen wrun "$WINPY" -m pytest -p no:randomly -q -p no:cacheprovider $WIN_TESTS 2>&1 | tr -d '\r')
 summary=$(echo "$out" | grep -E "(passed|failed|error)" | tail -1)
 if echo "$summary" | grep -q passed && ! echo "$summary" | grep -q -E "failed|error"; then
-  pass "Windows Python unit tests ($(echo $WIN_TESTS | wc -w) files): $summary"
+  pass "Windows Python tests (tests/windows + 7 files of unit/integration tests): $summary"
 else
   fail "Windows Python unit tests: $summary"
   echo "$out" | grep -E "^(FAILED|ERROR)|Error" | head -20 | sed 's/^/        /'
