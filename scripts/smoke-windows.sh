@@ -158,12 +158,12 @@ fi
 # 4. Silent uninstall: program folder gone, data kept.
 in_xvfb "wine '$(winpath "$APPDIR/unins000.exe")' /VERYSILENT /SUPPRESSMSGBOXES /NORESTART"
 sleep 2
-if [ ! -e "$APP" ] && [ ! -e "$APPDIR/_internal" ]; then
-  pass "silent uninstall: program folder removed$([ -e "$APPDIR" ] && echo " (empty folder left: $(ls -A "$APPDIR" | wc -l) entries)")"
+if [ ! -e "$APPDIR" ]; then
+  pass "silent uninstall: program folder $LOCAL_WIN\\Programs\\dxdesk removed"
 else
-  fail "uninstall: $APPDIR still has $(ls "$APPDIR" | head -5 | tr '\n' ' ')"
+  fail "uninstall: $APPDIR is still there: $(ls -A "$APPDIR" | head -5 | tr '\n' ' ')"
 fi
-[ -f "$DATA/dxdesk.sqlite3" ] && [ -d "$DATA/backups" ] || [ -f "$DATA/dxdesk.sqlite3" ] \
+[ -f "$DATA/dxdesk.sqlite3" ] && [ -f "$DATA/logs/dxdesk.log" ] \
   && pass "data kept after uninstall: %LOCALAPPDATA%\\dxdesk\\dxdesk.sqlite3 ($(stat -c %s "$DATA/dxdesk.sqlite3") bytes)" \
   || fail "data folder %LOCALAPPDATA%\\dxdesk lost on uninstall"
 
