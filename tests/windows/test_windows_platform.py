@@ -113,8 +113,8 @@ def test_opening_balances_from_a_windows_csv(tmp_path, db, admin):
     sheet.write_bytes("\ufeffchi_tieu,ky,so_luong\r\nEWALLET,2026-01,12\r\nAPP_PROVINCE,2026-01,30\r\n".encode())
     result = apply_opening(db, admin, sheet)
     assert result is not None
-    from dxdesk import tally
+    from dxdesk import counting
     from dxdesk.periods import parse_period
 
-    counts = {r.code: r.count for r in tally.compute(db, parse_period("2026-01")).indicators if r.count}
+    counts = {r.code: r.count for r in counting.compute(db, parse_period("2026-01")).indicators if r.count}
     assert counts == {"EWALLET": 12, "APP_PROVINCE": 30}
