@@ -1,12 +1,12 @@
 """Qt's own print preview (the one dialog Qt draws itself on Windows too) speaks Vietnamese: Qt ships no
 qtbase_vi, so ui/qt_i18n.py translates its toolbar (issue #19)."""
 
+from dxdesk.ui.qt_i18n import QtVietnamese
 from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QApplication
 
 from dxdesk.i18n import set_language
-from dxdesk.ui.qt_i18n import QtVietnamese
 
 
 def _toolbar(qtbot):
