@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dxdesk.ui import messages
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from dxdesk import clock
@@ -24,7 +26,8 @@ from dxdesk.catalogue import list_services
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 from dxdesk.journal import CHANNEL_LABELS, OUTCOME_LABELS
-from dxdesk.records import MAX_CAMPAIGN_COUNT, Correction, NewRecord, correct_record, log_record
+from dxdesk.records import MAX_CAMPAIGN_COUNT, Correction, NewRecord, correct_record, log_record, void_record
+from dxdesk.vnformat import fmt_int
 
 
 def _buttons(dialog: QDialog, save_text: str) -> QDialogButtonBox:
@@ -73,6 +76,16 @@ def written_or_said(dialog, write) -> bool:
     return False
 
 
+class _DateEdit(QDateEdit):
+    """Tab leaves the field (QDateEdit walks day → month → year with it, which keeps the keyboard inside)."""
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 - Qt API
+        return QWidget.focusNextPrevChild(self, forward)
+
+
+ASK_ABOVE = 1000  # a campaign count above this is asked about before it is saved (a typo like 35 → 3500)
+
+
 class CampaignDialog(QDialog):
     """Outreach days: 'N installs of one service at a place on a date', counted like N records."""
 
@@ -81,7 +94,7 @@ class CampaignDialog(QDialog):
         self.ctx = ctx
         self.saved_uuid: str | None = None
         self.setWindowTitle(_("Campaign entry"))
-        self.date_edit = QDateEdit(objectName="campaign_date", calendarPopup=True)
+        self.date_edit = _DateEdit(objectName="campaign_date", calendarPopup=True)
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         today = clock.today()
         self.date_edit.setDate(QDate(today.year, today.month, today.day))
@@ -101,21 +114,41 @@ class CampaignDialog(QDialog):
         for code in ("outreach", "home", "counter"):
             self.channel_box.addItem(_(CHANNEL_LABELS[code]), code)
         self.error = _error_label()
+        # The count first (it is what changes every time; the dialog opens on it), the date last (rarely changed).
         form = QFormLayout()
-        form.addRow(_("&Date:"), self.date_edit)
-        form.addRow(_("&Place:"), self.place_edit)
-        form.addRow(_("&Service:"), self.service_box)
         form.addRow(_("&Number of citizens:"), self.count_spin)
+        form.addRow(_("&Service:"), self.service_box)
+        form.addRow(_("Place (&L):"), self.place_edit)
         form.addRow(_("&Volunteer:"), self.volunteer_box)
         form.addRow(_("C&hannel:"), self.channel_box)
+        form.addRow(_("&Date:"), self.date_edit)
         buttons = _buttons(self, _("Save"))
         buttons.accepted.connect(self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        chain = [self.count_spin, self.service_box, self.place_edit, self.volunteer_box, self.channel_box,
+                 self.date_edit, buttons]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        self.count_spin.setFocus()
+        self.count_spin.selectAll()  # typing "35" replaces the 1 shown
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.count_spin.setFocus()
+        self.count_spin.selectAll()
 
     def save(self) -> None:
+        count = self.count_spin.value()
+        if count > ASK_ABOVE and not messages.confirm(
+                self, _("Campaign entry"),
+                _("{n} citizens in one campaign entry: is that right?").format(n=fmt_int(count)),
+                yes=_("Yes, save {n}").format(n=fmt_int(count)), no=_("No, correct the number")):
+            self.count_spin.setFocus()
+            self.count_spin.selectAll()
+            return
         day = self.date_edit.date().toPython()
         when = clock.now() if day == clock.today() else dt.datetime.combine(day, dt.time(12, 0))
         rec = NewRecord(services=[self.service_box.currentData()], occurred_at=when,
@@ -143,6 +176,13 @@ class CorrectDialog(QDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if svc.code in entry.services else Qt.CheckState.Unchecked)
             self.service_list.addItem(item)
+        # Wide and tall enough for every service name in full, without a scroll bar (it was ~334 px and cut them).
+        self.service_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.service_list.setMinimumWidth(self.service_list.sizeHintForColumn(0) + 2 * self.service_list.frameWidth()
+                                          + 24)
+        rows = self.service_list.count()
+        self.service_list.setMinimumHeight(min(rows, 14) * max(1, self.service_list.sizeHintForRow(0))
+                                           + 2 * self.service_list.frameWidth() + 4)
         self.outcome_box = QComboBox(objectName="correct_outcome")
         for code, label in OUTCOME_LABELS.items():
             self.outcome_box.addItem(_(label), code)
@@ -169,3 +209,34 @@ class CorrectDialog(QDialog):
                             note=self.note_edit.text())
         if written_or_said(self, lambda: correct_record(self.ctx.db, self.ctx.actor, self.entry.uuid, change)):
             self.accept()
+
+
+class VoidDialog(QDialog):
+    """Void one entry of today with a reason; an empty or refused reason is said here and the dialog stays open."""
+
+    def __init__(self, ctx, entry, parent=None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.entry = entry
+        self.setWindowTitle(_("Void the entry"))
+        question = QLabel(_("Why is the entry of {time} ({services}) voided?").format(
+            time=entry.occurred_at.strftime("%H:%M"), services=entry.service_names), wordWrap=True)
+        self.reason_edit = QLineEdit(objectName="void_reason")
+        self.reason_edit.setPlaceholderText(_("e.g. entered twice, wrong service"))
+        question.setBuddy(self.reason_edit)
+        self.error = _error_label()
+        buttons = _buttons(self, _("Void the entry"))
+        buttons.accepted.connect(self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(question)
+        layout.addWidget(self.reason_edit)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    def save(self) -> None:
+        if written_or_said(self, lambda: void_record(self.ctx.db, self.ctx.actor, self.entry.uuid,
+                                                     self.reason_edit.text())):
+            self.accept()
+        else:
+            self.reason_edit.setFocus()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import logging
+import math
+import time
 
-from dxdesk.ui import messages
-from dxdesk.ui.counter_dialogs import CampaignDialog, CorrectDialog
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
+from dxdesk.ui.counter_dialogs import CampaignDialog, CorrectDialog, VoidDialog
+from PySide6.QtCore import QObject, QRect, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,7 +20,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -46,7 +46,6 @@ from dxdesk.records import (
     log_record,
     today_entries,
     undo_record,
-    void_record,
 )
 from dxdesk.today import current_shift
 from dxdesk.vnformat import fmt_int, fmt_percent
@@ -61,6 +60,7 @@ AGE_LABELS = (("", N_("Age: —")), ("u18", N_("Under 18")), ("18-34", "18–34"
 SEX_LABELS = (("", N_("Sex: —")), ("F", N_("Female")), ("M", N_("Male")))
 KIND_LABELS = {"counter": N_("Counter shift"), "outreach": N_("Outreach shift"), "home": N_("Home-visit shift")}
 GREEN, AMBER, RED = "#1b7a2f", "#9a6200", "#b00020"
+QUICK_WINDOW_MS = 3000  # quick mode: time to add another service for the same citizen before it is saved
 
 
 class ServiceButton(QPushButton):
@@ -102,6 +102,20 @@ class ServiceButton(QPushButton):
             "QPushButton:checked { background: #cfe3ff; border: 3px solid #1d5fbf; }"
             "QPushButton:focus { border: 2px dashed #1d5fbf; }"
         )
+
+
+class PanelNote(QLabel):
+    """A wrapped note of the today panel sized as two lines, without height-for-width: a wrapped label made its
+    box keep its full height, and the progress table under it lost its last row ("Hỗ trợ khác") at 125 %."""
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
+        return False
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return QSize(100, 2 * self.fontMetrics().lineSpacing() + 4)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        return self.sizeHint()
 
 
 class FiguresSignals(QObject):
@@ -237,7 +251,10 @@ class CounterPage(QWidget):
         self.campaign_button.setToolTip(_("Outreach days: N citizens served with one service at a place"))
         self.campaign_button.clicked.connect(self.campaign)
         self.quick_mode = QCheckBox(_("&Quick: a click saves"), objectName="quick_mode")
-        self.quick_mode.setToolTip(_("One click on a service button saves it at once for one citizen"))
+        self.quick_mode.setToolTip(_("A click (or a service key) starts a short countdown; more services chosen "
+                                     "before it runs out belong to the same citizen. Enter saves at once, Esc "
+                                     "drops the citizen."))
+        self.quick_mode.toggled.connect(self._quick_mode_toggled)
         for b in (self.save_button, self.undo_button, self.clear_button, self.campaign_button):
             b.setAutoDefault(False)
         big = QFont(self.save_button.font())
@@ -258,6 +275,14 @@ class CounterPage(QWidget):
         status_font = QFont(self.status_label.font())
         status_font.setPointSize(11)
         self.status_label.setFont(status_font)
+        # Quick mode: one citizen's services are joined while this bar runs down, then saved as one record.
+        self.quick_window_ms = QUICK_WINDOW_MS
+        self.quick_bar = QProgressBar(objectName="quick_bar", textVisible=True)
+        self.quick_bar.setMaximumHeight(20)
+        self.quick_bar.hide()
+        self._quick_deadline: dt.datetime | None = None
+        self._quick_timer = QTimer(self, interval=100)
+        self._quick_timer.timeout.connect(self._quick_tick)
 
         left = QVBoxLayout()
         left.addLayout(grid, 1)
@@ -268,11 +293,14 @@ class CounterPage(QWidget):
         left.addWidget(self.contact_note)
         left.addLayout(action_row)
         left.addWidget(self.status_label)
+        left.addWidget(self.quick_bar)
 
         # --- today panel ---
         self.today_table = QTableWidget(0, 3, objectName="today_table")
         self.today_table.setHorizontalHeaderLabels([_("Time"), _("Services"), _("Volunteer")])
         self.today_table.verticalHeader().hide()
+        self.today_table.setTabKeyNavigation(False)  # Tab leaves the list (to Sửa, Hủy); arrows choose the entry
+        self.today_table.setMinimumHeight(60)  # gives way to the progress table at 125 %; it scrolls, that does not
         self.today_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.today_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.today_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -284,7 +312,12 @@ class CounterPage(QWidget):
         self.correct_button.clicked.connect(self.correct_selected)
         self.void_button = QPushButton(_("&Void…"), objectName="void_button")
         self.void_button.clicked.connect(self.void_selected)
+        self.list_key_label = QLabel(_("Alt+L: the list"), objectName="list_key_label")
+        self.list_key_label.setStyleSheet("color: palette(placeholder-text);")
+        self.list_key_label.setToolTip(_("Alt+L goes to today's list (↑ ↓ to choose); Alt+S corrects and Alt+Y voids "
+                                         "the chosen entry, or the newest one when none is chosen."))
         edit_row = QHBoxLayout()
+        edit_row.addWidget(self.list_key_label)
         edit_row.addStretch(1)
         edit_row.addWidget(self.correct_button)
         edit_row.addWidget(self.void_button)
@@ -292,19 +325,20 @@ class CounterPage(QWidget):
         today_layout = QVBoxLayout(today_box)
         today_layout.setContentsMargins(4, 4, 4, 4)
         today_layout.addWidget(self.today_table, 1)
-        self.empty_label = QLabel(_("Nobody served yet today: press a service's key, then Enter."),
-                                  objectName="empty_label", wordWrap=True)
+        self.empty_label = PanelNote(_("Nobody served yet today: press a service's key, then Enter."),
+                                     objectName="empty_label", wordWrap=True)
         self.empty_label.setStyleSheet("color: palette(placeholder-text); font-style: italic;")
         today_layout.addWidget(self.empty_label)
         # On a shared server during an outage: entries kept on this PC are listed (marked) and explained here.
-        self.waiting_label = QLabel(objectName="waiting_label", wordWrap=True)
+        self.waiting_label = PanelNote(objectName="waiting_label", wordWrap=True)
         self.waiting_label.setStyleSheet(f"color: {AMBER};")
         self.waiting_label.hide()
         today_layout.addWidget(self.waiting_label)
         today_layout.addLayout(edit_row)
 
-        self.progress_table = QTableWidget(0, 4, objectName="progress_table")
-        self.progress_table.setHorizontalHeaderLabels([_("Indicator"), _("Today"), _("Week"), _("Progress")])
+        # Three columns (today and this week share one, "2 / 14") so the names fit without being cut.
+        self.progress_table = QTableWidget(0, 3, objectName="progress_table")
+        self.progress_table.setHorizontalHeaderLabels([_("Indicator"), _("Today\n/ week"), _("Progress")])
         self.progress_table.verticalHeader().hide()
         self.progress_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.progress_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -312,20 +346,27 @@ class CounterPage(QWidget):
         pheader.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2):
             pheader.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        pheader.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
-        pheader.resizeSection(3, 82)
-        self.progress_table.verticalHeader().setDefaultSectionSize(22)
-        progress_box = QGroupBox(_("Counts and targets"))
+        # Names in full on two lines rather than cut ("Cửa hàng T…"); every row shown, no scroll bar hiding the last.
+        self.progress_table.setWordWrap(True)
+        self.progress_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.progress_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.progress_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.progress_table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self._fit_timer = QTimer(self, singleShot=True, interval=0)  # after the columns settled, not in between
+        self._fit_timer.timeout.connect(self._fit_progress_table)
+        pheader.sectionResized.connect(lambda *_args: self._fit_timer.start())
+        progress_box = self.progress_box = QGroupBox(_("Counts and targets"))
+        progress_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         progress_layout = QVBoxLayout(progress_box)
         progress_layout.setContentsMargins(4, 4, 4, 4)
         progress_layout.addWidget(self.progress_table)
 
         right = QVBoxLayout()
         right.addWidget(today_box, 1)
-        right.addWidget(progress_box, 1)
+        right.addWidget(progress_box, 0)
         right_widget = QWidget()
         right_widget.setLayout(right)
-        right_widget.setFixedWidth(300)
+        right_widget.setFixedWidth(314)
         right.setContentsMargins(0, 0, 0, 0)
 
         body = QHBoxLayout()
@@ -341,6 +382,9 @@ class CounterPage(QWidget):
             box.activated.connect(lambda _index: self.setFocus())
         QShortcut(QKeySequence.StandardKey.Undo, self, self.undo,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Alt+L"), self, self.focus_today_list,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.today_table.activated.connect(lambda _index: self.correct_selected())  # Enter / double click: correct
         self._status_timer = QTimer(self, singleShot=True, interval=30_000)
         self._status_timer.timeout.connect(lambda: self.status_label.setText(""))
         self._shift_timer = QTimer(self, interval=60_000)  # a shift starts or ends: show who is on duty then
@@ -350,7 +394,7 @@ class CounterPage(QWidget):
         ctx.events.roster_changed.connect(self.refresh_roster)
         ctx.events.profile_changed.connect(self.reload_services)  # e.g. a settings package changed the catalogue
         ctx.events.profile_changed.connect(self.refresh_today)  # targets changed: the progress column follows
-        self.setTabOrder(self.volunteer_box, next(iter(self.buttons.values()), self.note_edit))
+        self._set_tab_order()
         # The roster and today's entries load in activated(), which the main window calls when it shows the page
         # (the first time too): loading them here as well did the start-up's queries twice (#16).
 
@@ -378,6 +422,22 @@ class CounterPage(QWidget):
             self.buttons[svc.code] = button
             self.service_grid.addWidget(button, i // columns, i % columns)
 
+    def _set_tab_order(self) -> None:
+        """Tab walks the page as it is read: who is on duty, the services, the details, the actions, then today's
+        list with Sửa / Hủy (they were the 23rd stop, after the check-in button came second)."""
+        chain = [self.volunteer_box, *self.buttons.values(), *self.outcome_buttons.values(), self.age_box,
+                 self.sex_box, self.note_edit, self.consent_box, self.contact_name, self.contact_phone,
+                 self.save_button, self.undo_button, self.clear_button, self.quick_mode, self.campaign_button,
+                 self.today_table, self.correct_button, self.void_button, self.checkin_button]
+        for first, second in zip(chain, chain[1:], strict=False):
+            self.setTabOrder(first, second)
+
+    def focus_today_list(self) -> None:
+        table = self.today_table
+        if table.rowCount() and not table.selectionModel().selectedRows():
+            table.selectRow(0)
+        table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def reload_services(self) -> None:
         """Rebuild the buttons when the catalogue changed (nothing half-chosen is kept: the entry starts over)."""
         try:
@@ -389,7 +449,7 @@ class CounterPage(QWidget):
             return
         self.services = services
         self._build_service_buttons()
-        self.setTabOrder(self.volunteer_box, next(iter(self.buttons.values()), self.note_edit))
+        self._set_tab_order()
 
     # --- who is on duty ---------------------------------------------------------------------------
 
@@ -488,8 +548,10 @@ class CounterPage(QWidget):
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if mods == Qt.KeyboardModifier.NoModifier and key in self.key_map:
             self.toggle(self.key_map[key])
+            self._quick_chosen()
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and mods == Qt.KeyboardModifier.NoModifier:
-            self.save()
+            if not self.today_table.hasFocus():  # Enter on today's list opens the correction instead
+                self.save()
         elif key == Qt.Key.Key_Escape:
             self.clear()
             self.setFocus()
@@ -540,11 +602,58 @@ class CounterPage(QWidget):
         button.setChecked(not button.isChecked())
 
     def _button_clicked(self, code: str) -> None:
-        if self.quick_mode.isChecked():
-            for other, button in self.buttons.items():
-                button.setChecked(other == code)
-            self.save()
+        self._quick_chosen()
         self.setFocus()
+
+    # --- quick mode: one citizen, several services, no Enter ---------------------------------------
+    # A click (or key) does not save at once: that split a citizen served with VNeID and e-Đồng Tháp into two.
+    # It starts a short countdown, shown as a bar under the status line; every further service chosen before
+    # it runs out belongs to the same citizen and starts it again. When it runs out the citizen is saved as
+    # one record. Enter saves at once (the "next citizen" key), Esc drops the citizen, leaving the page saves.
+
+    def quick_pending(self) -> bool:
+        return self._quick_deadline is not None
+
+    def _quick_chosen(self) -> None:
+        if not self.quick_mode.isChecked():
+            return
+        if not self.selected_codes():  # the last service was unticked: nobody to save
+            self._quick_stop()
+            return
+        self._quick_deadline = time.monotonic() + self.quick_window_ms / 1000
+        self.quick_bar.setRange(0, self.quick_window_ms)
+        self._quick_timer.start()
+        self._quick_tick()
+        self.quick_bar.show()
+
+    def _quick_tick(self) -> None:
+        if self._quick_deadline is None:
+            return
+        left = self._quick_deadline - time.monotonic()
+        if left <= 0:
+            self._quick_stop()
+            self.save()
+            return
+        self.quick_bar.setValue(int(left * 1000))
+        names = ", ".join(self.buttons[c].name_label.text() for c in self.selected_codes())
+        self.quick_bar.setFormat(_("One citizen: {services} — saved in {s} s · another service: same citizen · "
+                                   "Enter: save now · Esc: drop").format(services=names, s=math.ceil(left)))
+
+    def _quick_stop(self) -> None:
+        self._quick_deadline = None
+        self._quick_timer.stop()
+        self.quick_bar.hide()
+
+    def _quick_mode_toggled(self, on: bool) -> None:
+        if not on:
+            self._quick_stop()  # what is chosen stays; Enter saves it as usual
+        self.setFocus()
+
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self.quick_pending():  # leaving the page (or closing) never loses the citizen being counted
+            self._quick_stop()
+            self.save()
+        super().hideEvent(event)
 
     def selected_codes(self) -> list[str]:
         return [code for code, button in self.buttons.items() if button.isChecked()]
@@ -554,7 +663,10 @@ class CounterPage(QWidget):
         if reason:
             self.consent_box.setChecked(False)
             self.consent_box.setEnabled(False)
-            self.contact_note.setText(reason)
+            # One short line: the volunteer can do nothing about it; the explanation is in the administrator's
+            # Cài đặt (Settings) page.
+            self.contact_note.setText(_("Call-back contacts are off on this computer (see Settings)."))
+            self.contact_note.setToolTip(reason)
             self.contact_note.show()
             on = False
         self.contact_name.setEnabled(on)
@@ -564,6 +676,7 @@ class CounterPage(QWidget):
             self.contact_phone.clear()
 
     def save(self) -> None:
+        self._quick_stop()
         codes = self.selected_codes()
         if not codes:
             self.show_status(_("Press a service key (1–9 or F1–F12) first, then Enter."), AMBER)
@@ -610,6 +723,7 @@ class CounterPage(QWidget):
         self.setFocus()
 
     def clear(self) -> None:
+        self._quick_stop()
         for button in self.buttons.values():
             button.setChecked(False)
         self.outcome_buttons["done"].setChecked(True)
@@ -619,6 +733,12 @@ class CounterPage(QWidget):
         self.consent_box.setChecked(False)
 
     def undo(self) -> None:
+        if self.quick_pending():  # the citizen being chosen in quick mode is not saved yet: dropping it is the undo
+            names = ", ".join(self.buttons[c].name_label.text() for c in self.selected_codes())
+            self.clear()
+            self.show_status(_("↶ Dropped before saving: {services}").format(services=names), AMBER)
+            self.setFocus()
+            return
         if self.last_saved is None:
             self.show_status(_("Nothing to undo."), AMBER)
             return
@@ -651,9 +771,14 @@ class CounterPage(QWidget):
             return
         dialog = CampaignDialog(self.ctx, self.volunteers_for_dialogs(), self.volunteer_box.currentData(), self)
         if dialog.exec() and dialog.saved_uuid:
+            what = f"{fmt_int(dialog.count_spin.value())} × {dialog.service_box.currentText()}"
+            self.last_saved = (dialog.saved_uuid, clock.now(), what)  # Ctrl+Z takes it back like any entry
+            self._last_queued = False
             self.show_status(_("✓ Campaign entry saved: {n} × {service}").format(
-                n=fmt_int(dialog.count_spin.value()), service=dialog.service_box.currentText()), GREEN)
+                n=fmt_int(dialog.count_spin.value()), service=dialog.service_box.currentText())
+                + "  " + _("(Ctrl+Z undoes it)"), GREEN)
             self.ctx.events.records_changed.emit()
+        self.setFocus()
 
     # --- today panel ------------------------------------------------------------------------------
 
@@ -734,37 +859,72 @@ class CounterPage(QWidget):
             short_by_indicator.setdefault(svc.indicator_code, []).append(svc.short)
         ptable = self.progress_table
         ptable.setRowCount(len(progress))
+        # Which period the progress counts: in the header when all targets share it (the usual "Năm 2026"),
+        # else on each bar.
+        periods = {ind.period_label for ind in progress if ind.target}
+        common = next(iter(periods)) if len(periods) == 1 else ""
+        ptable.setHorizontalHeaderItem(2, QTableWidgetItem(
+            _("Progress\n{period}").format(period=common) if common else _("Progress\n(period on the bar)")))
         for row, ind in enumerate(progress):
             name = QTableWidgetItem(", ".join(short_by_indicator.get(ind.code, [])) or ind.name)
             name.setToolTip(ind.name)
             ptable.setItem(row, 0, name)
-            for col, value in ((1, ind.today), (2, ind.week)):
-                item = QTableWidgetItem(fmt_int(value))
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                ptable.setItem(row, col, item)
+            item = QTableWidgetItem(f"{fmt_int(ind.today)} / {fmt_int(ind.week)}")
+            item.setToolTip(_("Today: {today} · this week: {week}").format(today=fmt_int(ind.today),
+                                                                          week=fmt_int(ind.week)))
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            ptable.setItem(row, 1, item)
             if ind.target:
                 bar = QProgressBar()
                 bar.setRange(0, 1000)
                 bar.setValue(min(1000, int(ind.percent * 10)))
-                bar.setFormat(fmt_percent(ind.percent))
+                bar.setFormat(fmt_percent(ind.percent) if common else
+                              f"{fmt_percent(ind.percent)} · {ind.period_label}")
+                bar.setMinimumWidth(84)
                 bar.setToolTip(_("{label}: {count} of {target}").format(
                     label=ind.period_label, count=fmt_int(ind.period_count), target=fmt_int(ind.target)))
                 bar.setMaximumHeight(18)
-                ptable.setCellWidget(row, 3, bar)
+                ptable.setCellWidget(row, 2, bar)
             else:
-                ptable.removeCellWidget(row, 3)
+                ptable.removeCellWidget(row, 2)
                 none = QTableWidgetItem(_("no target"))
                 none.setToolTip(_("No target is set for this indicator in the current period (Settings › Targets, "
                                   "or a settings package from the province)."))
                 none.setForeground(Qt.GlobalColor.gray)
-                ptable.setItem(row, 3, none)
+                ptable.setItem(row, 2, none)
+        self._fit_progress_table()
+
+    def _fit_progress_table(self) -> None:
+        """The table as tall as its rows (every indicator visible, "Hỗ trợ khác" included, no scroll bar)."""
+        table = self.progress_table
+        width = table.columnWidth(0) - 8  # the cell's text margins
+        metrics = table.fontMetrics()
+        line = metrics.height() + 4
+        for row in range(table.rowCount()):
+            item = table.item(row, 0)
+            text = item.text() if item else ""
+            wrapped = metrics.boundingRect(QRect(0, 0, max(20, width), 10_000), Qt.TextFlag.TextWordWrap, text)
+            table.setRowHeight(row, max(line, wrapped.height() + 4))
+        height = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+        height += sum(table.rowHeight(r) for r in range(table.rowCount()))
+        table.setFixedHeight(height)
+        self.progress_box.layout().invalidate()  # the column beside it gives the today list what is left
+        self.progress_box.parentWidget().layout().invalidate()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_timer.start()  # wrapped names take another line when the column narrows
 
     def _selected_entry(self):
         rows = self.today_table.selectionModel().selectedRows()
-        if not rows:
-            self.show_status(_("Select an entry in today's list first."), AMBER)
-            return None
-        row = rows[0].row()
+        if rows:
+            row = rows[0].row()
+        else:  # by keyboard with nothing chosen: the newest entry (selected, so it is seen which one it is)
+            row = len(self._waiting)
+            if row >= self.today_table.rowCount():
+                self.show_status(_("Nothing logged today yet."), AMBER)
+                return None
+            self.today_table.selectRow(row)
         if row < len(self._waiting):
             self.show_status(_("This entry is still kept on this PC. It can be corrected or voided once it has been "
                                "sent to the server."), AMBER)
@@ -790,17 +950,9 @@ class CounterPage(QWidget):
         entry = self._selected_entry()
         if entry is None:
             return
-        reason, ok = QInputDialog.getText(self, _("Void the entry"),
-                                          _("Why is the entry of {time} ({services}) voided?").format(
-                                              time=entry.occurred_at.strftime("%H:%M"), services=entry.service_names))
-        if not ok:
-            return
-        try:
-            if not self._ask_server(void_record, self.ctx.db, self.ctx.actor, entry.uuid, reason):
-                self._say_server_down()
-                return
-        except UserError as exc:
-            messages.warning(self, _("Void the entry"), str(exc))
+        dialog = VoidDialog(self.ctx, entry, self)  # an empty or refused reason is said in the dialog, kept open
+        if not dialog.exec():
+            self.setFocus()
             return
         self.show_status(_("Entry voided: {services}").format(services=entry.service_names), AMBER)
         self.ctx.events.records_changed.emit()

@@ -127,9 +127,26 @@ class UnitTab(QWidget):
         lang_layout.addWidget(self.language_box)
         lang_layout.addWidget(QLabel(_("Takes effect the next time dxdesk starts.")), 1)
 
+        # Why call-back contacts are off on this computer, for the administrator (the counter shows one short line).
+        self.keyring_group = QGroupBox(_("Call-back contacts on this computer"), objectName="keyring_group")
+        keyring_layout = QVBoxLayout(self.keyring_group)
+        self.keyring_text = QLabel(objectName="keyring_text", wordWrap=True)
+        keyring_layout.addWidget(self.keyring_text)
+        from dxdesk.contact import unavailable_reason
+
+        reason = unavailable_reason(ctx.db)
+        if reason:
+            self.keyring_text.setText(reason + "\n\n" + _(
+                "Names and phone numbers of citizens who agree to be called back are encrypted; the key is kept in "
+                "the operating system's password store. Windows has one (Credential Manager). On Linux, install "
+                "and unlock GNOME Keyring or KWallet for this user, then start dxdesk again. Until then the counter "
+                "logs everything else normally."))
+        self.keyring_group.setVisible(bool(reason))
+
         layout = QVBoxLayout(self)
         layout.addWidget(unit_group)
         layout.addWidget(lang_group)
+        layout.addWidget(self.keyring_group)
         layout.addStretch(1)
         ctx.events.profile_changed.connect(self.refresh)
         self.refresh()
