@@ -104,10 +104,17 @@ def fill(db, actor: Actor, records: int = 3000, seed: int = 1, start: dt.date | 
 
     planning.plan(db, actor, start, end)
     planning.auto_assign(db, actor, start, end, up_to="min")
+    # The coming month is planned too, as a team leader has it by now: the schedule page is not empty ahead.
+    ahead_end = _end_of_next_month(end)
+    planning.plan(db, actor, end + dt.timedelta(days=1), ahead_end)
+    planning.auto_assign(db, actor, end + dt.timedelta(days=1), ahead_end, up_to="min")
     with db.write() as session:
         shifts = session.scalars(select(Shift).where(Shift.date >= start, Shift.date <= end,
                                                      Shift.kind == "counter")).all()
-        counter_shifts = [(sh.id, sh.date, sh.start, sh.end) for sh in shifts]
+        # Only shifts that have begun: today's entries are never later than now (16:45 at 08:20 looked wrong,
+        # and the entry just logged landed below them, off screen).
+        counter_shifts = [(sh.id, sh.date, sh.start, sh.end) for sh in shifts
+                          if dt.datetime.combine(sh.date, sh.start) < now]
         staff: dict[int, list[int]] = {}
         for assignment in session.scalars(select(Assignment).join(Shift).where(Shift.date >= start, Shift.date <= end)):
             staff.setdefault(assignment.shift_id, []).append(assignment.volunteer_id)
@@ -130,6 +137,11 @@ def fill(db, actor: Actor, records: int = 3000, seed: int = 1, start: dt.date | 
     create_demo_users(db)
     targets = set_demo_targets(db, actor, start, end, unit_code=None) if written else 0
     return {"volunteers": len(volunteers), "shifts": len(shift_rows), "records": written, "targets": targets}
+
+
+def _end_of_next_month(day: dt.date) -> dt.date:
+    first_of_next = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return (first_of_next + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
 def _nice(value: float) -> int:
@@ -219,6 +231,7 @@ def _insert_records(db, rng, records, counter_shifts, staff, weekend_days, codes
         return search_cache[key]
 
     ages = [None, "u18", "18-34", "35-59", "60+"]
+    now = clock.now()
     while written < records:
         batch = min(CHUNK, records - written)
         rec_rows, svc_rows = [], []
@@ -232,7 +245,7 @@ def _insert_records(db, rng, records, counter_shifts, staff, weekend_days, codes
                     chosen.append(extra)
             if campaign or not counter_shifts:
                 day = rng.choice(weekend_days) if weekend_days else clock.today()
-                when = dt.datetime.combine(day, dt.time(rng.randint(7, 10), rng.randrange(60)))
+                when = min(now, dt.datetime.combine(day, dt.time(rng.randint(7, 10), rng.randrange(60))))
                 shift_id, volunteer, channel = None, rng.choice(list(vol_names)), "outreach"
                 count = rng.randint(10, 120) if campaign else 1
                 place = "Chợ phường" if campaign else ""
@@ -241,11 +254,15 @@ def _insert_records(db, rng, records, counter_shifts, staff, weekend_days, codes
                 span = (finish.hour * 60 + finish.minute) - (begin.hour * 60 + begin.minute)
                 minute = begin.hour * 60 + begin.minute + int(span * rng.betavariate(2, 3))
                 when = dt.datetime.combine(day, dt.time(minute // 60, minute % 60, rng.randrange(60)))
+                if when > now:  # a shift in progress: entries up to now only
+                    started = dt.datetime.combine(day, begin)
+                    when = started + (now - started) * rng.random()
                 volunteer = rng.choice(staff.get(shift_id) or list(vol_names))
                 channel, count, place = "counter", 1, ""
             rid = next_id + written + _i
+            entered = min(now, when + dt.timedelta(seconds=rng.randint(5, 90)))
             rec_rows.append(tuple(fmt(v) for v in (
-                rid, _uuid(rng, salt), unit_code, when.date(), when, when + dt.timedelta(seconds=rng.randint(5, 90)),
+                rid, _uuid(rng, salt), unit_code, when.date(), when, entered,
                 actor.username, volunteer, shift_id, channel, rng.choices(outcomes, outcome_w)[0],
                 rng.randint(120, 900), count, bool(count > 1), place, rng.choice(ages), rng.choice([None, "F", "M"]),
                 "", search_text(chosen, volunteer, place), False, "",
