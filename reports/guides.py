@@ -1,9 +1,11 @@
 """QR guide sheets as A4 PDFs: poster (one guide a page, QR ≥ 6 cm), handout (two A5 halves a page),
 cards (eight a page with cut marks, one card per link) and counter (every guide's main QR on one page).
 
-Every QR has error correction M and a 4-module quiet zone, with its link printed under it. A link not marked
-verified prints no QR but a box saying the clerk must fill it in. Notes (the SIM check by SMS to 1414) print as
-text. Footer: the unit's name (when known) and the date. Fonts: the bundled Liberation Serif, NFC text.
+Every QR has error correction M and a 4-module quiet zone, with its link printed under it. The sheets are for
+citizens, so a link not yet filled in and checked is left out (never a note to staff in front of a citizen), and a
+guide all of whose links are unfilled is left out whole; `for_citizens` says which, for the caller to tell the
+clerk. Notes (the SIM check by SMS to 1414) print as text. Footer: the unit's name (when known) and the date.
+Fonts: the bundled Liberation Serif, NFC text.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dxdesk.reports import qr
 from dxdesk.reports.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, nfc, register_fonts, xml_text
@@ -109,38 +111,21 @@ def _centered_lines(c: Canvas | None, lines: list[str], font: str, size: float, 
 
 def draw_link(c: Canvas | None, link: Link, cx: float, top: float, symbol: float, label_size: float, url_width: float,
               show_label: bool = True) -> float:
-    """A QR code (or the 'to fill in' box) centred at cx under `top`, its label above and its link text under it.
-    Returns the total height used; with c=None nothing is drawn (measuring)."""
+    """A QR code centred at cx under `top`, its label above and its link text under it. Returns the total height
+    used; with c=None nothing is drawn (measuring). Only printable links reach here (see `for_citizens`)."""
+    if not link.printable:
+        raise ValueError(f"link not filled in: {link.url!r}")
     y = top
     if show_label:
         lines, size = _fit_lines(link.label(), SERIF_BOLD, label_size, label_size * 0.7, url_width)
         y -= _centered_lines(c, lines, SERIF_BOLD, size, cx, y) + 0.1 * cm
-    if link.printable:
-        quiet = qr.quiet_zone(symbol, link.url, ECC)
-        y -= quiet
-        if c is not None:
-            qr.draw(c, link.url, cx - symbol / 2, y - symbol, symbol, ECC)
-        y -= symbol + quiet
-        lines, size = _fit_lines(link_text(link), SERIF, max(7.5, label_size * 0.75), 6.5, url_width)
-        y -= _centered_lines(c, lines, SERIF, size, cx, y)
-    else:
-        y -= 0.1 * cm
-        if c is not None:
-            c.saveState()
-            c.setDash(4, 3)
-            c.setStrokeColor(GREY)
-            c.setLineWidth(1)
-            c.rect(cx - symbol / 2, y - symbol, symbol, symbol, stroke=1, fill=0)
-            c.restoreState()
-            style = _style("fill", SERIF_ITALIC, max(7, min(13, symbol / 9)), TA_CENTER)
-            text = xml_text(_("Link to be filled in: the clerk checks the address and enters it in dxdesk "
-                              "(QR guides), then prints again."))
-            inner = symbol - 0.4 * cm
-            h = _paragraph_height(text, style, inner)
-            _draw_paragraph(c, text, style, cx - inner / 2, y - (symbol - h) / 2, inner)
-        y -= symbol + 0.1 * cm
-        size = max(6.5, label_size * 0.75)
-        y -= _centered_lines(c, [nfc(_("needs filling in"))], SERIF_ITALIC, size, cx, y)
+    quiet = qr.quiet_zone(symbol, link.url, ECC)
+    y -= quiet
+    if c is not None:
+        qr.draw(c, link.url, cx - symbol / 2, y - symbol, symbol, ECC)
+    y -= symbol + quiet
+    lines, size = _fit_lines(link_text(link), SERIF, max(7.5, label_size * 0.75), 6.5, url_width)
+    y -= _centered_lines(c, lines, SERIF, size, cx, y)
     return top - y
 
 
@@ -403,10 +388,42 @@ def _counter_page(c: Canvas, guides: Sequence[Guide], info: SheetInfo) -> None:
 # --- entry point -----------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """What a citizen's sheet leaves out of one guide: its unfilled links, or (whole=True) the guide itself."""
+    guide: Guide
+    links: tuple[Link, ...]
+    whole: bool
+
+    def describe(self) -> str:
+        if self.whole:
+            return _("{guide} (its link is not filled in yet)").format(guide=self.guide.title())
+        return _("{guide}: the link “{links}” (not filled in yet)").format(
+            guide=self.guide.title(), links="”, “".join(link.label() for link in self.links))
+
+
+def for_citizens(guides: Sequence[Guide]) -> tuple[list[Guide], list[LeftOut]]:
+    """The guides as they may be put in front of a citizen: links not filled in and checked are left out, and so
+    is a guide that had links but has none left (its sheet would carry no code). Guides without links (an SMS
+    instruction) stay. Returns (the guides to print, what was left out)."""
+    kept, left_out = [], []
+    for guide in guides:
+        missing = tuple(link for link in guide.links if not link.printable)
+        if not missing:
+            kept.append(guide)
+            continue
+        links = tuple(link for link in guide.links if link.printable)
+        left_out.append(LeftOut(guide, missing, whole=not links))
+        if links:
+            kept.append(replace(guide, links=links))
+    return kept, left_out
+
+
 def render(guides: Sequence[Guide], layout: str, info: SheetInfo) -> bytes:
-    """The sheets for these guides in one layout, as A4 PDF bytes."""
+    """The sheets for these guides in one layout, as A4 PDF bytes; unfilled links are left out (`for_citizens`)."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
+    guides, _left_out = for_citizens(guides)
     if not guides:
         raise ValueError("no guides to print")
     register_fonts()
@@ -459,7 +476,7 @@ def expected_codes(guides: Sequence[Guide], layout: str) -> set[str]:
     return {link.url for link in links if link is not None and link.printable}
 
 
-__all__ = ["LAYOUTS", "SheetInfo", "render", "expected_codes", "draw_link"]
+__all__ = ["LAYOUTS", "LeftOut", "SheetInfo", "for_citizens", "render", "expected_codes", "draw_link"]
 
 
 def sheet_info(db) -> SheetInfo:
@@ -471,8 +488,9 @@ def sheet_info(db) -> SheetInfo:
     return SheetInfo(unit_name=profile.display_name if profile else None, day=clock.today())
 
 
-def render_for(db, actor, codes: Sequence[str] | None, layout: str) -> tuple[bytes, list[Guide]]:
-    """The PDF for the chosen guides (all when `codes` is empty) as they stand in this database."""
+def render_for(db, actor, codes: Sequence[str] | None, layout: str) -> tuple[bytes, list[Guide], list[LeftOut]]:
+    """The PDF for the chosen guides (all when `codes` is empty) as they stand in this database, the guides printed
+    and what was left out because a link is not filled in. Nothing printable at all is a UserError saying why."""
     from dxdesk.errors import UserError
     from dxdesk.guides import select_guides
     from dxdesk.permissions import require
@@ -481,8 +499,11 @@ def render_for(db, actor, codes: Sequence[str] | None, layout: str) -> tuple[byt
     if layout not in LAYOUTS:
         raise UserError(_("Unknown layout '{layout}': use one of {layouts}.").format(
             layout=layout, layouts=", ".join(LAYOUTS)))
-    guides = select_guides(db, list(codes or ()))
-    return render(guides, layout, sheet_info(db)), guides
+    guides, left_out = for_citizens(select_guides(db, list(codes or ())))
+    if not guides:
+        raise UserError(_("Nothing to print: {guides}. Fill in and check the link in QR guides first.").format(
+            guides="; ".join(item.describe() for item in left_out)))
+    return render(guides, layout, sheet_info(db)), guides, left_out
 
 
 def qr_count(guides: Sequence[Guide], layout: str) -> int:

@@ -27,12 +27,14 @@ def cmd_guides(ctx, args) -> int:
     out = Path(args.out)
     if not out.parent.is_dir():
         raise UserError(_("The folder {folder} does not exist.").format(folder=out.parent))
-    pdf, guides = render_for(ctx.db, ctx.actor, args.services, args.layout)
+    pdf, guides, left_out = render_for(ctx.db, ctx.actor, args.services, args.layout)
     try:
         out.write_bytes(pdf)
     except OSError as exc:
         raise UserError(_("The file could not be written: {reason}").format(reason=exc.strerror or str(exc))) from None
-    to_fill = sum(1 for g in guides for link in g.links if not link.printable)
-    ctx.out(_("Wrote {path}. Guides: {guides}; QR codes: {codes}; links still to fill in: {missing}.").format(
-        path=out, guides=len(guides), codes=qr_count(guides, args.layout), missing=to_fill))
+    ctx.out(_("Wrote {path}. Guides: {guides}; QR codes: {codes}.").format(
+        path=out, guides=len(guides), codes=qr_count(guides, args.layout)))
+    if left_out:  # never a staff note on a citizen's sheet: what is not on it is said here instead
+        ctx.out(_("Left out, link not filled in (QR guides): {items}.").format(
+            items="; ".join(item.describe() for item in left_out)))
     return 0

@@ -141,7 +141,11 @@ def test_guides_command_before_init_and_with_bad_input(cli, tmp_path):
     code, stdout, err = cli("guides", "--service", "vneid", "portal", "--layout", "cards", "--out", out)
     assert code == 0, err
     assert out.read_bytes().startswith(b"%PDF")
-    assert "Số hướng dẫn: 2; số mã QR: 2; số liên kết còn cần điền: 1." in stdout
+    assert "Số hướng dẫn: 2; số mã QR: 2." in stdout
+    assert ("Không in vì liên kết chưa điền (xem Hướng dẫn QR): Cài đặt và đăng ký tài khoản VNeID: liên kết "
+            "“VNeID cho iPhone (App Store)” (chưa điền).") in stdout
+    code, stdout, err = cli("guides", "--service", "province_app", "--out", tmp_path / "p.pdf")
+    assert code == 2 and "Không có gì để in" in err and not (tmp_path / "p.pdf").exists()
     code, _, err = cli("guides", "--service", "khong_co", "--out", tmp_path / "x.pdf")
     assert code == 2 and "khong_co" in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "x.pdf").exists()

@@ -68,28 +68,47 @@ def test_an_edited_link_is_what_the_code_carries(tmp_path, db, admin):
 
 
 def test_pdftotext_gives_back_the_guide_text_with_its_diacritics(tmp_path):
+    from dxdesk.reports.guides import for_citizens
+
     guides = list(default_guides())
     for layout in ("poster", "handout"):
         text = _flat(_text(tmp_path, render(guides, layout, INFO), layout))
-        for guide in guides:
+        for guide in for_citizens(guides)[0]:  # every guide that has something to give a citizen
             assert _flat(guide.title_vi) in text
             for number, step in enumerate(guide.steps_vi, start=1):
                 assert f"{number}. {_flat(step)}" in text, (layout, guide.code, step)
     poster = _text(tmp_path, render(guides, "poster", INFO), "p")
     for word in ("Đăng ký", "định danh điện tử", "Quản lý hồ sơ đã nộp", "Bảo hiểm xã hội số", "thuê bao",
-                 "Hỗ trợ: gọi 1022", "ứng dụng", "Đồng Tháp"):
+                 "Hỗ trợ: gọi 1022", "ứng dụng"):
         assert word in _flat(poster)
     # the SIM check is an SMS instruction, printed as text (no code, no number stored)
     assert "Soạn tin: TTTB <số CCCD> gửi 1414" in _flat(poster)
 
 
-def test_link_text_under_each_code_and_a_box_for_unverified_links(tmp_path):
+def test_link_text_under_each_code_and_no_staff_note_for_unverified_links(tmp_path):
     vneid = [g for g in default_guides() if g.code == "vneid"]
     text = _flat(_text(tmp_path, render(vneid, "poster", INFO)))
     assert "https://play.google.com/store/apps/details?id=com.vnid" in text
     assert "id1582750372" not in text  # the unchecked iOS link is not printed …
-    assert "Liên kết cần điền" in text and "cần điền" in text  # … a box says it must be filled in
+    assert "cần điền" not in text and "kiểm tra địa chỉ" not in text  # … and no note to staff for a citizen
     assert _decode(tmp_path, render(vneid, "poster", INFO), "v") == ["https://play.google.com/store/apps/details?id=com.vnid"]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_citizens_sheet_never_carries_the_staff_note(tmp_path, layout):
+    from dxdesk.reports.guides import for_citizens
+
+    guides = default_guides()
+    kept, left_out = for_citizens(guides)
+    text = _flat(_text(tmp_path, render(guides, layout, INFO)))
+    assert "cần điền" not in text and "kiểm tra địa chỉ" not in text
+    # e-Đồng Tháp (no link filled in) is left out whole and said; VNeID keeps Android and says iPhone was left out.
+    whole = {item.guide.code for item in left_out if item.whole}
+    partly = {item.guide.code: [link.label() for link in item.links] for item in left_out if not item.whole}
+    assert "province_app" in whole and "province_app" not in {g.code for g in kept}
+    assert "vneid" in partly and "vneid" in {g.code for g in kept}
+    assert any("iPhone" in label or "iOS" in label for label in partly["vneid"])
+    assert "Cài đặt ứng dụng công dân e-Đồng Tháp" not in text  # the guide left out is not on any sheet
 
 
 def test_footer_has_unit_and_date_and_only_the_date_before_init(tmp_path):
@@ -102,12 +121,16 @@ def test_footer_has_unit_and_date_and_only_the_date_before_init(tmp_path):
 
 
 def test_pages_fonts_and_page_size(tmp_path):
-    guides = list(default_guides())
+    from dxdesk.reports.guides import for_citizens
+
+    shipped = list(default_guides())
+    guides = for_citizens(shipped)[0]  # what reaches paper (e-Đồng Tháp, without a link yet, does not)
+    assert len(guides) == len(shipped) - 1
     expect_pages = {"poster": len(guides), "handout": (len(guides) + 1) // 2,
                     "cards": -(-sum(max(1, len(g.links)) for g in guides) // 8), "counter": 1}
     for layout in LAYOUTS:
         path = tmp_path / f"{layout}.pdf"
-        path.write_bytes(render(guides, layout, INFO))
+        path.write_bytes(render(shipped, layout, INFO))
         info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
         assert f"Pages:{' ' * 10}{expect_pages[layout]}\n" in info.replace("Pages:           ", "Pages:          ")
         assert "595.276 x 841.89 pts (A4)" in info

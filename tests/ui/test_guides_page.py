@@ -135,12 +135,14 @@ def test_steps_are_shown_numbered_and_saved_without_numbers(qtbot, db, home):
 def test_live_preview_shows_the_edited_link_as_a_scannable_code(qtbot, db, home, tmp_path):
     page = _page(qtbot, db, home)
     _pick(page, "province_app")
-    assert _decode(tmp_path, page._preview_pdf, "before") == []  # unverified: a box, no code
+    # Unverified: no sheet for citizens (it would carry a note to staff); the preview says why.
+    assert page._preview_pdf is None and "liên kết" in page.preview.text()
     url = "https://example.gov.vn/e-dong-thap"
     page.links.setCurrentCell(0, 0)
     _type(qtbot, page.link_url, url)
     page.link_checked.setChecked(True)
-    qtbot.waitUntil(lambda: _decode(tmp_path, page._preview_pdf, "after") == [url], timeout=3000)
+    qtbot.waitUntil(lambda: page._preview_pdf is not None and _decode(tmp_path, page._preview_pdf, "after") == [url],
+                    timeout=3000)
     assert _counts(db) == (0, 0)  # preview only: nothing saved
 
 
@@ -188,3 +190,33 @@ def test_showing_the_page_again_picks_up_edits_made_elsewhere(qtbot, db, home):
     page.activated()
     assert page.title_vi.text() == "VssID – sửa từ máy khác"
     assert "(đã sửa)" in page.list.currentItem().text()
+
+
+@needs_tools
+def test_printing_every_guide_leaves_out_unfilled_links_and_says_which(qtbot, db, home, tmp_path, captured_messages):
+    from dxdesk.ui import messages
+
+    page = _page(qtbot, db, home)
+    _pick(page, "vneid")
+    page.all_guides.setFocus()
+    qtbot.keyClick(page.all_guides, Qt.Key.Key_Space)
+    assert page.all_guides.isChecked()
+    printing.preview_for_tests = []
+    printing.save_path_for_tests = tmp_path / "all.pdf"
+    try:
+        messages.answers[:] = [False]  # "Cancel" on the question: nothing printed
+        qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+        assert printing.preview_for_tests == []
+        kind, _title, text = captured_messages[-1]
+        assert kind == "confirm"
+        assert "Cài đặt ứng dụng công dân e-Đồng Tháp (liên kết chưa điền)" in text
+        assert "VNeID cho iPhone (App Store)" in text
+        messages.answers[:] = [True]  # "Print the others"
+        path = page.save_sheets()
+        pdf_text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+        assert "cần điền" not in pdf_text and "cán bộ kiểm tra" not in pdf_text  # no staff note for citizens
+        assert "Cài đặt ứng dụng công dân e-Đồng Tháp" not in pdf_text
+        assert "https://play.google.com/store/apps/details?id=com.vnid" in _decode(tmp_path, path.read_bytes(), "all")
+    finally:
+        printing.preview_for_tests = None
+        printing.save_path_for_tests = None

@@ -460,7 +460,15 @@ class GuidesPage(QWidget):
         if self.current is None:
             return
         layout = self.layout_box.currentData()
-        pdf = sheets.render(self._sheet_guides(True), layout, sheets.sheet_info(self.ctx.db))
+        printable, left_out = sheets.for_citizens(self._sheet_guides(True))
+        if not printable:  # nothing a citizen may be handed: say why instead of a sheet with a note to staff
+            self._preview_pdf = None
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText(_("Not printed for citizens: {items}.\nFill in the link and tick “checked”.").format(
+                items="; ".join(item.describe() for item in left_out)))
+            self.preview.setWordWrap(True)
+            return
+        pdf = sheets.render(printable, layout, sheets.sheet_info(self.ctx.db))
         self._preview_pdf = pdf
         dpi = 72 * max(1.0, self.preview.height() / 842) * self.devicePixelRatioF()
         image = render_page(pdf, 0, dpi)
@@ -520,11 +528,18 @@ class GuidesPage(QWidget):
             messages.info(self, _("QR guides"), _("Save the changes first: printing uses the saved guide."))
             return None
         try:
-            pdf, _guides = sheets.render_for(self.ctx.db, self.ctx.actor,
-                                             [] if self.all_guides.isChecked() else [self.current.code],
-                                             self.layout_box.currentData())
+            pdf, _guides, left_out = sheets.render_for(self.ctx.db, self.ctx.actor,
+                                                       [] if self.all_guides.isChecked() else [self.current.code],
+                                                       self.layout_box.currentData())
         except UserError as exc:
             messages.warning(self, _("QR guides"), exc.message)
+            return None
+        # A citizen's sheet never carries a note to staff: guides (or links) not filled in are left out, said here.
+        if left_out and not messages.confirm(
+                self, _("QR guides"),
+                _("Left out of the sheets because the link is not filled in yet:\n{items}\n\nPrint the others?").format(
+                    items="\n".join("• " + item.describe() for item in left_out)),
+                yes=_("Print the others"), no=_("Cancel")):
             return None
         return pdf
 
