@@ -4,8 +4,11 @@ Hours credited for one assignment:
 - checked in and out: the time between them (clipped to the shift's day);
 - checked in, never checked out: until the shift's planned end (or check-in time if later: zero);
 - no-show or absent (or swapped away): nothing;
-- a past shift with no attendance taken at all: the planned hours, counted separately as "planned"
-  so a coordinator can see which hours were confirmed at the counter and which were not.
+- never checked in, but services logged under the volunteer on that shift (records carry the shift): the span
+  from the first to the last of those services, counted separately as "from logged services" so a coordinator
+  can tell it from hours confirmed by check-in/out;
+- a past shift with no attendance taken and nothing logged: the planned hours, counted separately as
+  "planned" so a coordinator can see which hours were confirmed at the counter and which were not.
 """
 
 from __future__ import annotations
@@ -147,8 +150,29 @@ class VolunteerHours:
     no_shows: int
     absences: int
     hours: float  # confirmed by check-in/out
-    planned_hours: float  # past shifts without any attendance taken, plus future shifts
+    planned_hours: float  # shifts without attendance taken and nothing logged on them, plus future shifts
     services: int  # citizens served logged under this volunteer in the period (not voided)
+    service_hours: float = 0.0  # not checked in: first to last service they logged on the shift
+    service_shifts: int = 0  # shifts credited that way
+
+
+def service_spans(session, shift_ids) -> dict[tuple[int, int], tuple[dt.datetime, dt.datetime]]:
+    """(shift, volunteer) -> (first, last) time of the services logged under them on that shift, voided excluded."""
+    if not shift_ids:
+        return {}
+    rows = session.execute(
+        select(ServiceRecord.shift_id, ServiceRecord.volunteer_id, func.min(ServiceRecord.occurred_at),
+               func.max(ServiceRecord.occurred_at))
+        .where(ServiceRecord.shift_id.in_(list(shift_ids)), ServiceRecord.volunteer_id.is_not(None),
+               ServiceRecord.voided.is_(False))
+        .group_by(ServiceRecord.shift_id, ServiceRecord.volunteer_id)
+    ).all()
+    return {(sid, vid): (first, last) for sid, vid, first, last in rows}
+
+
+def span_hours(span: tuple[dt.datetime, dt.datetime]) -> float:
+    first, last = span
+    return max(0.0, (last - first).total_seconds() / 3600)
 
 
 def hours_report(db, start: dt.date, end: dt.date, include_inactive: bool = True,
@@ -171,6 +195,7 @@ def hours_report(db, start: dt.date, end: dt.date, include_inactive: bool = True
                         ServiceRecord.work_date >= start, ServiceRecord.work_date <= end))
             .group_by(ServiceRecord.volunteer_id)
         ).all())
+        spans = service_spans(session, {s.id for _a, s in rows})
     out: dict[int, VolunteerHours] = {
         v.id: VolunteerHours(v.id, v.name, v.pseudonym, teams.get(v.team_id, ""), bool(v.youth_union),
                              0, 0, 0, 0, 0.0, 0.0, int(served.get(v.id, 0)))
@@ -191,6 +216,9 @@ def hours_report(db, start: dt.date, end: dt.date, include_inactive: bool = True
         elif a.check_in is not None:
             h.attended += 1
             h.hours += credited_hours(s, a)
+        elif (s.id, a.volunteer_id) in spans:  # forgot to check in, but their services on the shift show the span
+            h.service_shifts += 1
+            h.service_hours += span_hours(spans[(s.id, a.volunteer_id)])
         else:
             h.planned_hours += planned_hours(s)
     active = {v.id for v in vols if v.active}

@@ -162,14 +162,15 @@ def hours_pdf(db, period: Period) -> bytes:
     data = sorted((h for h in hours_report(db, period.start, period.end) if h.shifts or h.services or h.absences),
                   key=lambda h: (name_sort_key(h.name), h.volunteer_id))  # as on the Volunteers page: D before Đ
     head = (_("No."), _("Full name"), _("Team"), _("Youth Union member"), _("Shifts"), _("Attended"),
-            _("No-shows"), _("Absences (with reason)"), _("Hours confirmed"), _("Hours not yet confirmed"),
-            _("Citizens helped"))
+            _("No-shows"), _("Absences (with reason)"), _("Hours confirmed"), _("Hours from logged services"),
+            _("Hours not yet confirmed"), _("Citizens helped"))
     rows = [[_p(h, st["head"]) for h in head]]
     for i, h in enumerate(data, start=1):
         rows.append([_p(str(i), st["cellc"]), _p(h.name, st["cell"]), _p(h.team, st["cell"]),
                      _p("x" if h.youth_union else "", st["cellc"]), _p(str(h.shifts), st["cellc"]),
                      _p(str(h.attended), st["cellc"]), _p(str(h.no_shows), st["cellc"]),
                      _p(str(h.absences), st["cellc"]), _p(_num(h.hours), st["cellc"]),
+                     _p(_num(h.service_hours), st["cellc"]),
                      _p(_num(h.planned_hours), st["cellc"]), _p(str(h.services), st["cellc"])])
     if data:
         rows.append(["", _p(_("Total"), st["head"]), "", "", _p(str(sum(h.shifts for h in data)), st["cellc"]),
@@ -177,17 +178,20 @@ def hours_pdf(db, period: Period) -> bytes:
                      _p(str(sum(h.no_shows for h in data)), st["cellc"]),
                      _p(str(sum(h.absences for h in data)), st["cellc"]),
                      _p(_num(sum(h.hours for h in data)), st["cellc"]),
+                     _p(_num(sum(h.service_hours for h in data)), st["cellc"]),
                      _p(_num(sum(h.planned_hours for h in data)), st["cellc"]),
                      _p(str(sum(h.services for h in data)), st["cellc"])])
-    table = Table(rows, colWidths=[w * width for w in (0.05, 0.19, 0.19, 0.07, 0.06, 0.07, 0.07, 0.09, 0.07,
-                                                        0.07, 0.07)], repeatRows=1)
+    table = Table(rows, colWidths=[w * width for w in (0.04, 0.17, 0.17, 0.06, 0.06, 0.07, 0.06, 0.08, 0.07,
+                                                        0.08, 0.07, 0.07)], repeatRows=1)
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SERIF), ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("BACKGROUND", (0, 0), (-1, 0), GREY)]))
     story = _header(db, st, _("VOLUNTEER HOURS"), period)
     story.append(table if data else _p(_("No volunteer work recorded in this period."), st["note"]))
     story.append(Spacer(1, 3 * mm))
-    story.append(_p(_("Hours confirmed: from check-in to check-out at the counter. Hours not yet confirmed: "
-                      "assigned shifts without attendance taken."), st["note"]))
+    story.append(_p(_("Hours confirmed: from check-in to check-out at the counter. Hours from logged services: "
+                      "not checked in, so counted from the first to the last citizen they logged on the shift. "
+                      "Hours not yet confirmed: assigned shifts without attendance taken or services logged."),
+                    st["note"]))
     story.append(Spacer(1, 6 * mm))
     story.append(_signature(db, st, width))
     footer = _footer_for(_("dxdesk — volunteer hours"))

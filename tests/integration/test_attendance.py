@@ -82,5 +82,37 @@ def test_services_logged_count_toward_the_volunteer(shift, admin):
                                     count=5, is_campaign=True))
     report = {h.volunteer_id: h for h in attendance.hours_report(db, D(2024, 3, 1), D(2024, 3, 31))}
     assert report[a].services == 2 and report[b].services == 5
-    assert report[a].planned_hours == pytest.approx(4.0)  # assigned, attendance not taken
+    # never checked in, but her services on the shift show 08:00–09:00: that, not the planned 4 h (issue #18)
+    assert (report[a].planned_hours, report[a].service_hours, report[a].service_shifts) == (0, pytest.approx(1.0), 1)
+    assert report[b].planned_hours == pytest.approx(4.0)  # assigned, no attendance, nothing logged on the shift
     assert attendance.hours_report(db, D(2024, 4, 1), D(2024, 4, 30))[0].services == 0
+
+
+def test_forgotten_check_in_is_credited_from_first_to_last_service_and_told_apart(shift, admin, tmp_path):
+    from dxdesk.reports.roster import hours_pdf
+
+    from dxdesk.periods import parse_period
+    from dxdesk.records import void_record
+
+    db, sid, _aft, a, b = shift
+    attendance.check_in(db, admin, sid, a, at=T(2024, 3, 8, 7, 40))
+    attendance.check_out(db, admin, sid, a, at=T(2024, 3, 8, 11, 10))  # 3,5 h confirmed
+    # Đức forgot to check in; he logged citizens at 08:05, 09:20 and 10:35 (and one at 11:25 that was voided).
+    for hh, mm in ((8, 5), (9, 20), (10, 35)):
+        log_record(db, admin, NewRecord(services=["vneid"], occurred_at=T(2024, 3, 8, hh, mm), volunteer_id=b,
+                                        shift_id=sid))
+    late = log_record(db, admin, NewRecord(services=["vneid"], occurred_at=T(2024, 3, 8, 11, 25), volunteer_id=b,
+                                           shift_id=sid))
+    void_record(db, admin, late, "nhập nhầm")
+    report = {h.volunteer_id: h for h in attendance.hours_report(db, D(2024, 3, 1), D(2024, 3, 31))}
+    assert (report[a].hours, report[a].service_hours, report[a].attended) == (pytest.approx(3.5), 0, 1)
+    assert (report[b].hours, report[b].service_hours, report[b].service_shifts, report[b].planned_hours,
+            report[b].attended, report[b].services) == (0, pytest.approx(2.5), 1, 0, 0, 3)
+    path = tmp_path / "hours.pdf"
+    path.write_bytes(hours_pdf(db, parse_period("2024-03")))
+    import subprocess
+
+    text = " ".join(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True)
+                    .stdout.split())
+    assert "Giờ theo lượt ghi" in text  # its own column, so the two kinds are told apart
+    assert "Trần Văn Đức" in text and "2,5" in text and "3,5" in text

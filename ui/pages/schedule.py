@@ -113,6 +113,12 @@ class SchedulePage(QWidget):
         side_box = QVBoxLayout()
         side_box.addWidget(side_caption)
         side_box.addWidget(self.side, 1)
+        self.side_note = QLabel(_("* includes hours counted from logged services (no check-in)"),
+                                objectName="side_note", wordWrap=True)
+        self.side_note.setMaximumWidth(SIDE_WIDTH)
+        self.side_note.setStyleSheet("color: #555;")
+        self.side_note.hide()
+        side_box.addWidget(self.side_note)
         body = QHBoxLayout()
         body.addWidget(self.grid, 1)
         body.addLayout(side_box)
@@ -226,9 +232,13 @@ class SchedulePage(QWidget):
                 "{attended} attended, {no_shows} no-shows, {absences} absences; {services} citizens helped").format(
                     attended=h.attended, no_shows=h.no_shows, absences=h.absences, services=h.services))
             shifts = QTableWidgetItem(str(h.shifts))
-            hours = QTableWidgetItem(_hours_text(h.hours + h.planned_hours))
+            total = _hours_text(h.hours + h.service_hours + h.planned_hours)
+            # "*": part of it is counted from the services logged on a shift without check-in (told apart)
+            hours = QTableWidgetItem(total + ("*" if h.service_shifts else ""))
             hours.setToolTip(_("Confirmed: {confirmed} h · not yet confirmed: {planned} h · no-shows: {no_shows}").format(
-                confirmed=_hours_text(h.hours), planned=_hours_text(h.planned_hours), no_shows=h.no_shows))
+                confirmed=_hours_text(h.hours), planned=_hours_text(h.planned_hours), no_shows=h.no_shows)
+                + ("\n" + _("* {hours} h from the services logged on {n} shifts without check-in").format(
+                    hours=_hours_text(h.service_hours), n=h.service_shifts) if h.service_shifts else ""))
             for it in (shifts, hours):
                 it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.side.setItem(i, 0, name)
@@ -236,6 +246,7 @@ class SchedulePage(QWidget):
             self.side.setItem(i, 2, hours)
         self.side.resizeColumnToContents(1)
         self.side.resizeColumnToContents(2)
+        self.side_note.setVisible(any(h.service_shifts for h in rows))
 
     # --- actions ----------------------------------------------------------------------------------
 
