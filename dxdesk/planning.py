@@ -8,14 +8,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dxdesk import audit, calendar_vn, clock, permissions, settings
 from dxdesk.actor import Actor
 from dxdesk.db.models import Assignment, ReceptionPoint, Shift, Volunteer
 from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
-from dxdesk.roster import WEEKDAY_CODES, available_on, parse_weekdays
+from dxdesk.roster import WEEKDAY_CODES, _clean_skills, available_on, parse_weekdays
 from dxdesk.text import clean_free_text
 from dxdesk.vnformat import fmt_date, weekday_name
 
@@ -105,6 +105,56 @@ def add_reception_point(db, actor: Actor, name: str, address: str = "") -> int:
         session.flush()
         audit.record(session, actor, "reception_point.add", "reception_point", rp.id, name=name)
         return rp.id
+
+
+# --- skills a counter shift needs ----------------------------------------------------------------------
+# Stored in the settings table (no schema change): {"": [...]} for shifts without a reception point (the
+# commune's one-stop counter) and {"<point id>": [...]} per point. Without a setting, a counter shift needs
+# someone who can do VNeID, as before.
+SKILLS_KEY = "shift_skills"
+DEFAULT_SKILLS = ("vneid",)
+
+
+def _skills_setting(session) -> dict[str, list[str]]:
+    return settings.get(session, SKILLS_KEY, None) or {}
+
+
+def required_skills(db, reception_point_id: int | None = None) -> tuple[str, ...]:
+    """The service codes someone on a counter shift of this reception point (None: no point) must be able to do."""
+    with db.session() as session:
+        return _required(_skills_setting(session), reception_point_id)
+
+
+def _required(setting: dict[str, list[str]], reception_point_id: int | None) -> tuple[str, ...]:
+    key = "" if reception_point_id is None else str(reception_point_id)
+    if key in setting:
+        return tuple(setting[key])
+    return tuple(setting.get("", DEFAULT_SKILLS))
+
+
+def describe_skills(db, codes) -> str:
+    """Skill codes as people read them: the services' short names ("VNeID, e-Đồng Tháp")."""
+    from dxdesk.catalogue import list_services
+
+    short = {svc.code: svc.short for svc in list_services(db, include_inactive=True)}
+    return ", ".join(short.get(code, code) for code in codes)
+
+
+def set_required_skills(db, actor: Actor, reception_point_id: int | None, skills) -> tuple[str, ...]:
+    """Say which skills a counter shift of this reception point needs (service codes; empty: none)."""
+    permissions.require(actor, "shift.manage")
+    with db.write() as session:
+        # the one check of skill codes (a volunteer's skills go through it too)
+        cleaned = _clean_skills(session, list(skills) if not isinstance(skills, str) else skills)
+        codes = tuple(c for c in cleaned.split(",") if c)
+        if reception_point_id is not None and session.get(ReceptionPoint, reception_point_id) is None:
+            raise UserError(_("Unknown reception point id {id}.").format(id=reception_point_id))
+        data = dict(_skills_setting(session))
+        data["" if reception_point_id is None else str(reception_point_id)] = list(codes)
+        settings.put(session, SKILLS_KEY, data)
+        audit.record(session, actor, "shift.skills", "settings", SKILLS_KEY,
+                     reception_point_id=reception_point_id, skills=list(codes))
+    return codes
 
 
 # --- planning ---------------------------------------------------------------------------------------
@@ -486,7 +536,8 @@ class AutoResult:
     assigned: int = 0
     shifts: int = 0
     unfilled: list[tuple[int, dt.date, dt.time, str]] = field(default_factory=list)  # shift, date, start, why
-    no_vneid: list[tuple[int, dt.date, dt.time]] = field(default_factory=list)
+    no_vneid: list[tuple[int, dt.date, dt.time]] = field(default_factory=list)  # needs VNeID, nobody has it
+    uncovered: list[tuple[int, dt.date, dt.time, tuple[str, ...]]] = field(default_factory=list)  # other skills
     per_volunteer: dict[int, int] = field(default_factory=dict)  # shifts in the period after the run
     past_skipped: int = 0
 
@@ -499,8 +550,11 @@ def auto_assign(db, actor: Actor, start: dt.date, end: dt.date, up_to: str = "mi
     one more (so every shift reaches its minimum before anyone is given extra), up to each shift's minimum
     (UP_TO="min") or maximum ("max"). The volunteer chosen is the available one with the fewest shifts in
     the period, then fewest hours, then not already on that day, then the longest since their last shift,
-    then the lowest id. The first volunteer of a counter shift without anyone who can do VNeID is chosen
-    among those who can, when any is available. With TODAY given, shifts before it are left as they are
+    then the lowest id; the shifts given in the year before the period come right after the count, so the extra
+    shift of an uneven period goes to whoever had fewer before. While a counter shift lacks a skill its reception
+    point needs (`required_skills`; VNeID by default), its next volunteer is chosen among those who bring the most
+    of the missing skills, and a shift at its number still lacking one gets one more (up to its maximum); the
+    evening-out never takes away a shift's only holder of a needed skill. With TODAY given, shifts before it are left as they are
     (the schedule page passes today; the command line fills the whole range it is given).
     """
     permissions.require(actor, "shift.manage")
@@ -515,7 +569,8 @@ def auto_assign(db, actor: Actor, start: dt.date, end: dt.date, up_to: str = "mi
         active = [v for v in vols if v.active]
         if not active:
             raise UserError(_("There is no active volunteer to assign. Add volunteers first."))
-        vneid = {v.id for v in active if "vneid" in (v.skills or "").split(",")}
+        skills_of = {v.id: set((v.skills or "").split(",")) - {""} for v in active}
+        skill_setting = _skills_setting(session)
         all_shifts = session.scalars(select(Shift).where(Shift.date >= start, Shift.date <= end,
                                                          Shift.cancelled.is_(False))
                                      .order_by(Shift.date, Shift.start, Shift.id)).all()
@@ -538,6 +593,17 @@ def auto_assign(db, actor: Actor, start: dt.date, end: dt.date, up_to: str = "mi
                 hours[a.volunteer_id] += _hours(sh)
                 busy[(a.volunteer_id, sh.date)].append(sh)
                 last[a.volunteer_id] = max(last.get(a.volunteer_id, sh.date), sh.date)
+        # Fairness over time: shifts given in the year before the period break ties, so the extra shift of an uneven
+        # month goes to whoever had fewer before (not to the same volunteer in June and again in July).
+        history: dict[int, int] = defaultdict(int)
+        for vid, n, latest in session.execute(
+                select(Assignment.volunteer_id, func.count(Assignment.id), func.max(Shift.date))
+                .join(Shift, Shift.id == Assignment.shift_id)
+                .where(Shift.date < start, Shift.date >= start - dt.timedelta(days=365), Shift.cancelled.is_(False),
+                       Assignment.status == "assigned")
+                .group_by(Assignment.volunteer_id)):
+            history[vid] = n
+            last.setdefault(vid, latest)
         # overlapping shifts outside the period's table rows cannot exist (same day => same period)
         todo = [s for s in all_shifts if (today is None or s.date >= today) and s.date not in off]
         result.past_skipped = sum(1 for s in all_shifts if today is not None and s.date < today)
@@ -546,6 +612,26 @@ def auto_assign(db, actor: Actor, start: dt.date, end: dt.date, up_to: str = "mi
         new_pairs: list[tuple[Shift, int]] = []
         rounds = max(target.values(), default=0)
         stuck: set[int] = set()
+
+        def needed(sh: Shift) -> tuple[str, ...]:
+            return _required(skill_setting, sh.reception_point_id) if sh.kind == "counter" else ()
+
+        def missing(sh: Shift) -> set[str]:
+            have = set().union(*(skills_of.get(x, set()) for x in staffed[sh.id])) if staffed[sh.id] else set()
+            return set(needed(sh)) - have
+
+        def covering(candidates: list[Volunteer], sh: Shift) -> list[Volunteer]:
+            """Among CANDIDATES, those who bring the most of the skills the shift still lacks (all if none does)."""
+            lack = missing(sh)
+            if not lack:
+                return candidates
+            best = max((len(skills_of[v.id] & lack) for v in candidates), default=0)
+            return [v for v in candidates if len(skills_of[v.id] & lack) == best] if best else candidates
+
+        def fairest(candidates: list[Volunteer], sh: Shift) -> Volunteer:
+            return min(candidates, key=lambda v: (count[v.id], history[v.id], round(hours[v.id], 2),
+                                                  bool(busy[(v.id, sh.date)]), remaining[v.id],
+                                                  last.get(v.id, far), v.id))
 
         def eligible(v: Volunteer, sh: Shift) -> bool:
             return (v.id not in on_shift[sh.id] and available_on(v.weekdays or "", sh.date)
@@ -582,12 +668,7 @@ def auto_assign(db, actor: Actor, start: dt.date, end: dt.date, up_to: str = "mi
                 if not candidates:
                     stuck.add(sh.id)
                     continue
-                if sh.kind == "counter" and not any(x in vneid for x in staffed[sh.id]):
-                    capable = [v for v in candidates if v.id in vneid]
-                    if capable:
-                        candidates = capable
-                best = min(candidates, key=lambda v: (count[v.id], round(hours[v.id], 2), bool(busy[(v.id, sh.date)]),
-                                                      remaining[v.id], last.get(v.id, far), v.id))
+                best = fairest(covering(candidates, sh), sh)
                 take(best.id, sh)
                 new_pairs.append((sh, best.id))
             if rnd == 0:
@@ -595,14 +676,27 @@ def auto_assign(db, actor: Actor, start: dt.date, end: dt.date, up_to: str = "mi
                     for v in active:
                         if available_on(v.weekdays or "", sh.date):
                             remaining[v.id] -= 1
+        # A shift at its number that still lacks a skill it needs gets one more volunteer who has it (up to its
+        # maximum): every skill a reception point's shift needs is covered when anyone available has it.
+        for sh in todo:
+            while missing(sh) and len(staffed[sh.id]) < sh.max_staff:
+                candidates = [v for v in active if eligible(v, sh) and skills_of[v.id] & missing(sh)]
+                if not candidates:
+                    break
+                best = fairest(covering(candidates, sh), sh)
+                take(best.id, sh)
+                new_pairs.append((sh, best.id))
         # even out what the greedy order left uneven: along a chain of volunteers, each hands one new assignment
         # to the next who can take it, from someone with the most shifts to someone with at least two fewer
         # (intermediate volunteers keep their count; a shift never loses its only VNeID helper)
         def can_hand(giver: int, taker: Volunteer, sh: Shift) -> bool:
             if not eligible(taker, sh):
                 return False
-            return not (sh.kind == "counter" and giver in vneid and taker.id not in vneid
-                        and sum(1 for x in staffed[sh.id] if x in vneid) == 1)
+            for skill in needed(sh):  # never take away a shift's only holder of a skill it needs
+                if (skill in skills_of.get(giver, ()) and skill not in skills_of[taker.id]
+                        and sum(1 for x in staffed[sh.id] if skill in skills_of.get(x, ())) == 1):
+                    return False
+            return True
 
         for _guard in range(4 * len(new_pairs) + 1):
             path = _augmenting_path(active, count, new_pairs, can_hand)
@@ -623,8 +717,11 @@ def auto_assign(db, actor: Actor, start: dt.date, end: dt.date, up_to: str = "mi
             n = len(staffed[sh.id])
             if n < sh.min_staff:
                 result.unfilled.append((sh.id, sh.date, sh.start, _why_unfilled(sh, active, vols, on_shift, busy, n)))
-            if sh.kind == "counter" and staffed[sh.id] and not any(x in vneid for x in staffed[sh.id]):
+            lack = missing(sh)
+            if staffed[sh.id] and "vneid" in lack:
                 result.no_vneid.append((sh.id, sh.date, sh.start))
+            if staffed[sh.id] and lack - {"vneid"}:
+                result.uncovered.append((sh.id, sh.date, sh.start, tuple(sorted(lack - {"vneid"}))))
         result.per_volunteer = {v.id: count[v.id] for v in active}
         audit.record(session, actor, "shift.auto_assign", "shift", "", start=start.isoformat(), end=end.isoformat(),
                      assigned=result.assigned, unfilled=len(result.unfilled))

@@ -139,18 +139,54 @@ class ScheduleSettingsDialog(QDialog):
                         "planning makes the shifts of each active point."))
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
+        # Which skills a counter shift of each point needs: auto-assign covers them (VNeID by default).
+        self.skills_point = QComboBox(objectName="skills_point")
+        self.skills_edit = QLineEdit(objectName="skills_edit")
+        self.skills_edit.setPlaceholderText(_("service codes, e.g. vneid, province_app"))
+        self.skills_save = QPushButton(_("Save the skills"), objectName="skills_save")
+        self.skills_save.clicked.connect(self.save_skills)
+        self.skills_point.currentIndexChanged.connect(self._show_skills)
+        skills_row = QHBoxLayout()
+        skills_row.addWidget(self.skills_point)
+        skills_row.addWidget(self.skills_edit, 1)
+        skills_row.addWidget(self.skills_save)
+        skills_caption = QLabel(_("Skills a counter shift &needs (auto-assign puts someone with each on it):"))
+        skills_caption.setBuddy(self.skills_edit)
+        skills_caption.setWordWrap(True)
         layout = QVBoxLayout(w)
         layout.addWidget(note)
         layout.addWidget(self.point_list, 1)
         layout.addLayout(form)
         layout.addWidget(self.point_add, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addWidget(skills_caption)
+        layout.addLayout(skills_row)
         self._load_points()
         return w
 
+    def _show_skills(self, *_args) -> None:
+        self.skills_edit.setText(", ".join(planning.required_skills(self.ctx.db, self.skills_point.currentData())))
+
+    def save_skills(self) -> None:
+        try:
+            codes = planning.set_required_skills(self.ctx.db, self.ctx.actor, self.skills_point.currentData(),
+                                                 self.skills_edit.text())
+        except UserError as exc:
+            messages.warning(self, self.windowTitle(), str(exc))
+            return
+        self.changed = True
+        self.ctx.events.status_message.emit(_("Skills saved: {skills}.").format(
+            skills=planning.describe_skills(self.ctx.db, codes) or _("none")))
+
     def _load_points(self) -> None:
         self.point_list.clear()
+        self.skills_point.blockSignals(True)
+        self.skills_point.clear()
+        self.skills_point.addItem(_("One-stop counter (no point)"), None)
         for rp in planning.list_reception_points(self.ctx.db):
             self.point_list.addItem(rp.name + (f" — {rp.address}" if rp.address else ""))
+            self.skills_point.addItem(rp.name, rp.id)
+        self.skills_point.blockSignals(False)
+        self._show_skills()
 
     def add_point(self) -> None:
         try:

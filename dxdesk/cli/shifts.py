@@ -100,7 +100,7 @@ def cmd_list(ctx, args) -> int:
 
 
 def cmd_auto(ctx, args) -> int:
-    from dxdesk.planning import auto_assign
+    from dxdesk.planning import auto_assign, describe_skills
     from dxdesk.vnformat import fmt_date, weekday_name
 
     start, end = _dates(args)
@@ -118,6 +118,10 @@ def cmd_auto(ctx, args) -> int:
     for _sid, day, start_t in r.no_vneid:
         ctx.out(_("No volunteer who can do VNeID: {weekday} {date} {time}.").format(
             weekday=weekday_name(day), date=fmt_date(day), time=f"{start_t:%H:%M}"))
+    for _sid, day, start_t, lacking in r.uncovered:
+        ctx.out(_("Nobody who can do {skills}: {weekday} {date} {time}.").format(
+            skills=describe_skills(ctx.db, lacking), weekday=weekday_name(day), date=fmt_date(day),
+            time=f"{start_t:%H:%M}"))
     return 0
 
 

@@ -164,6 +164,15 @@ def test_settings_dialog_rule_point_and_local_day_off(page, captured_messages, d
         dialog.point_name.setText("Điểm tiếp nhận Ấp Tân Hòa")
         dialog.point_add.click()
         assert dialog.point_list.count() == 1
+        # the new point's shifts need VNeID and e-Đồng Tháp (a typo is refused, nothing changed)
+        dialog.skills_point.setCurrentIndex(1)
+        assert dialog.skills_edit.text() == "vneid"
+        dialog.skills_edit.setText("vneid, e-dong-thap")
+        dialog.skills_save.click()
+        assert captured_messages[-1][0] == "warning" and "e-dong-thap" in captured_messages[-1][2]
+        dialog.skills_edit.setText("vneid, province_app")
+        dialog.skills_save.click()
+        assert planning.required_skills(db, dialog.skills_point.currentData()) == ("vneid", "province_app")
         dialog.day_date.setDate(dialog.day_date.date().fromString("2024-02-21", "yyyy-MM-dd"))
         dialog.day_name.setText("Lễ hội Đình Tân Hòa")
         dialog.day_add.click()

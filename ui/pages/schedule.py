@@ -301,6 +301,10 @@ class SchedulePage(QWidget):
         for _sid, day, start_t in r.no_vneid:
             lines.append(_("No volunteer who can do VNeID: {weekday} {date} {time}.").format(
                 weekday=weekday_name(day), date=fmt_date(day), time=f"{start_t:%H:%M}"))
+        for _sid, day, start_t, lacking in r.uncovered:
+            lines.append(_("Nobody who can do {skills}: {weekday} {date} {time}.").format(
+                skills=planning.describe_skills(self.ctx.db, lacking), weekday=weekday_name(day),
+                date=fmt_date(day), time=f"{start_t:%H:%M}"))
         self._changed()
         messages.info(self, self._title(self.auto_button), "\n".join(lines))
 
