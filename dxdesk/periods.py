@@ -110,3 +110,15 @@ def from_picker(kind: str, year: int, quarter: int = 1, month: int = 1) -> Perio
     if kind == "quarter":
         return parse_period(f"{year}-Q{quarter}")
     return parse_period(str(year))
+
+
+REPORT_GRACE_DAYS = 10  # in the first days of a month the clerk still reports the month before
+
+
+def report_default(today: dt.date) -> Period:
+    """The month a clerk would print today: the one before in the first days of a month (on 03/12 the November
+    report, not a December full of zeros), else the current month."""
+    if today.day <= REPORT_GRACE_DAYS:
+        last_month = today.replace(day=1) - dt.timedelta(days=1)
+        return month_period(last_month.year, last_month.month)
+    return month_period(today.year, today.month)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,7 +31,7 @@ from dxdesk import clock, counting
 from dxdesk.catalogue import list_indicators
 from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
-from dxdesk.periods import Period, from_picker, parse_period
+from dxdesk.periods import Period, month_period, parse_period
 from dxdesk.permissions import allowed
 from dxdesk.targets import MAX_TARGET, set_target
 from dxdesk.vnformat import fmt_int, fmt_percent, percent
@@ -80,18 +79,17 @@ class TargetsTab(QWidget):
         self._message = ""  # shown once the count is in (e.g. "saved")
 
         today = clock.today()
-        self.kind_box = QComboBox(objectName="target_period_kind")
-        for key, label in PERIOD_KINDS:
-            self.kind_box.addItem(_(label), key)
-        self.year_spin = QSpinBox(objectName="target_year", minimum=2000, maximum=2100, value=today.year)
-        self.quarter_box = QComboBox(objectName="target_quarter")
-        for q in range(1, 5):
-            self.quarter_box.addItem(_("Quarter {q}").format(q=q), q)
-        self.quarter_box.setCurrentIndex((today.month - 1) // 3)
-        self.month_box = QComboBox(objectName="target_month")
-        for m in range(1, 13):
-            self.month_box.addItem(_("Month {m}").format(m=m), m)
+        from dxdesk.ui.period_picker import (
+            PeriodPicker,  # the one picker of Báo cáo, Chỉ tiêu, Trao đổi dữ liệu
+        )
+
+        self.picker = PeriodPicker(month_period(today.year, today.month), kinds=[k for k, _label in PERIOD_KINDS],
+                                   prefix="target")
+        self.picker.set_period(str(today.year))  # targets are mostly set for the year
+        self.kind_box, self.year_spin = self.picker.kind_box, self.picker.year_spin
+        self.quarter_box, self.month_box = self.picker.quarter_box, self.picker.month_box
         self.month_box.setCurrentIndex(today.month - 1)
+        self.quarter_box.setCurrentIndex((today.month - 1) // 3)
         period_label = QLabel(_("&Period:"))
         period_label.setBuddy(self.kind_box)
         self.period_text = QLabel(objectName="target_period_text")
@@ -110,10 +108,7 @@ class TargetsTab(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(period_label)
-        top.addWidget(self.kind_box)
-        top.addWidget(self.year_spin)
-        top.addWidget(self.quarter_box)
-        top.addWidget(self.month_box)
+        top.addWidget(self.picker)
         top.addWidget(self.period_text, 1)
         unit_row = QHBoxLayout()
         unit_row.addWidget(self.unit_label)
@@ -198,8 +193,7 @@ class TargetsTab(QWidget):
         self.month_box.setVisible(kind == "month")
 
     def period(self) -> Period:
-        return from_picker(self.kind_box.currentData(), self.year_spin.value(), self.quarter_box.currentData(),
-                           self.month_box.currentData())
+        return self.picker.period()
 
     def set_period(self, text: str) -> None:
         """Show the period written as the CLI writes it ('2026', '2026-Q2', '2026-05')."""

@@ -38,7 +38,7 @@ def test_commune_exports_with_the_report(qtbot, db, home, admin, tmp_path, captu
     page = make_page(qtbot, db, home, admin)
     assert not page.unit.isVisible()  # a commune exports its own records
     assert page.with_report.text() == "Kèm &báo cáo PDF" and page.with_report.isEnabled()
-    page.period.setText("2025")
+    page.period_picker.set_period("2025")
     page.with_report.setChecked(True)
     page.start_export(tmp_path / "r.zip")
     wait_idle(qtbot, page)
@@ -53,7 +53,7 @@ def test_province_chooses_the_commune(qtbot, db, home, admin, tmp_path, captured
     set_profile(db, admin, "82")
     page = make_page(qtbot, db, home, admin)
     assert page.unit.isVisible() and page.unit.count() == 0
-    page.period.setText("2025")
+    page.period_picker.set_period("2025")
     assert page.start_export(tmp_path / "none.zip") is None  # nothing imported yet: one clear message
     assert "chưa nhập gói" in captured_messages[-1][2]
 

@@ -34,7 +34,7 @@ def wait_idle(qtbot, page):
 
 
 def test_export_then_import_shows_results(page, qtbot, tmp_path, db):
-    page.period.setText("2025")
+    page.period_picker.set_period("2025")
     page.start_export(tmp_path / "a.zip")
     assert page.cancel_button.isVisible() and not page.export_button.isEnabled()
     wait_idle(qtbot, page)
@@ -61,7 +61,7 @@ def test_cancelled_export_leaves_no_file(page, qtbot, tmp_path, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(module, "export_package", held)
-    page.period.setText("2025")
+    page.period_picker.set_period("2025")
     job = page.start_export(tmp_path / "c.zip")
     qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
     assert job.stop.is_set() and page.progress_label.text() == "Đang hủy…"
@@ -71,11 +71,12 @@ def test_cancelled_export_leaves_no_file(page, qtbot, tmp_path, monkeypatch):
     assert "Đã hủy" in page.results.item(0).text()
 
 
-def test_bad_period_is_one_message(page, captured_messages, tmp_path):
-    page.period.setText("2025-13")
-    assert page.start_export(tmp_path / "x.zip") is None
-    assert captured_messages and "2025-13" in captured_messages[-1][2]
-    assert not (tmp_path / "x.zip").exists()
+def test_a_custom_range_never_ends_before_it_starts(page, tmp_path):
+    picker = page.period_picker
+    picker.set_period("2025-03-01..2025-03-31")
+    picker.to_edit.setDate(picker.to_edit.date().fromString("2025-02-01", "yyyy-MM-dd"))
+    assert picker.period().key.startswith("2025-03-01") and picker.period().end >= picker.period().start
+    assert picker.days_label.text().startswith("01/03/2025 – ")
 
 
 def test_upload_settings_token_only_in_keyring_and_queue_status(page, db, qtbot, tmp_path, memory_keyring):
@@ -86,7 +87,7 @@ def test_upload_settings_token_only_in_keyring_and_queue_status(page, db, qtbot,
     assert page.token.text() == "" and "kho mật khẩu" in page.token.placeholderText()
     with db.session() as s:
         assert "abc123token" not in "".join(v.value for v in s.scalars(select(Setting)))
-    page.period.setText("2025-03")
+    page.period_picker.set_period("2025-03")
     page.queue_after.setChecked(True)
     page.start_export(tmp_path / "q.zip")
     wait_idle(qtbot, page)
@@ -105,10 +106,13 @@ def test_clerk_exports_but_cannot_import_or_configure(qtbot, db, home, admin):
         assert s.scalar(select(func.count()).select_from(ServiceRecord)) == 0
 
 
-def test_the_typed_period_is_explained_as_the_clerk_types(page):
-    page.period.setText("2025-03")
-    assert page.period_hint.text() == "Tháng 3/2025: 01/03/2025 – 31/03/2025"
-    page.period.setText("2025-13")
-    assert page.period_hint.text().startswith("Viết năm 2026, quý 2026-Q4")
-    page.period.setText("2025-Q4")
-    assert "01/10/2025 – 31/12/2025" in page.period_hint.text()
+def test_the_period_is_chosen_with_the_report_pickers_and_says_its_days(page, qtbot):
+    picker = page.period_picker
+    assert picker.kind_box.currentText() == "Tháng"  # the same picker as Báo cáo, not a typed code
+    picker.kind_box.setCurrentIndex(picker.kind_box.findData("quarter"))
+    picker.year_spin.setValue(2025)
+    picker.quarter_box.setCurrentIndex(3)
+    assert picker.period().key == "2025-Q4"
+    assert picker.days_label.text() == "01/10/2025 – 31/12/2025"
+    picker.set_period("2025-03")
+    assert picker.days_label.text() == "01/03/2025 – 31/03/2025"

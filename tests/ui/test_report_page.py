@@ -148,7 +148,8 @@ def test_volunteer_cannot_print_and_bad_range_is_refused(qtbot, filled, home, ca
     page.kind_box.setCurrentIndex(page.kind_box.findData("custom"))
     page.from_edit.setDate(page.to_edit.date().addDays(3))
     page.refresh()
-    assert "2024-Q1" in page.period_text.text()  # the period's own message, no report made
+    # a range cannot end before it starts any more: the end date moves with the start (one picker for every page)
+    assert page.to_edit.date() >= page.from_edit.date() and page.period().start <= page.period().end
 
 
 def test_province_database_reports_the_whole_province_or_one_commune(qtbot, db, home, admin, tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dxdesk.ui import messages
 from dxdesk.ui.background import Job
-from dxdesk.ui.period_hint import attach_period_hint
+from dxdesk.ui.period_picker import PeriodPicker
 from dxdesk.ui.settings_package_dialog import SettingsPackageBox
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import (
@@ -39,7 +39,7 @@ from dxdesk.exchange import upload
 from dxdesk.exchange.export import Cancelled, export_package
 from dxdesk.exchange.importer import import_package
 from dxdesk.i18n import N_, _
-from dxdesk.periods import parse_period
+from dxdesk.periods import report_default
 from dxdesk.permissions import allowed
 from dxdesk.profile import get_profile, rolled_up_units
 from dxdesk.vnformat import fmt_int
@@ -55,12 +55,10 @@ class ExchangePage(QWidget):
         self.pool = QThreadPool.globalInstance()
 
         # --- export
-        self.period = QLineEdit(objectName="export_period")
-        self.period.setText(clock.today().strftime("%Y-%m"))
-        self.period.setToolTip(_("2025, 2025-Q1, 2025-03, 2025-W05 or 2025-03-01..2025-03-31"))
-        self.period.setMaximumWidth(200)
+        # the same picker as Báo cáo (chosen, never a typed code), opened on the month a clerk would send
+        self.period_picker = PeriodPicker(report_default(clock.today()), prefix="export", show_days=True)
         period_label = QLabel(_("Package &period:"))
-        period_label.setBuddy(self.period)
+        period_label.setBuddy(self.period_picker.kind_box)
         self.personal = QCheckBox(_("With personal &data (notes, names, phone numbers)"), objectName="personal")
         self.with_report = QCheckBox(_("With the report (PD&F)"), objectName="with_report")
         self.with_report.setToolTip(_("Adds the tally report of the period (report.pdf, number left blank) to "
@@ -77,9 +75,7 @@ class ExchangePage(QWidget):
         e = QVBoxLayout(export_box)
         first = QHBoxLayout()
         first.addWidget(period_label)
-        first.addWidget(self.period)
-        self.period_hint = attach_period_hint(self.period)
-        first.addWidget(self.period_hint)
+        first.addWidget(self.period_picker)
         first.addWidget(self.unit_label)
         first.addWidget(self.unit)
         first.addStretch(1)
@@ -178,7 +174,7 @@ class ExchangePage(QWidget):
         layout.addWidget(self.settings_box)
         layout.addLayout(prog)
         layout.addWidget(upload_box, 3)
-        self.setTabOrder(self.period, self.unit)
+        self.setTabOrder(self.period_picker.to_edit, self.unit)
         self.setTabOrder(self.unit, self.export_button)
         self.setTabOrder(self.export_button, self.personal)
         self.setTabOrder(self.personal, self.with_report)
@@ -316,10 +312,10 @@ class ExchangePage(QWidget):
     # --- export ----------------------------------------------------------------------------------------
     def choose_export(self) -> None:
         try:
-            period = parse_period(self.period.text().strip())
-        except UserError as exc:
+            period = self.period_picker.period()
+        except UserError as exc:  # a custom range that ends before it starts
             messages.warning(self, _("Export"), exc.message)
-            self.period.setFocus()
+            self.period_picker.setFocus()
             return
         if self.personal.isChecked() and not messages.confirm(
                 self, _("Export with personal data"),
@@ -333,7 +329,7 @@ class ExchangePage(QWidget):
 
     def start_export(self, path: Path) -> Job | None:
         try:
-            period = parse_period(self.period.text().strip())
+            period = self.period_picker.period()
         except UserError as exc:
             messages.warning(self, _("Export"), exc.message)
             return None

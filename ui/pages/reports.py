@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -40,7 +39,7 @@ from dxdesk import clock, counting, reportnumbers
 from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
 from dxdesk.paths import replaced_when_done
-from dxdesk.periods import Period, from_picker, parse_period
+from dxdesk.periods import Period, report_default
 from dxdesk.permissions import allowed, require
 from dxdesk.report_settings import ReportSettings, load, save
 from dxdesk.text import clean_free_text
@@ -164,25 +163,13 @@ class ReportsPage(QWidget):
         self.dashboard_data: dict | None = None
 
         today = clock.today()
-        # --- period picker (shared by both tabs) ---
-        self.kind_box = QComboBox(objectName="period_kind")
-        for key, label in PERIOD_KINDS:
-            self.kind_box.addItem(_(label), key)
-        self.year_spin = QSpinBox(objectName="year_spin", minimum=2000, maximum=2100, value=today.year)
-        self.month_box = QComboBox(objectName="month_box")
-        for m in range(1, 13):
-            self.month_box.addItem(_("Month {m}").format(m=m), m)
-        self.month_box.setCurrentIndex(today.month - 1)
-        self.quarter_box = QComboBox(objectName="quarter_box")
-        for q in range(1, 5):
-            self.quarter_box.addItem(_("Quarter {q}").format(q=q), q)
-        self.quarter_box.setCurrentIndex((today.month - 1) // 3)
-        self.from_edit = QDateEdit(objectName="from_edit", calendarPopup=True)
-        self.to_edit = QDateEdit(objectName="to_edit", calendarPopup=True)
-        for edit in (self.from_edit, self.to_edit):
-            edit.setDisplayFormat("dd/MM/yyyy")
-        self.from_edit.setDate(QDate(today.year, today.month, 1))
-        self.to_edit.setDate(QDate(today.year, today.month, today.day))
+        # --- period picker (shared by both tabs): the one PeriodPicker, opened on the month a clerk would print ---
+        from dxdesk.ui.period_picker import PeriodPicker
+
+        self.picker = PeriodPicker(report_default(today), kinds=[k for k, _label in PERIOD_KINDS])
+        self.kind_box, self.year_spin = self.picker.kind_box, self.picker.year_spin
+        self.month_box, self.quarter_box = self.picker.month_box, self.picker.quarter_box
+        self.from_edit, self.to_edit = self.picker.from_edit, self.picker.to_edit
         period_label = QLabel(_("&Period:"))
         period_label.setBuddy(self.kind_box)
         self.period_text = QLabel(objectName="period_text")
@@ -193,12 +180,7 @@ class ReportsPage(QWidget):
         self._fill_units()
         top = QHBoxLayout()
         top.addWidget(period_label)
-        top.addWidget(self.kind_box)
-        top.addWidget(self.year_spin)
-        top.addWidget(self.month_box)
-        top.addWidget(self.quarter_box)
-        top.addWidget(self.from_edit)
-        top.addWidget(self.to_edit)
+        top.addWidget(self.picker)
         top.addWidget(self.period_text, 1)
         top.addWidget(self.unit_label)
         top.addWidget(self.unit_box)
@@ -299,13 +281,10 @@ class ReportsPage(QWidget):
         # --- behaviour ---
         self.refresh_timer = QTimer(self, singleShot=True, interval=350)
         self.refresh_timer.timeout.connect(self.refresh)
-        for signal in (self.kind_box.currentIndexChanged, self.year_spin.valueChanged, self.unit_box.currentIndexChanged,
-                       self.month_box.currentIndexChanged, self.quarter_box.currentIndexChanged,
-                       self.from_edit.dateChanged, self.to_edit.dateChanged, self.report_kind.currentIndexChanged,
+        for signal in (self.picker.changed, self.unit_box.currentIndexChanged, self.report_kind.currentIndexChanged,
                        self.date_edit.dateChanged, self.difficulties_edit.textChanged,
                        self.proposals_edit.textChanged, self.plan_edit.textChanged):
             signal.connect(self.schedule_refresh)
-        self.kind_box.currentIndexChanged.connect(self._show_period_fields)
         self.tabs.currentChanged.connect(lambda _i: self.schedule_refresh())
         self.print_button.clicked.connect(lambda: self.start("print"))
         self.pdf_button.clicked.connect(lambda: self.start("pdf"))
@@ -318,41 +297,17 @@ class ReportsPage(QWidget):
         ctx.events.records_changed.connect(self.schedule_refresh)
         ctx.events.profile_changed.connect(self.schedule_refresh)
         ctx.events.actor_changed.connect(self._apply_permissions)
-        self._show_period_fields()
         self._set_busy(False)
         self._apply_permissions()
         self.schedule_refresh()
 
     # --- inputs ---
-    def _show_period_fields(self) -> None:
-        kind = self.kind_box.currentData()
-        self.year_spin.setVisible(kind != "custom")
-        self.month_box.setVisible(kind == "month")
-        self.quarter_box.setVisible(kind == "quarter")
-        self.from_edit.setVisible(kind == "custom")
-        self.to_edit.setVisible(kind == "custom")
-
     def period(self) -> Period:
-        kind, year = self.kind_box.currentData(), self.year_spin.value()
-        if kind != "custom":
-            return from_picker(kind, year, self.quarter_box.currentData(), self.month_box.currentData())
-        a, b = self.from_edit.date().toPython(), self.to_edit.date().toPython()
-        return parse_period(f"{a.isoformat()}..{b.isoformat()}")
+        return self.picker.period()
 
     def set_period(self, text: str) -> None:
         """Select a period given as the CLI writes it (used by tests and 'open this period')."""
-        p = parse_period(text)
-        if p.kind in ("month", "quarter", "year"):
-            self.kind_box.setCurrentIndex(self.kind_box.findData(p.kind))
-            self.year_spin.setValue(p.start.year)
-            if p.kind == "month":
-                self.month_box.setCurrentIndex(p.start.month - 1)
-            if p.kind == "quarter":
-                self.quarter_box.setCurrentIndex((p.start.month - 1) // 3)
-        else:
-            self.kind_box.setCurrentIndex(self.kind_box.findData("custom"))
-            self.from_edit.setDate(QDate(p.start.year, p.start.month, p.start.day))
-            self.to_edit.setDate(QDate(p.end.year, p.end.month, p.end.day))
+        self.picker.set_period(text)
         self.refresh()
 
     @property
