@@ -150,12 +150,13 @@ def channels_chart(breakdown: Breakdown) -> QChart:
 
 
 def hours_chart(breakdown: Breakdown) -> QChart:
-    by_hour = breakdown.by_hour()
-    busiest = breakdown.busiest_hours(top=1)
-    title = _("Busiest hours")
+    # The counter's hours only (outreach days and campaign entries would name a Sunday at the market)
+    by_hour = breakdown.counter_by_hour()
+    busiest = breakdown.busiest_counter_hours(top=1)
+    title = _("Busiest hours at the counter")
     if busiest:
         wd, hour, n = busiest[0]
-        title = _("Busiest hours (most: {day} {a}:00–{b}:00, {n} citizens)").format(
+        title = _("Busiest hours at the counter (most: {day} {a}:00–{b}:00, {n} citizens)").format(
             day=_(WEEKDAY_NAMES[wd]), a=f"{hour:02d}", b=f"{hour + 1:02d}", n=fmt_int(n))
     chart = _chart(title)
     hours = sorted(by_hour) or [8]

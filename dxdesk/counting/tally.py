@@ -310,6 +310,20 @@ class Breakdown:
     by_age_band: dict[str, int] = field(default_factory=dict)  # AGE_BANDS and '' (not asked) -> citizens
     by_sex: dict[str, int] = field(default_factory=dict)  # SEXES and '' -> citizens
     matrix: list[MatrixRow] = field(default_factory=list)
+    # The same at the counter only (no outreach or home visit): the hours the counter is busiest. A Sunday market
+    # outreach ("120 at 09:00") made "Chủ nhật 09:00" the busiest hour of a counter open on Mondays and Fridays.
+    counter_hours: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def busiest_counter_hours(self, top: int = 3) -> list[tuple[int, int, int]]:
+        """(weekday, hour, citizens) at the counter, most first: only days and hours the counter had citizens."""
+        cells = [(wd, h, n) for (wd, h), n in self.counter_hours.items() if n]
+        return sorted(cells, key=lambda c: (-c[2], c[0], c[1]))[:top]
+
+    def counter_by_hour(self) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for (_wd, hour), n in self.counter_hours.items():
+            out[hour] = out.get(hour, 0) + n
+        return out
 
     def busiest_hours(self, weekday: int | None = None, top: int = 3) -> list[tuple[int, int, int]]:
         """(weekday, hour, citizens), most first; only WEEKDAY's hours if given (0 = Monday)."""
@@ -347,6 +361,7 @@ def breakdown(db, period: Period, unit_code: Units = None, weeks: bool = True, m
     by_sex = {x: 0 for x in (*SEXES, "")}
     vol_counts: dict[int | None, int] = {}
     by_weekday_hour: dict[tuple[int, int], int] = {}
+    counter_hours: dict[tuple[int, int], int] = {}
     with db.session() as session:
         for day, hr, channel, vid, age, sex, n in session.execute(grouped):
             n = int(n or 0)
@@ -359,6 +374,8 @@ def breakdown(db, period: Period, unit_code: Units = None, weeks: bool = True, m
             vol_counts[vid] = vol_counts.get(vid, 0) + n
             key = (_as_date(day).weekday(), int(hr or 0))
             by_weekday_hour[key] = by_weekday_hour.get(key, 0) + n
+            if channel == "counter":
+                counter_hours[key] = counter_hours.get(key, 0) + n
         per_week: dict[str, tuple[dt.date, int]] = {}
         if weeks:
             d = DAILY
@@ -411,7 +428,7 @@ def breakdown(db, period: Period, unit_code: Units = None, weeks: bool = True, m
                                     if r.channel in CHANNELS else 9, -r.services, r.volunteer, r.reception_point))
     services_by_week = [(key, monday, n) for key, (monday, n) in sorted(per_week.items())]
     return Breakdown(period, unit_code, by_channel, volunteers, by_weekday_hour, services_by_week,
-                     sum(by_channel.values()), by_age, by_sex, matrix_rows)
+                     sum(by_channel.values()), by_age, by_sex, matrix_rows, counter_hours)
 
 
 def by_team(db, period: Period, unit_code: Units = None) -> list[tuple[str, int]]:
