@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import gettext
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.resources import files
 
 log = logging.getLogger("dxdesk.i18n")
@@ -38,10 +42,44 @@ def set_language(lang: str | None) -> str:
 
 
 def language() -> str:
-    return _language
+    return getattr(_official, "language", None) or _language
+
+
+# --- official documents are Vietnamese --------------------------------------------------------------------
+# A report under the Quốc hiệu (Nghị định 30/2020) is Vietnamese whatever language the screen speaks: with the
+# English UI, `report tally` printed "Mỹ Tho, day 03 month 12 year 2026". Rendering runs under `vietnamese()`,
+# which switches `_()` and `language()` to Vietnamese for this thread only (a report rendered in a worker does
+# not change the words on screen meanwhile).
+_official = threading.local()
+_vi_catalogue: gettext.NullTranslations | None = None
+
+
+@contextmanager
+def vietnamese() -> Iterator[None]:
+    global _vi_catalogue
+    if _vi_catalogue is None:
+        _vi_catalogue = _load("vi")
+    previous = getattr(_official, "translation", None), getattr(_official, "language", None)
+    _official.translation, _official.language = _vi_catalogue, "vi"
+    try:
+        yield
+    finally:
+        _official.translation, _official.language = previous
+
+
+def official(fn):
+    """Decorator: FN makes an official document, always in Vietnamese (see `vietnamese`)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with vietnamese():
+            return fn(*args, **kwargs)
+    return wrapper
 
 
 def _catalogue() -> gettext.NullTranslations:
+    forced = getattr(_official, "translation", None)
+    if forced is not None:
+        return forced
     if _translation is None:
         set_language(_language)
     assert _translation is not None

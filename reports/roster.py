@@ -15,7 +15,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from dxdesk import calendar_vn, clock
 from dxdesk.attendance import hours_report
-from dxdesk.i18n import _
+from dxdesk.i18n import _, official
 from dxdesk.periods import Period
 from dxdesk.planning import KIND_LABELS, get_rule, list_shifts
 from dxdesk.profile import get_profile
@@ -81,6 +81,7 @@ def _footer_for(label: str):
     return draw
 
 
+@official  # an official document is Vietnamese, whatever the UI language (issue #18)
 def roster_pdf(db, period: Period) -> bytes:
     """One row per shift (date, weekday, time, kind/place, volunteers with 'signature' column), the rule's
     weekdays that fall on a day off as grey rows with the holiday's name."""
@@ -151,6 +152,7 @@ def _num(x: float) -> str:
     return text[:-2] if text.endswith(",0") else text
 
 
+@official  # an official document is Vietnamese, whatever the UI language (issue #18)
 def hours_pdf(db, period: Period) -> bytes:
     """Per volunteer: shifts, attended, no-shows, absences, confirmed hours, citizens helped."""
     st = _styles()

@@ -32,7 +32,7 @@ from dxdesk.reports.tally_pdf import (
     target_table,
 )
 
-from dxdesk.i18n import _
+from dxdesk.i18n import _, official
 
 FONT = "Times New Roman"
 
@@ -143,6 +143,7 @@ def _fix_widths(table, widths_mm: list[float]) -> None:
             row.cells[i].width = Mm(width)
 
 
+@official  # an official document is Vietnamese, whatever the UI language (issue #18)
 def render(report: TallyReport) -> bytes:
     doc = Document()
     section = doc.sections[0]

@@ -46,7 +46,7 @@ from reportlab.platypus import (
 )
 
 from dxdesk import clock, counting
-from dxdesk.i18n import _
+from dxdesk.i18n import _, official
 from dxdesk.periods import Period
 from dxdesk.profile import get_profile
 from dxdesk.report_settings import ReportSettings, load
@@ -101,6 +101,7 @@ def draft_number(symbol: str, doan: bool = False) -> str:
     return f"      -{symbol}" if doan else f"      /{symbol}"
 
 
+@official  # an official document is Vietnamese, whatever the UI language (issue #18)
 def prepare(db, period: Period, unit_code: str | None = None, doan: bool = False, texts: ReportTexts | None = None,
             number_text: str | None = None, day: dt.date | None = None,
             settings: ReportSettings | None = None) -> TallyReport:
@@ -414,6 +415,7 @@ def _later_page(canvas, doc) -> None:
     canvas.restoreState()
 
 
+@official  # an official document is Vietnamese, whatever the UI language (issue #18)
 def render(report: TallyReport, progress: Callable[[int, int], None] | None = None) -> bytes:
     """The report as PDF bytes."""
     register_fonts()

@@ -31,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     import importlib
 
     parser = _Parser(prog="dxdesk", description=_("dxdesk: the digital-transformation help desk of the one-stop counter."))
-    parser.add_argument("--version", action="version", version=f"dxdesk {__version__}")
+    parser.add_argument("--version", action="version", version=f"dxdesk {__version__}",
+                        help=_("show program's version number and exit"))  # 3.11 does not translate its own
     parser.add_argument("--db", metavar="URL", help=_("SQLAlchemy database URL (default: SQLite file in the data folder)"))
     parser.add_argument("--home", metavar="DIR", help=_("folder for every file the app writes"))
     parser.add_argument("--lang", choices=LANGUAGES, help=_("language: vi (default) or en"))

@@ -29,3 +29,16 @@ def test_report_and_exchange_pages_open_on_last_month_on_03_12(qtbot, db, home, 
     exchange = win.show_page("exchange")
     assert exchange.period_picker.period().key == "2026-11"
     assert type(exchange.period_picker) is type(reports.picker)  # the same picker, not a third one
+
+
+def test_print_preview_toolbar_speaks_vietnamese(qtbot):
+    from PySide6.QtGui import QAction
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+    create_application()
+    dialog = QPrintPreviewDialog(QPrinter())
+    qtbot.addWidget(dialog)
+    texts = {a.text() for a in dialog.findChildren(QAction) if a.text()}
+    assert {"Trang sau", "Trang trước", "Phóng to", "Thu nhỏ", "Khổ dọc", "Khổ ngang", "Thiết lập trang"} <= texts
+    assert not texts & {"Next page", "Zoom in", "Portrait", "Page setup"}
+    assert dialog.windowTitle() == "Xem trước khi in"
