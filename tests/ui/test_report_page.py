@@ -38,6 +38,13 @@ def filled(db, admin):
     return db
 
 
+@pytest.fixture(autouse=True)
+def _no_signer_question(monkeypatch):
+    from dxdesk.ui.pages import reports
+
+    monkeypatch.setattr(reports, "signer_answers_for_tests", [])  # "who signs?" is left unanswered here
+
+
 def _page(qtbot, db, home, actor=CLERK):
     from dxdesk.ui.pages.reports import ReportsPage
 

@@ -42,3 +42,35 @@ def test_print_preview_toolbar_speaks_vietnamese(qtbot):
     assert {"Trang sau", "Trang trước", "Phóng to", "Thu nhỏ", "Khổ dọc", "Khổ ngang", "Thiết lập trang"} <= texts
     assert not texts & {"Next page", "Zoom in", "Portrait", "Page setup"}
     assert dialog.windowTitle() == "Xem trước khi in"
+
+
+def test_the_signers_name_is_asked_once_kept_and_printed(qtbot, db, home, admin, captured_messages, tmp_path,
+                                                         monkeypatch):
+    import shutil
+    import subprocess
+
+    from dxdesk.ui.context import PageContext
+    from dxdesk.ui.pages import reports
+
+    from dxdesk.profile import set_profile
+    from dxdesk.report_settings import load
+
+    set_profile(db, admin, "82", unit_code="28261")
+    answers = [("Nguyễn Văn An", True)]
+    monkeypatch.setattr(reports, "signer_answers_for_tests", answers)
+    monkeypatch.setattr(reports, "save_path_for_tests", tmp_path / "bc")
+    create_application()
+    page = reports.ReportsPage(PageContext(db=db, paths=home, actor=admin), "Báo cáo")
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.worker is None, timeout=10000)
+    page.start("pdf")
+    qtbot.waitUntil(lambda: page.worker is None and (tmp_path / "bc.pdf").exists(), timeout=15000)
+    assert answers == [] and load(db, False).signer_name == "Nguyễn Văn An"  # asked, kept
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(tmp_path / "bc.pdf"), "-"], capture_output=True, text=True).stdout
+        assert "Nguyễn Văn An" in text  # printed under the signature
+    answers.append(("Người khác", True))
+    page.start("pdf")  # kept: not asked again
+    qtbot.waitUntil(lambda: page.worker is None, timeout=15000)
+    assert answers == [("Người khác", True)] and load(db, False).signer_name == "Nguyễn Văn An"

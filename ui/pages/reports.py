@@ -7,6 +7,7 @@ touched on the main thread. Printing and saving register the report number first
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from dxdesk.ui import messages
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -50,6 +52,7 @@ REPORT_KINDS = (("state", N_("Results report (state layout, ND 30/2020)")),
 
 # Tests set these instead of answering file dialogs.
 save_path_for_tests: str | Path | None = None
+signer_answers_for_tests: list[tuple[str, bool]] | None = None  # answers to "who signs?" (text, OK pressed)
 
 
 class _Signals(QObject):
@@ -160,6 +163,7 @@ class ReportsPage(QWidget):
         self.last_pdf: bytes | None = None
         self.last_png: bytes | None = None
         self.issued: dict[tuple, str] = {}  # (period, kind, symbol) -> number text given in this session
+        self._signer_asked: set[bool] = set()  # report kinds (doan or not) whose signer was asked for
         self.dashboard_data: dict | None = None
 
         today = clock.today()
@@ -390,6 +394,8 @@ class ReportsPage(QWidget):
         number_text = None
         self.reservation = None
         if purpose in ("print", "pdf", "docx"):
+            if allowed(self.ctx.actor, "report.print"):
+                self._ask_signer_once()  # an empty signer's name is asked for once, kept and printed
             number_text = self.issued.get(self._key(period))
             if number_text is None:  # the next number, registered only once the document is printed or saved
                 try:
@@ -585,6 +591,31 @@ class ReportsPage(QWidget):
             self.preview.setText(_("The preview could not be drawn."))
             return
         self.preview.setPixmap(QPixmap.fromImage(image))
+
+    def _ask_signer_once(self) -> None:
+        """The signer's name is empty out of the box ("Họ tên người ký" printed blank): before the first print or
+        save, ask for it once, keep it in the report settings, and it is printed from then on."""
+        if self.doan in self._signer_asked:
+            return
+        value = load(self.ctx.db, self.doan)
+        if value.signer_name:
+            return
+        self._signer_asked.add(self.doan)  # asked once: an empty answer is not asked again in this session
+        question = _("Full name of the person who signs ({position}); it is printed under the signature and kept "
+                     "for the next reports:").format(position=value.signer_position or _("signer"))
+        if signer_answers_for_tests is not None:
+            name, ok = signer_answers_for_tests.pop(0) if signer_answers_for_tests else ("", False)
+        else:
+            name, ok = QInputDialog.getText(self, _("Signer of the report"), question, QLineEdit.EchoMode.Normal, "")
+        name = clean_free_text(name or "", max_length=120)
+        if not ok or not name:
+            return
+        try:
+            save(self.ctx.db, self.ctx.actor, replace(value, signer_name=name), self.doan)
+        except UserError as exc:  # e.g. a role that may print but not change the settings: printed blank
+            messages.warning(self, _("Signer and recipients"), str(exc))
+            return
+        self.ctx.events.status_message.emit(_("Signer saved: {name}.").format(name=name))
 
     def edit_signer(self) -> None:
         dialog = SignerDialog(load(self.ctx.db, self.doan), self)
