@@ -318,6 +318,20 @@ class MainWindow(QMainWindow):
         self.user_label.setText(user)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # Work a user started (an export, an import) is not cut off silently: ask first, stop it cleanly (no
+        # *.part left), and say what was not made. Pages that run such work answer `running_work()`.
+        from dxdesk.ui import messages
+
+        busy = [page for page in self.pages.values()
+                if getattr(page, "running_work", None) is not None and page.running_work()]
+        not_made = []
+        if busy and not self._closing:
+            work = "; ".join(page.running_work() for page in busy)
+            if not messages.confirm(self, _("Quit dxdesk"), _("{work} — stop and quit?").format(work=work),
+                                    yes=_("Stop and quit"), no=_("Keep working")):
+                event.ignore()
+                return
+            not_made = [text for text in (page.stop_for_exit() for page in busy) if text]
         # Let background work (previews, counts, the status worker) finish before the pages it reports to are
         # destroyed; a status worker's late answer is ignored.
         self._closing = True
@@ -326,6 +340,11 @@ class MainWindow(QMainWindow):
         pool = QThreadPool.globalInstance()
         pool.clear()
         pool.waitForDone(5000)
+        for page in busy:
+            page.clean_after_exit()
+        if not_made:
+            log.info("closed while busy: %s", " ".join(not_made))
+            messages.info(self, _("Quit dxdesk"), "\n".join(not_made))
         super().closeEvent(event)
 
     def switch_user(self) -> None:

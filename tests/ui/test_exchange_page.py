@@ -8,7 +8,7 @@ import zipfile
 import pytest
 from dxdesk.ui.context import PageContext
 from dxdesk.ui.pages.exchange import ExchangePage
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from sqlalchemy import func, select
 
 from dxdesk import demo
@@ -116,3 +116,46 @@ def test_the_period_is_chosen_with_the_report_pickers_and_says_its_days(page, qt
     assert picker.days_label.text() == "01/10/2025 – 31/12/2025"
     picker.set_period("2025-03")
     assert picker.days_label.text() == "01/03/2025 – 31/03/2025"
+
+
+def test_closing_during_an_export_asks_stops_cleanly_and_says_what_was_not_made(qtbot, db, home, admin, tmp_path,
+                                                                               captured_messages, monkeypatch):
+    import dxdesk.ui.pages.exchange as module
+    from dxdesk.ui import messages
+    from dxdesk.ui.app import build_main_window, create_application
+
+    set_profile(db, admin, "82", unit_code="28249")
+    demo.fill(db, admin, records=500, seed=4, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+    gate, real = threading.Event(), module.export_package
+
+    def held(*args, progress=None, **kwargs):  # the export is in the middle of writing when the window closes
+        def slow(done, total):
+            gate.wait(10)
+            return progress(done, total)
+        return real(*args, progress=slow, **kwargs)
+
+    monkeypatch.setattr(module, "export_package", held)
+    create_application()
+    win = build_main_window(db, home, admin)
+    qtbot.addWidget(win)
+    win.show()
+    page = win.show_page("exchange")
+    page.period_picker.set_period("2025")
+    out = tmp_path / "out"
+    out.mkdir()
+    page.start_export(out / "dxdesk-2025.zip")
+    qtbot.waitUntil(lambda: list(out.glob("*.part")) != [], timeout=10_000)
+
+    messages.answers[:] = [False]  # "Keep working": the window stays, the export goes on
+    win.close()
+    assert win.isVisible() and page.job is not None
+    assert captured_messages[-1][0] == "confirm"
+    assert captured_messages[-1][2] == "Đang xuất gói dxdesk-2025.zip — dừng và thoát?"
+
+    messages.answers[:] = [True]  # "Stop and quit"
+    QTimer.singleShot(50, gate.set)
+    win.close()
+    assert not win.isVisible()
+    kind, _title, text = captured_messages[-1]
+    assert kind == "info" and text == "Gói dxdesk-2025.zip chưa được tạo."
+    assert list(out.iterdir()) == []  # neither the package nor a *.part

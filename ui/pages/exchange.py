@@ -5,6 +5,8 @@ export leaves no file and a cancelled import writes nothing (dxdesk.exchange doe
 
 from __future__ import annotations
 
+import logging
+
 from pathlib import Path
 
 from dxdesk.ui import messages
@@ -47,12 +49,17 @@ from dxdesk.vnformat import fmt_int
 STATUS_LABELS = {"queued": N_("Waiting"), "sent": N_("Sent"), "failed": N_("Refused")}
 
 
+log = logging.getLogger("dxdesk.ui")
+
 class ExchangePage(QWidget):
     def __init__(self, ctx, title: str, parent=None):
         super().__init__(parent)
         self.ctx = ctx
         self.job: Job | None = None
         self.pool = QThreadPool.globalInstance()
+        self._running_text = ""  # what the running job is doing, for "… — stop and quit?" when the window closes
+        self._running_not_made = ""  # what is not made if it is stopped
+        self._running_part: Path | None = None  # the file being written (its .part is removed if stopped)
 
         # --- export
         # the same picker as Báo cáo (chosen, never a typed code), opened on the month a clerk would send
@@ -291,7 +298,29 @@ class ExchangePage(QWidget):
             self._results_placeholder = None
         self.results.insertItem(0, ("✓ " if ok else "✗ ") + text)
 
+    # --- closing the window while a job runs ---------------------------------------------------------
+    def running_work(self) -> str | None:
+        """What the page is doing now ("Exporting the package x.zip"), or None when idle."""
+        return self._running_text if self.job is not None else None
+
+    def stop_for_exit(self) -> str:
+        """Ask the running job to stop (the window is closing); returns what will not have been made."""
+        if self.job is not None:
+            self.job.stop.set()
+        return self._running_not_made
+
+    def clean_after_exit(self) -> None:
+        """After the pool was waited for: no half-written package is left behind, even if the job did not stop
+        in time (it would have removed its .part itself)."""
+        if self._running_part is not None:
+            part = self._running_part.with_name(self._running_part.name + ".part")
+            try:
+                part.unlink(missing_ok=True)
+            except OSError:  # still open on Windows: logged, the name says what it is
+                log.warning("could not remove %s", part)
+
     def _end(self) -> None:
+        self._running_text, self._running_not_made, self._running_part = "", "", None
         self.job = None
         self._set_busy(False)
         self.refresh()
@@ -355,7 +384,11 @@ class ExchangePage(QWidget):
             self.results.insertItem(0, "✓ " + text)
             self.ctx.events.status_message.emit(text)
 
-        return self._start(work, _("Exporting…"), done)
+        job = self._start(work, _("Exporting…"), done)
+        self._running_text = _("Exporting the package {file}").format(file=path.name)
+        self._running_not_made = _("The package {file} was not made.").format(file=path.name)
+        self._running_part = path
+        return job
 
     # --- import ----------------------------------------------------------------------------------------
     def choose_import(self) -> None:
@@ -393,7 +426,11 @@ class ExchangePage(QWidget):
             self.ctx.events.status_message.emit(
                 _("Packages imported: {n}; refused: {m}.").format(n=imported, m=refused))
 
-        return self._start(work, _("Importing…"), done)
+        job = self._start(work, _("Importing…"), done)
+        self._running_text = _("Importing {n} packages").format(n=len(paths))
+        self._running_not_made = _("Import stopped: the packages not yet imported were not (each one is imported "
+                                   "whole or not at all); import them again.")
+        return job
 
     # --- upload ----------------------------------------------------------------------------------------
     def save_settings(self) -> None:
