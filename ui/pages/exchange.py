@@ -6,7 +6,6 @@ export leaves no file and a cancelled import writes nothing (dxdesk.exchange doe
 from __future__ import annotations
 
 import logging
-
 from pathlib import Path
 
 from dxdesk.ui import messages
