@@ -138,11 +138,25 @@ class JournalPage(QWidget):
         export_row.setContentsMargins(0, 0, 0, 0)
         self.export_row.hide()
 
+        # An empty result says why and offers the next step (a wider period, or dropping the filters).
+        self.empty_note = QLabel(objectName="journal_empty", wordWrap=True)
+        self.empty_note.setStyleSheet("color: #555; font-style: italic;")
+        self.empty_action = QPushButton(objectName="journal_empty_action")
+        self.empty_action.clicked.connect(self._empty_next_step)
+        empty_row = QHBoxLayout()
+        empty_row.setContentsMargins(0, 0, 0, 0)
+        empty_row.addWidget(self.empty_note, 1)
+        empty_row.addWidget(self.empty_action)
+        self.empty_row = QWidget()
+        self.empty_row.setLayout(empty_row)
+        self.empty_row.hide()
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(row1)
         layout.addLayout(row2)
         layout.addLayout(row3)
+        layout.addWidget(self.empty_row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.export_row)
 
@@ -243,6 +257,40 @@ class JournalPage(QWidget):
 
     def _show_count(self, total: int) -> None:
         self.count_label.setText(_("{n} entries").format(n=fmt_int(total)))
+        self._show_empty(total == 0)
+
+    def _filtered(self) -> bool:
+        return any((self.service_box.currentData(), self.volunteer_box.currentData(), self.channel_box.currentData(),
+                    self.outcome_box.currentData(), self.search_edit.text().strip(),
+                    self.voided_box.currentData() == journal.VOIDED_ONLY))
+
+    def _show_empty(self, empty: bool) -> None:
+        self.empty_row.setVisible(empty)
+        if not empty:
+            return
+        if self._filtered():
+            self.empty_note.setText(_("No entry matches these filters in this period."))
+            self.empty_action.setText(_("Clear the filters"))
+            self.empty_action.show()
+        elif self.period_box.currentData() in ("today", "week", "month"):
+            self.empty_note.setText(_("Nothing logged in this period yet. Entries are logged at the counter "
+                                      "(Quầy tiếp dân: a service's key, then Enter)."))
+            self.empty_action.setText(_("Show the whole year"))
+            self.empty_action.show()
+        else:
+            self.empty_note.setText(_("Nothing logged yet. Entries are logged at the counter (Quầy tiếp dân: a "
+                                      "service's key, then Enter), or come in a package (Trao đổi dữ liệu)."))
+            self.empty_action.hide()
+
+    def _empty_next_step(self) -> None:
+        if self._filtered():
+            for box in (self.service_box, self.volunteer_box, self.channel_box, self.outcome_box):
+                box.setCurrentIndex(0)
+            self.voided_box.setCurrentIndex(self.voided_box.findData(journal.VOIDED_EXCLUDE))
+            self.search_edit.clear()
+        else:
+            self.period_box.setCurrentIndex(self.period_box.findData("year"))
+        self.apply_filter()
 
     def _records_changed(self) -> None:
         if self.isVisible():

@@ -123,10 +123,24 @@ class SchedulePage(QWidget):
         body.addWidget(self.grid, 1)
         body.addLayout(side_box)
 
+        # No shift in the month (or week) shown: say so and offer to plan it.
+        self.empty_note = QLabel(objectName="schedule_empty", wordWrap=True)
+        self.empty_note.setStyleSheet("color: #9a6200;")
+        self.empty_plan = QPushButton(objectName="schedule_empty_plan")
+        self.empty_plan.clicked.connect(self.plan_month)
+        empty_row = QHBoxLayout()
+        empty_row.setContentsMargins(0, 0, 0, 0)
+        empty_row.addWidget(self.empty_note, 1)
+        empty_row.addWidget(self.empty_plan)
+        self.empty_row = QWidget()
+        self.empty_row.setLayout(empty_row)
+        self.empty_row.hide()
+
         layout = QVBoxLayout(self)
         layout.setSpacing(4)
         layout.addLayout(nav)
         layout.addLayout(actions)
+        layout.addWidget(self.empty_row)
         layout.addLayout(body, 1)
         layout.addWidget(self.summary)
 
@@ -213,6 +227,7 @@ class SchedulePage(QWidget):
             text += " · " + _("Working weekend days (not planned): {days}").format(
                 days=", ".join(f"{weekday_name(d)} {fmt_date(d)}" for d in sorted(working)))
         self.summary.setText(text)
+        self._show_empty(not live)
         self._fill_side()
         may = permissions.allowed(self.ctx.actor, "shift.manage")
         for b in (self.plan_button, self.auto_button, self.adhoc_button):
@@ -220,6 +235,21 @@ class SchedulePage(QWidget):
         may_print = permissions.allowed(self.ctx.actor, "report.print")
         self.print_button.setEnabled(may_print)
         self.save_button.setEnabled(may_print)
+
+    def _show_empty(self, empty: bool) -> None:
+        self.empty_row.setVisible(empty)
+        if not empty:
+            return
+        month = _("{month}/{year}").format(month=f"{self.anchor.month:02d}", year=self.anchor.year)
+        if permissions.allowed(self.ctx.actor, "shift.manage"):
+            self.empty_note.setText(_("No shifts planned for {month} yet: plan the month from the rule (weekdays "
+                                      "and sessions in Settings), then Auto-assign.").format(month=month))
+            self.empty_plan.setText(_("Plan month {month}").format(month=month))
+            self.empty_plan.show()
+        else:
+            self.empty_note.setText(_("No shifts planned for {month} yet: ask the team leader to plan the month.")
+                                    .format(month=month))
+            self.empty_plan.hide()
 
     def _fill_side(self) -> None:
         m = self.month()
