@@ -362,6 +362,13 @@ DEMO_USERS = (
 )
 
 
+def demo_sign_in_text() -> str:
+    """How to sign in to a demo database, for the sign-in dialog and the end of `scripts/run`."""
+    return _("Demo data: sign in as {main} (or {others}), PIN {pin}.").format(
+        main=DEMO_USERS[1][0], others=", ".join(u for u, _d, _r in DEMO_USERS if u != DEMO_USERS[1][0]),
+        pin=DEMO_PIN)
+
+
 def create_demo_users(db) -> list[int]:
     """Demo users (PIN 123456 each) for a database filled by `demo`; the volunteer is linked to the first
     volunteer record. Users that already exist are left alone."""

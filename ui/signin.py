@@ -68,6 +68,11 @@ class SignInDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        if _is_demo(db):  # demo data: how to sign in is on the dialog, not only in docs/permissions.md
+            demo_hint = QLabel(auth.demo_sign_in_text(), objectName="demo_hint", wordWrap=True)
+            demo_hint.setStyleSheet("color: #1b7a2f; font-weight: bold;")
+            demo_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            layout.addWidget(demo_hint)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)

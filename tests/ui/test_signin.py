@@ -112,3 +112,22 @@ def test_switch_user(qtbot, db, admin, home, monkeypatch):
     monkeypatch.setattr(SignInDialog, "exec", fake_exec)
     assert sw.switch_user(None, ctx)
     assert ctx.actor.username == "lan" and ctx.actor.role == "clerk" and seen == ["lan"]
+
+
+def test_a_demo_databases_sign_in_dialog_says_how_to_sign_in(qtbot, db, admin, home):
+    from dxdesk.ui.signin import SignInDialog
+    from PySide6.QtWidgets import QLabel
+
+    create_application()
+    plain = SignInDialog(db)
+    qtbot.addWidget(plain)
+    assert plain.findChild(QLabel, "demo_hint") is None  # a real database never shows a PIN
+    demo.fill(db, admin, records=10)
+    dialog = SignInDialog(db)
+    qtbot.addWidget(dialog)
+    hint = dialog.findChild(QLabel, "demo_hint").text()
+    assert hint == "Dữ liệu mẫu: đăng nhập bằng totruong (hoặc quantri, canbo, tinhnguyen), mã PIN 123456."
+    qtbot.keyClicks(dialog.username, "totruong")
+    qtbot.keyClicks(dialog.secret, "123456")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.actor is not None and dialog.actor.role == "coordinator"
