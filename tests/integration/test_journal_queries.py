@@ -82,6 +82,24 @@ def test_export_csv_and_xlsx_defuse_formulas(filled, tmp_path):
     assert len(values) == 903 and "'=HYPERLINK(\"x\")" in [v[9] for v in values]
 
 
+def test_xlsx_has_real_dates_a_frozen_filtered_header_and_fitted_widths(filled, tmp_path):
+    """Issue #18: dates and times were text, no frozen header, no filter, default widths."""
+    xlsx = tmp_path / "j.xlsx"
+    assert journal.export(filled, journal.JournalFilter(), xlsx, "xlsx") == 902
+    sheet = load_workbook(xlsx).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:L903"
+    assert sheet["A1"].value == "Mã" and sheet["A1"].font.bold
+    day, at = sheet["B2"], sheet["C2"]
+    assert isinstance(day.value, dt.datetime) and day.number_format == "dd/mm/yyyy"  # a real date (Excel stores
+    assert isinstance(at.value, dt.time) and at.number_format == "hh:mm"  # dates as datetimes), a real time
+    widths = {col: sheet.column_dimensions[col].width for col in "ABCDEFGHIJKL"}
+    assert all(8 <= w <= 60 for w in widths.values()), widths
+    longest_services = max(len(str(r[3].value or "")) for r in sheet.iter_rows(min_row=2, max_row=200))
+    assert widths["D"] >= min(60, longest_services)  # the services column fits what it holds
+    assert widths["D"] > widths["H"]  # and is wider than the count column
+
+
 def test_cancelled_export_leaves_no_file(filled, tmp_path):
     folder = tmp_path / "out"
     folder.mkdir()
