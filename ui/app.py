@@ -15,6 +15,12 @@ log = logging.getLogger("dxdesk.ui")
 UI_FONT_FILES = ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf")
 
 
+def opens_maximised(width: int, height: int) -> bool:
+    """On the office PC's small screen (1366×768 at 100 % left a 1280 px window with a strip beside it, and
+    1093×614 at 125 %) the window opens maximised; on a larger screen it opens at 1280×760."""
+    return width <= 1440 or height <= 820
+
+
 def load_fonts() -> str:
     """Register the bundled Vietnamese-complete UI font; returns its family name."""
     from PySide6.QtGui import QFontDatabase
@@ -168,7 +174,8 @@ def run_gui(cli_ctx) -> int:
         available = app.primaryScreen().availableGeometry()  # logical pixels: 1093×614 on 1366×768 at 125 %
         window.resize(min(1280, available.width()), min(760, available.height()))
         window.move(available.topLeft())
-        window.showMaximized() if os.environ.get("DXDESK_MAXIMIZED") else window.show()
+        maximise = os.environ.get("DXDESK_MAXIMIZED") or opens_maximised(available.width(), available.height())
+        window.showMaximized() if maximise else window.show()
     finally:
         splash.close()  # already closed when another window showed; here for the ways out without one
     start_page = os.environ.get("DXDESK_START_PAGE")  # for screenshots and kiosk set-ups

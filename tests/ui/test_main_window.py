@@ -125,3 +125,13 @@ def test_outbox_is_sent_and_counted_on_a_shared_server(qtbot, pg_url, home, admi
         win.close()  # waits for the pages' background work before the engine goes
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize(("width", "height", "maximised"), [
+    (1366, 728, True),  # 1366×768 at 100 % (taskbar off): was a 1280 px window with a strip beside it
+    (1093, 582, True),  # the same screen at 125 %
+    (1280, 984, True), (1920, 1040, False), (2560, 1400, False)])
+def test_small_screens_open_maximised(width, height, maximised):
+    from dxdesk.ui.app import opens_maximised
+
+    assert opens_maximised(width, height) is maximised
