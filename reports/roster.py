@@ -183,7 +183,7 @@ def hours_pdf(db, period: Period) -> bytes:
                      _p(_num(sum(h.service_hours for h in data)), st["cellc"]),
                      _p(_num(sum(h.planned_hours for h in data)), st["cellc"]),
                      _p(str(sum(h.services for h in data)), st["cellc"])])
-    table = Table(rows, colWidths=[w * width for w in (0.04, 0.17, 0.17, 0.06, 0.06, 0.07, 0.06, 0.08, 0.07,
+    table = Table(rows, colWidths=[w * width for w in (0.05, 0.17, 0.16, 0.06, 0.06, 0.07, 0.06, 0.08, 0.07,
                                                         0.08, 0.07, 0.07)], repeatRows=1)
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SERIF), ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("BACKGROUND", (0, 0), (-1, 0), GREY)]))
