@@ -236,3 +236,26 @@ def test_correction_dialog_shows_every_service_name_in_full(window, qtbot, db):
     widest = max(lst.fontMetrics().horizontalAdvance(lst.item(i).text()) for i in range(lst.count()))
     assert lst.viewport().width() >= widest + 20  # the check box and the full name
     assert not lst.horizontalScrollBar().isVisible() and not lst.verticalScrollBar().isVisible()
+
+
+def test_progress_says_its_period_and_every_row_fits_at_125_percent(window, qtbot, db, admin):
+    from dxdesk import clock
+    from dxdesk.periods import month_period
+    from dxdesk.targets import set_target
+
+    today = clock.today()
+    set_target(db, admin, "EWALLET", 320, month_period(today.year, today.month))
+    window.resize(1093, 582)  # 1366×768 at 125 %, taskbar and title bar taken off
+    page = window.show_page("counter")
+    page.refresh_today()
+    qtbot.waitUntil(page.figures_current)
+    qtbot.wait(50)  # the row heights follow the columns once laid out
+    table = page.progress_table
+    header = table.horizontalHeaderItem(2).text()
+    assert header == f"Tiến độ\nTháng {today.month}/{today.year}"  # which period, without hovering
+    names = [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert "Hỗ trợ khác" in names and "Cửa hàng TT điện tử" in names  # whole names, not "Cửa hàng T…"
+    rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    assert table.height() >= rows + table.horizontalHeader().height()  # no scroll bar hides the last row
+    bottom = table.mapTo(page, table.rect().bottomLeft()).y()
+    assert bottom <= page.height()  # and the table is on the page
