@@ -65,12 +65,13 @@ def test_the_signers_name_is_asked_once_kept_and_printed(qtbot, db, home, admin,
     page.show()
     qtbot.waitUntil(lambda: page.worker is None, timeout=10000)
     page.start("pdf")
-    qtbot.waitUntil(lambda: page.worker is None and (tmp_path / "bc.pdf").exists(), timeout=15000)
+    qtbot.waitUntil(lambda: page.worker is None, timeout=60_000)
+    assert (tmp_path / "bc.pdf").exists(), (captured_messages, page.status_label.text())
     assert answers == [] and load(db, False).signer_name == "Nguyễn Văn An"  # asked, kept
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(tmp_path / "bc.pdf"), "-"], capture_output=True, text=True).stdout
         assert "Nguyễn Văn An" in text  # printed under the signature
     answers.append(("Người khác", True))
     page.start("pdf")  # kept: not asked again
-    qtbot.waitUntil(lambda: page.worker is None, timeout=15000)
+    qtbot.waitUntil(lambda: page.worker is None, timeout=60_000)
     assert answers == [("Người khác", True)] and load(db, False).signer_name == "Nguyễn Văn An"
