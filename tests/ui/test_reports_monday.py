@@ -63,7 +63,7 @@ def test_the_signers_name_is_asked_once_kept_and_printed(qtbot, db, home, admin,
     page = reports.ReportsPage(PageContext(db=db, paths=home, actor=admin), "Báo cáo")
     qtbot.addWidget(page)
     page.show()
-    qtbot.waitUntil(lambda: page.worker is None, timeout=10000)
+    qtbot.waitUntil(lambda: page.worker is None and not page.refresh_timer.isActive(), timeout=30_000)  # preview
     page.start("pdf")
     qtbot.waitUntil(lambda: page.worker is None, timeout=60_000)
     assert (tmp_path / "bc.pdf").exists(), (captured_messages, page.status_label.text())

@@ -240,7 +240,7 @@ class SchedulePage(QWidget):
         self.empty_row.setVisible(empty)
         if not empty:
             return
-        month = _("{month}/{year}").format(month=f"{self.anchor.month:02d}", year=self.anchor.year)
+        month = f"{self.anchor.month:02d}/{self.anchor.year}"
         if permissions.allowed(self.ctx.actor, "shift.manage"):
             self.empty_note.setText(_("No shifts planned for {month} yet: plan the month from the rule (weekdays "
                                       "and sessions in Settings), then Auto-assign.").format(month=month))
