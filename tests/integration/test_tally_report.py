@@ -312,13 +312,13 @@ def test_word_copy_lays_out_like_the_pdf_in_libreoffice(db, admin, tmp_path, cli
 
 
 def test_busiest_hour_is_the_counters_not_a_sunday_campaign(any_db, admin):
-    """Issue #18: a counter open Mondays and Fridays, a Sunday market campaign of 120 at 09:00."""
+    """Issue #18: a counter open Mondays and Fridays, a Sunday market outreach of 120 at 09:00."""
     set_profile(any_db, admin, "82", unit_code="28261")
     for minute in (5, 20, 40):  # Monday 30/11/2026 09:00–10:00: three citizens
         _log(any_db, admin, ["vneid"], 1, dt.datetime(2026, 11, 30, 9, minute))
     _log(any_db, admin, ["vneid"], 1, dt.datetime(2026, 11, 27, 14, 10))  # a Friday afternoon
     _log(any_db, admin, ["ewallet"], 120, dt.datetime(2026, 11, 29, 9, 0), channel="outreach")  # Sunday campaign
-    b = tally.breakdown(any_db, parse_period("2026-11"))
+    b = counting.breakdown(any_db, parse_period("2026-11"))
     assert b.busiest_counter_hours(top=2) == [(0, 9, 3), (4, 14, 1)]  # Monday 09:00, then Friday 14:00
     assert all(wd in (0, 4) for wd, _h, _n in b.busiest_counter_hours(top=10))  # never Sunday
     assert b.counter_by_hour() == {9: 3, 14: 1}
