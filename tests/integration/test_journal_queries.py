@@ -85,7 +85,7 @@ def test_export_csv_and_xlsx_defuse_formulas(filled, tmp_path):
 def test_xlsx_has_real_dates_a_frozen_filtered_header_and_fitted_widths(filled, tmp_path):
     """Issue #18: dates and times were text, no frozen header, no filter, default widths."""
     xlsx = tmp_path / "j.xlsx"
-    assert journal.export(filled, journal.JournalFilter(), xlsx, "xlsx") == 902
+    assert journal.export(filled, ADMIN, journal.JournalFilter(), xlsx, "xlsx") == 902
     sheet = load_workbook(xlsx).active
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:L903"
