@@ -16,9 +16,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 
-from dxdesk import audit, clock, permissions
+from dxdesk import audit, clock, counting, permissions
 from dxdesk.actor import Actor
 from dxdesk.db.models import Assignment, ServiceRecord, Shift, Volunteer
 from dxdesk.errors import UserError
@@ -189,12 +189,7 @@ def hours_report(db, start: dt.date, end: dt.date, include_inactive: bool = True
             select(Assignment, Shift).join(Shift, Shift.id == Assignment.shift_id)
             .where(Shift.date >= start, Shift.date <= end, Shift.cancelled.is_(False))
         ).all()
-        served = dict(session.execute(
-            select(ServiceRecord.volunteer_id, func.coalesce(func.sum(ServiceRecord.count), 0))
-            .where(and_(ServiceRecord.volunteer_id.is_not(None), ServiceRecord.voided.is_(False),
-                        ServiceRecord.work_date >= start, ServiceRecord.work_date <= end))
-            .group_by(ServiceRecord.volunteer_id)
-        ).all())
+        served = counting.citizens_by_volunteer(session.connection(), start, end)
         spans = service_spans(session, {s.id for _a, s in rows})
     out: dict[int, VolunteerHours] = {
         v.id: VolunteerHours(v.id, v.name, v.pseudonym, teams.get(v.team_id, ""), bool(v.youth_union),

@@ -26,6 +26,7 @@ from dxdesk.counting.tally import (  # noqa: F401 - the package's public names
     breakdown,
     by_team,
     citizens,
+    citizens_by_volunteer,
     compute,
     indicator_of,
     iso_week_key,

@@ -431,6 +431,15 @@ def breakdown(db, period: Period, unit_code: Units = None, weeks: bool = True, m
                      sum(by_channel.values()), by_age, by_sex, matrix_rows, counter_hours)
 
 
+def citizens_by_volunteer(conn, start: dt.date, end: dt.date) -> dict[int, int]:
+    """Citizens each named volunteer served in [start, end] (the hours report's 'served' column)."""
+    v = VISITS
+    rows = conn.execute(select(v.c.volunteer_id, func.sum(v.c.n)).where(
+        v.c.work_date >= start, v.c.work_date <= end, v.c.subject == CITIZEN, v.c.volunteer_id != 0)
+        .group_by(v.c.volunteer_id))
+    return {vid: int(n) for vid, n in rows if n}
+
+
 def by_team(db, period: Period, unit_code: Units = None) -> list[tuple[str, int]]:
     """Services given per volunteer team (team name order); work of volunteers without a team is left out."""
     from dxdesk.db.models import Team
