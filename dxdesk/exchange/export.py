@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 import dxdesk
-from dxdesk import audit, clock, counting, units
+from dxdesk import audit, clock, counting, signing, units
 from dxdesk.actor import Actor
 from dxdesk.db.models import ServiceRecord, Volunteer
 from dxdesk.errors import UserError
@@ -124,6 +124,7 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
         raise UserError(_("The package file name must end in .zip."))
     if not out.parent.is_dir():
         raise UserError(_("The folder {folder} does not exist.").format(folder=out.parent))
+    signing.private_key(db)  # no secure keyring: refused now, before anything is written
     with db.session() as session:
         total = 0
         if progress is not None:  # records (cheap, by the date index); progress counts records written
@@ -153,7 +154,9 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
                 "record_count": records, "row_count": rows, "with_personal_data": with_personal_data,
                 "files": hashes,
             }
-            zf.writestr(pkg.MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
+            manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+            zf.writestr(pkg.MANIFEST, manifest_bytes)
+            zf.writestr(pkg.SIGNATURE, signing.sign_manifest(db, manifest_bytes))
         sha = pkg.sha256_file(part)
     with db.write() as session:
         audit.record(session, actor, "data.export_personal" if with_personal_data else "data.export", "package", sha[:16],
