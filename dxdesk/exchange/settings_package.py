@@ -36,7 +36,7 @@ from dxdesk.db.models import GuideOverride, HolidayOverride, Indicator, Service,
 from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg
 from dxdesk.exchange import trust
-from dxdesk.guides import Guide, default_guide, default_guides, list_guides, validate_guide
+from dxdesk.guides import Guide, allowed_domains, default_guide, default_guides, list_guides, validate_guide
 from dxdesk.i18n import _
 from dxdesk.paths import replaced_when_done
 from dxdesk.periods import Period, parse_period
@@ -590,7 +590,7 @@ def _plan_holidays(session, path: Path, entries: list[dict], plan: SettingsPlan)
                                     "before": {"kind": row.kind, "name": row.name} if row else None}))
 
 
-def _guide_from_entry(path: Path, entry: dict, code: str) -> Guide:
+def _guide_from_entry(path: Path, entry: dict, code: str, domains) -> Guide:
     """The guide of a package entry, every field checked for its exact type and through the guide editor's rules."""
     what = _("Guide {code}").format(code=code)
 
@@ -619,7 +619,7 @@ def _guide_from_entry(path: Path, entry: dict, code: str) -> Guide:
         "verified_on": _text(path, entry, "verified_on", what, 20, required=False),
     }
     try:
-        return validate_guide(Guide.from_json(data, overridden=True))
+        return validate_guide(Guide.from_json(data, overridden=True), domains)
     except UserError as exc:
         raise _refused(path, _("guide {code}: {reason}").format(code=code, reason=exc.message)) from None
 
@@ -645,6 +645,7 @@ def _guide_differences(old: Guide, new: Guide) -> tuple[str, str]:
 def _plan_guides(db, path: Path, entries: list[dict], plan: SettingsPlan) -> None:
     known = {g.code for g in default_guides()}
     current = {g.code: g for g in list_guides(db)}
+    domains = allowed_domains(db)
     seen: set[str] = set()
     for entry in entries:
         code = entry.get("code")
@@ -653,7 +654,7 @@ def _plan_guides(db, path: Path, entries: list[dict], plan: SettingsPlan) -> Non
         if code in seen:
             raise _refused(path, _("the guide {code} appears twice.").format(code=code))
         seen.add(code)
-        guide = _guide_from_entry(path, entry, code)
+        guide = _guide_from_entry(path, entry, code, domains)
         default = default_guide(code)
         guide = replace(guide, source=guide.source or default.source, verified_on=guide.verified_on or default.verified_on)
         old = current[code]

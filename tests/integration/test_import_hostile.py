@@ -20,6 +20,7 @@ from dxdesk.exchange.importer import import_package
 from dxdesk.paths import AppPaths
 from dxdesk.periods import parse_period
 from dxdesk.profile import set_profile
+from tests.signing_helpers import enrol_file, enrolment_file, private_bytes, resign
 
 PERIOD = parse_period("2025")
 
@@ -33,8 +34,19 @@ def good_package(tmp_path_factory):
     set_profile(db, cli_actor(), "82", unit_code="28249")
     demo.fill(db, cli_actor(), records=120, seed=5, start=dt.date(2025, 2, 1), end=dt.date(2025, 3, 31))
     out = export_package(db, cli_actor(), PERIOD, tmp / "good.zip").path
+    SOURCE["key"] = private_bytes(db)  # the commune's signing key: a forger who is an enrolled commune
+    SOURCE["enrolment"] = enrolment_file(db, tmp)
     db.dispose()
     return out
+
+
+SOURCE: dict = {}
+
+
+def province(db, admin):
+    """DB as the province database of Đồng Tháp with the source commune enrolled."""
+    set_profile(db, admin, "82")
+    enrol_file(db, SOURCE["enrolment"])
 
 
 def members(path: Path) -> dict[str, bytes]:
@@ -42,18 +54,21 @@ def members(path: Path) -> dict[str, bytes]:
         return {n: zf.read(n) for n in zf.namelist()}
 
 
-def write(path: Path, files: dict[str, bytes], rehash: bool = True, manifest_changes: dict | None = None) -> Path:
-    """Write a package with FILES; by default the manifest's hashes are recomputed (a 'clever' forger)."""
+def write(path: Path, files: dict[str, bytes], rehash: bool = True, manifest_changes: dict | None = None,
+          sign: bool = True) -> Path:
+    """Write a package with FILES; by default the manifest's hashes are recomputed and the package signed again
+    with the enrolled commune's key (a 'clever' forger: the commune itself)."""
     files = dict(files)
     manifest = json.loads(files[pkg.MANIFEST])
     if rehash:
         manifest["files"] = {n: hashlib.sha256(d).hexdigest() for n, d in files.items() if n != pkg.MANIFEST}
     manifest.update(manifest_changes or {})
     files[pkg.MANIFEST] = json.dumps(manifest).encode()
+    files.pop(pkg.SIGNATURE, None)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in files.items():
             zf.writestr(name, data)
-    return path
+    return resign(path, SOURCE["key"]) if sign else path
 
 
 def csv_edit(files: dict, fn) -> dict:
