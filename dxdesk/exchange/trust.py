@@ -41,6 +41,10 @@ class NotPinned(UserError):
         self.fingerprint, self.issuer_key, self.issuer_name = fingerprint, issuer_key, issuer_name
 
 
+class Unsigned(UserError):
+    """A data package without a signature: only an administrator may accept it (allow_unsigned, audited)."""
+
+
 @dataclass(frozen=True)
 class Enrolment:
     path: Path
@@ -213,8 +217,9 @@ def accept_data_package(db, actor: Actor, checked: pkg.CheckedPackage, unit_code
     path, signer = checked.path, checked.signer
     if signer is None:
         if not allow_unsigned:
-            raise pkg.refuse(path, _("it is not signed (made by an older version, or forged). An administrator may "
-                                     "accept it with --allow-unsigned after checking where it came from."))
+            raise Unsigned(pkg.refuse(path, _("it is not signed (made by an older version, or forged). An "
+                                              "administrator may accept it with --allow-unsigned after checking where "
+                                              "it came from.")).message)
         require(actor, "keys.manage")
         return Accepted(None, "")
     with db.session() as session:

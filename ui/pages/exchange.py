@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dxdesk.ui import messages
 from dxdesk.ui.background import Job
+from dxdesk.ui.keys_panel import TrustedKeysBox
 from dxdesk.ui.period_hint import attach_period_hint
 from dxdesk.ui.settings_package_dialog import SettingsPackageBox
 from PySide6.QtCore import Qt, QThreadPool
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +40,7 @@ from dxdesk.errors import UserError
 from dxdesk.exchange import upload
 from dxdesk.exchange.export import Cancelled, export_package
 from dxdesk.exchange.importer import import_package
+from dxdesk.exchange.trust import Unsigned
 from dxdesk.i18n import N_, _
 from dxdesk.periods import parse_period
 from dxdesk.permissions import allowed
@@ -114,7 +117,11 @@ class ExchangePage(QWidget):
         top.addWidget(self.import_button)
         top.addWidget(self.opening_button)
         i.addLayout(top)
-        i.addWidget(self.results, 1)
+        self.keys_box = TrustedKeysBox(ctx)  # enrolled units and pinned senders, the enrolment step
+        self.import_tabs = QTabWidget(objectName="import_tabs")
+        self.import_tabs.addTab(self.results, _("Results"))
+        self.import_tabs.addTab(self.keys_box, _("Enrolled units and keys"))
+        i.addWidget(self.import_tabs, 1)
 
         # --- progress (shared by the three jobs)
         self.progress = QProgressBar(objectName="progress")
@@ -218,6 +225,7 @@ class ExchangePage(QWidget):
             self.token.setEnabled(False)
             self.token.setToolTip(exc.message)
         self.settings_box.refresh()
+        self.keys_box.refresh()
         self.fill_queue()
 
     def _fill_units(self) -> None:
@@ -372,32 +380,49 @@ class ExchangePage(QWidget):
 
         OpeningDialog(self.ctx, self).exec()
 
-    def start_import(self, paths: list[Path]) -> Job:
+    def start_import(self, paths: list[Path], allow_unsigned: bool = False) -> Job:
         db, actor = self.ctx.db, self.ctx.actor
 
         def work(job: Job):
             imported = refused = 0
+            unsigned: list[Path] = []
             for path in paths:
                 if job.stop.is_set():
                     raise Cancelled()
                 try:
-                    result = import_package(db, actor, path, progress=job.progress)
+                    result = import_package(db, actor, path, progress=job.progress, allow_unsigned=allow_unsigned)
                 except UserError as exc:
                     refused += 1
+                    if isinstance(exc, Unsigned):
+                        unsigned.append(path)
                     job.signals.item.emit(exc.message, False)
                     continue
                 imported += 1
                 job.signals.item.emit(result.summary(), result.conflicts == 0)
-            return imported, refused
+            return imported, refused, unsigned
 
         def done(counts) -> None:
-            imported, refused = counts
+            imported, refused, unsigned = counts
             if imported:
                 self.ctx.events.records_changed.emit()
             self.ctx.events.status_message.emit(
                 _("Packages imported: {n}; refused: {m}.").format(n=imported, m=refused))
+            if unsigned and allowed(actor, "keys.manage") and self._accept_unsigned(unsigned):
+                self.start_import(unsigned, allow_unsigned=True)
 
         return self._start(work, _("Importing…"), done)
+
+    def _accept_unsigned(self, paths: list[Path]) -> bool:
+        """An administrator may accept unsigned packages (an older version's): asked twice, then audited."""
+        names = ", ".join(p.name for p in paths[:5]) + ("…" if len(paths) > 5 else "")
+        title = _("Unsigned packages")
+        return (messages.confirm(self, title, _("{names}: not signed. Packages made by an older dxdesk have no "
+                                                "signature, but so does a forged one. Do you know for certain where "
+                                                "they came from?").format(names=names),
+                                 yes=_("I know where they came from"), no=_("No"))
+                and messages.confirm(self, title, _("Accept them without a signature? This is recorded in the "
+                                                    "audit log under your name."),
+                                     yes=_("Accept unsigned"), no=_("Cancel")))
 
     # --- upload ----------------------------------------------------------------------------------------
     def save_settings(self) -> None:
