@@ -160,7 +160,7 @@ def import_package(db, actor: Actor, path: Path, progress: Callable[[int, int], 
                 summary=json.dumps({"file": path.name, "void_updates": result.void_updates,
                                     "conflict_uuids": result.conflict_uuids[:100]}),
             ))
-            audit.record(session, actor, "data.import", "package", checked.sha256[:16], sha256=checked.sha256, file=path.name,
+            audit.record(session, actor, "data.import" if checked.signer else "data.import_unsigned", "package", checked.sha256[:16], sha256=checked.sha256, file=path.name,
                          unit=entry.unit_code, period=man.period_key, new=result.new, present=result.present,
                          void_updates=result.void_updates, conflicts=result.conflicts,
                          signer=accepted.fingerprint or None, unsigned=checked.signer is None)
