@@ -93,7 +93,7 @@ class TrustedKeysBox(QWidget):
         may = allowed(self.ctx.actor, "keys.manage")
         profile = get_profile(self.ctx.db)
         self.enrol_button.setEnabled(may and profile is not None)
-        self.export_button.setEnabled(may and profile is not None and profile.unit_code is not None)
+        self.export_button.setEnabled(may and profile is not None)
         self.own.setText(own_fingerprint_text(self.ctx.db))
         views = trust.trusted_keys(self.ctx.db)
         self.table.setRowCount(len(views))

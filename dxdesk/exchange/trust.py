@@ -47,12 +47,23 @@ class Unsigned(UserError):
 
 @dataclass(frozen=True)
 class Enrolment:
+    """UNIT_CODE None: a province database's key, which speaks for every commune of its province (the
+    packages it re-exports for one commune, e.g. to a restored province database)."""
+
     path: Path
     province_code: str
-    unit_code: str
+    unit_code: str | None
     unit_name: str
     public_key: bytes
     fingerprint: str
+
+    @property
+    def subject(self) -> str:
+        return self.unit_code or province_subject(self.province_code)
+
+
+def province_subject(province_code: str) -> str:
+    return f"province:{province_code}"
 
 
 @dataclass(frozen=True)
@@ -76,15 +87,16 @@ def export_enrolment(db, actor: Actor, out: Path) -> Enrolment:
     """Write this commune's enrolment file (unit, public key, signed with the key: proof it holds it)."""
     require(actor, "keys.manage")
     profile = get_profile(db)
-    if profile is None or profile.unit_code is None:
-        raise UserError(_("Only a commune or ward database enrols with the province: set the unit first (dxdesk init)."))
+    if profile is None:
+        raise UserError(_("Set the unit first (dxdesk init): the enrolment file names who sends the packages."))
     out = Path(out)
     if not out.parent.is_dir():
         raise UserError(_("The folder {folder} does not exist.").format(folder=out.parent))
     key = signing.private_key(db)
     pub = signing.public_bytes(key)
     body = {"format": ENROLMENT_FORMAT, "format_version": 1, "province_code": profile.province_code,
-            "unit_code": profile.unit_code, "unit_name": profile.unit_name, "public_key": pub.hex(),
+            "unit_code": profile.unit_code, "unit_name": profile.unit_name or profile.province_name,
+            "public_key": pub.hex(),
             "created_at": clock.now().isoformat(timespec="seconds")}
     data = dict(body, fingerprint=signing.fingerprint(pub),
                 signature=base64.b64encode(key.sign(_enrolment_bytes(body))).decode())
@@ -95,7 +107,8 @@ def export_enrolment(db, actor: Actor, out: Path) -> Enrolment:
         raise UserError(_("Cannot write {file}: {error}.").format(file=out, error=exc.strerror or exc)) from None
     with db.write() as session:
         audit.record(session, actor, "keys.export_enrolment", "signing_key", signing.fingerprint(pub), file=out.name)
-    return Enrolment(out, profile.province_code, profile.unit_code, profile.unit_name or "", pub, signing.fingerprint(pub))
+    return Enrolment(out, profile.province_code, profile.unit_code, profile.unit_name or profile.province_name, pub,
+                     signing.fingerprint(pub))
 
 
 def read_enrolment(path: Path) -> Enrolment:
@@ -119,12 +132,19 @@ def read_enrolment(path: Path) -> Enrolment:
             raise ValueError
         public_key = bytes.fromhex(body["public_key"])
         signature = base64.b64decode(data["signature"], validate=True)
-        if len(public_key) != 32 or not all(isinstance(body[k], str) for k in ("province_code", "unit_code")):
+        if len(public_key) != 32 or not isinstance(body["province_code"], str) or not (
+                body["unit_code"] is None or isinstance(body["unit_code"], str)):
             raise ValueError
     except Exception:  # noqa: BLE001 - any decoding error means the same to the user
         raise bad(_("it is not a dxdesk enrolment file.")) from None
     if not signing.verify(public_key, signature, _enrolment_bytes(body)):
         raise bad(_("its signature does not match its contents (changed or forged)."))
+    if body["unit_code"] is None:  # a province database's key
+        name = units.provinces().get(body["province_code"])
+        if name is None:
+            raise bad(_("province code '{code}' is not in the official list (QĐ 19/2025).").format(
+                code=body["province_code"][:4]))
+        return Enrolment(path, body["province_code"], None, name, public_key, signing.fingerprint(public_key))
     entry = units.find_unit(body["unit_code"])
     if entry is None:
         raise bad(_("commune code '{code}' is not in the official list (QĐ 19/2025).").format(code=body["unit_code"][:10]))
@@ -160,10 +180,18 @@ def enrol(db, actor: Actor, path: Path, confirmed_fingerprint: str, replace: boo
     require(actor, "keys.manage")
     enrolment = read_enrolment(path)
     check_fingerprint(enrolment.fingerprint, confirmed_fingerprint)
-    _check_unit_here(db, enrolment.unit_code, enrolment.unit_name, enrolment.province_code)
+    if enrolment.unit_code is None:
+        profile = get_profile(db)
+        if profile is None or profile.unit_code is not None or profile.province_code != enrolment.province_code:
+            raise UserError(_("The key of {province} can be enrolled only in a province database of {province}.").format(
+                province=enrolment.unit_name))
+    else:
+        _check_unit_here(db, enrolment.unit_code, enrolment.unit_name, enrolment.province_code)
+    if public_key_is_own(db, enrolment.public_key):
+        raise UserError(_("This is this database's own key: nothing to enrol."))
     now = clock.now()
     with db.write() as session:
-        if _active(session, UNIT, enrolment.unit_code, enrolment.public_key):
+        if _active(session, UNIT, enrolment.subject, enrolment.public_key):
             raise UserError(_("This key is already enrolled for {unit}: nothing to do.").format(unit=enrolment.unit_name))
         elsewhere = _active(session, UNIT, public_key=enrolment.public_key)
         if elsewhere:
@@ -171,13 +199,13 @@ def enrol(db, actor: Actor, path: Path, confirmed_fingerprint: str, replace: boo
                 code=elsewhere[0].subject))
         retired = []
         if replace:
-            for row in _active(session, UNIT, enrolment.unit_code):
+            for row in _active(session, UNIT, enrolment.subject):
                 row.retired_at, row.retired_by = now, actor.username
                 retired.append(row.fingerprint)
-        session.add(TrustedKey(purpose=UNIT, subject=enrolment.unit_code, name=enrolment.unit_name,
+        session.add(TrustedKey(purpose=UNIT, subject=enrolment.subject, name=enrolment.unit_name,
                                public_key=enrolment.public_key.hex(), fingerprint=enrolment.fingerprint, how="enrolled",
                                added_at=now, added_by=actor.username, last_package=""))
-        audit.record(session, actor, "keys.enrol", "unit", enrolment.unit_code, fingerprint=enrolment.fingerprint,
+        audit.record(session, actor, "keys.enrol", "unit", enrolment.subject, fingerprint=enrolment.fingerprint,
                      file=Path(path).name, retired=retired)
     return enrolment
 
@@ -208,6 +236,13 @@ def unit_belongs_here(db, unit_code: str, unit_name: str, province_code: str) ->
     return None
 
 
+def public_key_is_own(db, public_key: bytes) -> bool:
+    try:
+        return signing.own_key(db).public_key == public_key
+    except UserError:  # no keyring here: it cannot have signed anything
+        return False
+
+
 # --- checking a package's signer -----------------------------------------------------------------------------
 
 
@@ -222,8 +257,11 @@ def accept_data_package(db, actor: Actor, checked: pkg.CheckedPackage, unit_code
                                               "it came from.")).message)
         require(actor, "keys.manage")
         return Accepted(None, "")
+    if public_key_is_own(db, signer.public_key):  # this database's own re-export of a commune, coming back
+        return Accepted(None, signer.fingerprint)
+    province = province_subject(units.find_unit(unit_code).province_code)
     with db.session() as session:
-        mine = _active(session, UNIT, unit_code, signer.public_key)
+        mine = _active(session, UNIT, unit_code, signer.public_key) or _active(session, UNIT, province, signer.public_key)
         if mine:
             return Accepted(mine[0].id, signer.fingerprint)
         other = _active(session, UNIT, public_key=signer.public_key)
