@@ -29,13 +29,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from dxdesk import audit, clock, fieldcrypt, settings
+from dxdesk import audit, clock, fieldcrypt, secrets, settings
 from dxdesk.actor import Actor
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 from dxdesk.permissions import require
 
 GENERATION_KEY = "signing.generation"  # which key generation signs now (0 until the first rotation)
+FINGERPRINT_KEY = "signing.fingerprint"  # this database's fingerprint once it signed (public)
 ROTATIONS_KEY = "signing.rotations"  # certificates: new public key signed by the old one (public data)
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 _SALT = b"dxdesk ed25519 signing key v1"
@@ -94,6 +95,8 @@ def _unavailable(exc: UserError) -> UserError:
 
 def _derive(db, generation: int, create: bool) -> Ed25519PrivateKey | None:
     try:
+        if not secrets.keyring_is_secure():  # refused before anything (even the database's id) is written
+            raise UserError("")
         root = fieldcrypt.get_key(db, create=create)
     except UserError as exc:
         raise _unavailable(exc) from None
@@ -106,8 +109,22 @@ def _derive(db, generation: int, create: bool) -> Ed25519PrivateKey | None:
 
 def private_key(db) -> Ed25519PrivateKey:
     """The key that signs this database's packages now (the keyring's key is made on first use). With no
-    secure keyring: a UserError saying so, before anything is written."""
-    return _derive(db, _generation(db), create=True)
+    secure keyring: a UserError saying so, before anything is written. A database that has a key already (it
+    signed before, or its recovery code was printed) but whose key is not in this computer's keyring is
+    refused too: a new key would sign as a stranger — the recovery code puts the right one back."""
+    from dxdesk import recovery
+
+    with db.session() as session:
+        known = settings.get(session, FINGERPRINT_KEY)
+        had_key = known is not None or settings.get(session, recovery.CHECK_KEY) is not None
+    key = _derive(db, _generation(db), create=not had_key)
+    if key is None:
+        raise UserError(_("This computer does not have this database's key (a reinstall, or another computer): put "
+                          "it back with the recovery code (Settings → Backup) before signing packages."))
+    if known is None:
+        with db.write() as session:  # public: shown in Settings, and the check above
+            settings.put(session, FINGERPRINT_KEY, fingerprint(public_bytes(key)))
+    return key
 
 
 @dataclass(frozen=True)
@@ -176,6 +193,7 @@ def rotate(db, actor: Actor) -> tuple[str, str]:
         certs.append(cert)
         settings.put(session, ROTATIONS_KEY, certs)
         settings.put(session, GENERATION_KEY, generation)
+        settings.put(session, FINGERPRINT_KEY, new_fp)
         audit.record(session, actor, "keys.rotate", "signing_key", new_fp, old=old_fp, new=new_fp, generation=generation)
     return old_fp, new_fp
 
