@@ -413,3 +413,18 @@ def test_keys_cli_show_export_enrol_pin_rotate(secret_service, cli, tmp_path, ho
     assert cli("export", "--period", "2025", "--out", tmp_path / "p2.zip")[0] == 0
     code, out, _ = cli("--home", prov, "import", tmp_path / "p2.zip")
     assert code == 0 and "1 đã có" in out
+
+
+def test_two_databases_keep_their_own_upload_token(secret_service, admin, tmp_path):
+    from dxdesk.exchange import upload
+
+    a = commune(tmp_path, "a", DAO_THANH, admin, records=1)
+    b = commune(tmp_path, "b", THOI_SON, admin, records=1)
+    keyring.set_password("dxdesk", upload.TOKEN_NAME, "old-shared")  # stored by a version before issue #14
+    upload.configure(a, admin, "https://so.example.gov.vn/nhan", "token-a")
+    assert (upload.get_token(a), upload.get_token(b)) == ("token-a", "old-shared")  # b takes over the old one
+    upload.configure(b, admin, "https://so.example.gov.vn/nhan", "token-b")
+    assert (upload.get_token(a), upload.get_token(b)) == ("token-a", "token-b")
+    assert upload.token_name(a) != upload.token_name(b)
+    a.dispose()
+    b.dispose()

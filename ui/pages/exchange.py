@@ -219,7 +219,7 @@ class ExchangePage(QWidget):
         self.retry_button.setEnabled(may_export)
         self.endpoint.setText(upload.get_endpoint(self.ctx.db) or "")
         try:
-            has_token = bool(secrets.get_secret(upload.TOKEN_NAME))
+            has_token = bool(upload.get_token(self.ctx.db))
             self.token.setPlaceholderText(_("(kept in the system's password store)") if has_token else "")
         except UserError as exc:
             self.token.setEnabled(False)
