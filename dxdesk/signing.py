@@ -127,6 +127,19 @@ def private_key(db) -> Ed25519PrivateKey:
     return key
 
 
+def is_own(db, public_key: bytes) -> bool:
+    """True when PUBLIC_KEY is the key this database signs with now. Reads only: a database that never signed
+    has no key of its own yet (and none is made here)."""
+    with db.session() as session:
+        if settings.get(session, FINGERPRINT_KEY) is None:
+            return False
+    try:
+        key = _derive(db, _generation(db), create=False)
+    except UserError:
+        return False
+    return key is not None and public_bytes(key) == public_key
+
+
 @dataclass(frozen=True)
 class OwnKey:
     public_key: bytes

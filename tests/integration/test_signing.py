@@ -19,7 +19,7 @@ from keyring.backends import fail
 from sqlalchemy import func, select, text
 
 from dxdesk import audit as _audit  # noqa: F401 - the audit table is read below through the model
-from dxdesk import backup, demo, fieldcrypt, recovery, signing, tally
+from dxdesk import backup, counting, demo, fieldcrypt, recovery, signing
 from dxdesk.actor import Actor
 from dxdesk.db.engine import open_database
 from dxdesk.db.models import AuditEvent, Base, ServiceRecord, TrustedKey
@@ -61,11 +61,11 @@ def state(db):
         audit_rows = s.execute(select(AuditEvent.action, AuditEvent.details).order_by(AuditEvent.id)).all()
         keys = s.execute(select(TrustedKey.fingerprint, TrustedKey.retired_at, TrustedKey.last_package)
                          .order_by(TrustedKey.id)).all()
-    return counts, audit_rows, keys, [(r.code, r.count) for r in tally.compute(db, PERIOD).indicators]
+    return counts, audit_rows, keys, [(r.code, r.count) for r in counting.compute(db, PERIOD).indicators]
 
 
 def counts(db, unit=None):
-    return {r.code: r.count for r in tally.compute(db, PERIOD, unit).indicators}
+    return {r.code: r.count for r in counting.compute(db, PERIOD, unit).indicators}
 
 
 # --- keys: in the real Secret Service, nowhere else --------------------------------------------------------
@@ -326,7 +326,7 @@ def test_settings_packages_forged_jumped_rotated_and_repinned(secret_service, an
     assert signing.own_key(prov).fingerprint in not_pinned.value.message
     pin_sender(any_db, first)
     apply_settings_package(any_db, admin, first)
-    assert tally.targets_for(any_db, Y2026) == {"APP_PROVINCE": 5000}
+    assert counting.targets_for(any_db, Y2026) == {"APP_PROVINCE": 5000}
 
     # a forger: the right format and province, made by another database (not the pinned key)
     forger = province_db(tmp_path, admin, "forger")
@@ -351,7 +351,7 @@ def test_settings_packages_forged_jumped_rotated_and_repinned(secret_service, an
     with pytest.raises(UserError):
         make_settings_package(prov, admin, tmp_path / "x.zip", periods=[Y2026], serial=1_002)  # nor made
     assert state(any_db) == before
-    assert tally.targets_for(any_db, Y2026) == {"APP_PROVINCE": 5000}
+    assert counting.targets_for(any_db, Y2026) == {"APP_PROVINCE": 5000}
 
     # rotation: the province's new key, certified by the old one, is accepted and pinned in its place
     old_fp = signing.own_key(prov).fingerprint
@@ -359,7 +359,7 @@ def test_settings_packages_forged_jumped_rotated_and_repinned(secret_service, an
     set_target(prov, admin, "APP_PROVINCE", 5200, Y2026, unit_code=MY_THO)
     second = make_settings_package(prov, admin, tmp_path / "2.zip", periods=[Y2026]).path
     assert apply_settings_package(any_db, admin, second).applied
-    assert tally.targets_for(any_db, Y2026) == {"APP_PROVINCE": 5200}
+    assert counting.targets_for(any_db, Y2026) == {"APP_PROVINCE": 5200}
     pinned = trust.trusted_keys(any_db, trust.ISSUER)
     assert [(v.fingerprint, v.how) for v in pinned] == [(new_fp, "rotated")] and new_fp != old_fp
 
