@@ -88,8 +88,9 @@ class SettingsPackageBox(QGroupBox):
 
     def receive(self, path: Path) -> ReceiveSettingsDialog | None:
         """Check PATH and show its preview (the dialog applies it); a refused package gets one message."""
-        from dxdesk.exchange.trust import NotPinned
         from dxdesk.ui.keys_panel import pin_then
+
+        from dxdesk.exchange.trust import NotPinned
 
         try:
             try:

@@ -31,10 +31,10 @@ from dxdesk import audit, clock, units
 from dxdesk.actor import Actor
 from dxdesk.counting import store as counting_store
 from dxdesk.db.models import CHANNELS, OUTCOMES, ImportBatch, RecordService, Service, Unit
+from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg
 from dxdesk.exchange import trust
 from dxdesk.exchange.export import Cancelled
-from dxdesk.errors import UserError
 from dxdesk.i18n import _
 from dxdesk.permissions import require
 from dxdesk.text import find_forbidden, fold

@@ -22,12 +22,12 @@ from dxdesk import (
     profile,
     records,
     roster,
+    signing,
     targets,
 )
 from dxdesk.actor import Actor
 from dxdesk.db.models import AuditEvent, Shift
 from dxdesk.errors import UserError
-from dxdesk import signing
 from dxdesk.exchange import settings_package
 from dxdesk.periods import parse_period
 

@@ -9,8 +9,8 @@ import base64
 import datetime as dt
 import json
 import shutil
-from contextlib import closing
 import zipfile
+from contextlib import closing
 from pathlib import Path
 
 import keyring

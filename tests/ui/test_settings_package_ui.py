@@ -4,18 +4,18 @@ a refused package gets one Vietnamese message and changes nothing; a province ma
 import datetime as dt
 
 import pytest
-from dxdesk.ui.context import PageContext
 from dxdesk.ui import keys_panel
+from dxdesk.ui.context import PageContext
 from dxdesk.ui.settings_package_dialog import MakeSettingsDialog, SettingsPackageBox
 
 from dxdesk import counting, signing
 from dxdesk.actor import Actor
 from dxdesk.db.engine import open_database
+from dxdesk.exchange import trust
 from dxdesk.exchange.settings_package import make_settings_package
 from dxdesk.paths import AppPaths
 from dxdesk.periods import parse_period
 from dxdesk.profile import set_profile
-from dxdesk.exchange import trust
 from dxdesk.targets import set_target
 from tests.signing_helpers import pin_sender
 

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dxdesk import clock, secrets
+from dxdesk import clock
 from dxdesk.errors import UserError
 from dxdesk.exchange import upload
 from dxdesk.exchange.export import Cancelled, export_package
