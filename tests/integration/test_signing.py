@@ -428,3 +428,20 @@ def test_two_databases_keep_their_own_upload_token(secret_service, admin, tmp_pa
     assert upload.token_name(a) != upload.token_name(b)
     a.dispose()
     b.dispose()
+
+
+def test_a_ward_database_takes_only_its_own_counters(secret_service, any_db, admin, tmp_path):
+    """A ward's database rolls up its own counters (same unit code, each its own key), never another commune."""
+    set_profile(any_db, admin, "82", unit_code=MY_THO)
+    counter = commune(tmp_path, "counter", MY_THO, admin, records=15)
+    neighbour = commune(tmp_path, "neighbour", DAO_THANH, admin, records=10)
+    enrol(any_db, counter, tmp_path)
+    with pytest.raises(UserError, match="chỉ nhận gói từ các quầy của chính mình"):
+        trust.enrol(any_db, admin, enrolment_file(neighbour, tmp_path), signing.own_key(neighbour).fingerprint)
+    assert import_package(any_db, admin, export_package(counter, admin, PERIOD, tmp_path / "c.zip").path).new == 15
+    before = state(any_db)
+    with pytest.raises(UserError, match="Phường Đạo Thạnh .28249.; cơ sở dữ liệu của Phường Mỹ Tho chỉ nhận gói"):
+        import_package(any_db, admin, export_package(neighbour, admin, PERIOD, tmp_path / "n.zip").path)
+    assert state(any_db) == before
+    counter.dispose()
+    neighbour.dispose()
