@@ -136,7 +136,7 @@ def test_live_preview_shows_the_edited_link_as_a_scannable_code(qtbot, db, home,
     page = _page(qtbot, db, home)
     _pick(page, "province_app")
     assert _decode(tmp_path, page._preview_pdf, "before") == []  # unverified: a box, no code
-    url = "https://example.gov.vn/e-dong-thap"
+    url = "https://dichvucong.gov.vn/e-dong-thap"  # an official address (issue #14 allow-list)
     page.links.setCurrentCell(0, 0)
     _type(qtbot, page.link_url, url)
     page.link_checked.setChecked(True)

@@ -409,7 +409,7 @@ class GuidesPage(QWidget):
             label = self.links.item(row, COL_LABEL).text()
             if url:
                 try:
-                    guide_store.validate_url(url)
+                    guide_store.validate_url(url, guide_store.allowed_domains(self.ctx.db))
                 except UserError as exc:
                     return _("Link {n} ({label}): {reason}").format(n=row + 1, label=label, reason=exc.message)
         return ""
@@ -450,7 +450,7 @@ class GuidesPage(QWidget):
             ok = True
             if link.url:
                 try:
-                    guide_store.validate_url(link.url)
+                    guide_store.validate_url(link.url, guide_store.allowed_domains(self.ctx.db))
                 except UserError:
                     ok = False
             safe.append(link if ok else replace(link, verified=False))
