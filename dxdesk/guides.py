@@ -262,7 +262,7 @@ def off_list_links(guide: Guide, domains) -> list[Link]:
 
 def allow_domain(db, actor: Actor, domain: str) -> str:
     """Add DOMAIN (e.g. the province's portal) to the hosts guide links may point to. Administrator, audited."""
-    from dxdesk import settings
+    from dxdesk import audit, settings
 
     require(actor, "settings.manage")
     host = nfc(domain).strip().lower().rstrip("/")

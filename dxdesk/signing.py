@@ -22,12 +22,14 @@ import base64
 import hashlib
 import json
 import os
+import threading
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy.exc import IntegrityError
 
 from dxdesk import audit, clock, fieldcrypt, secrets, settings
 from dxdesk.actor import Actor
@@ -122,9 +124,23 @@ def private_key(db) -> Ed25519PrivateKey:
         raise UserError(_("This computer does not have this database's key (a reinstall, or another computer): put "
                           "it back with the recovery code (Settings → Backup) before signing packages."))
     if known is None:
-        with db.write() as session:  # public: shown in Settings, and the check above
-            settings.put(session, FINGERPRINT_KEY, fingerprint(public_bytes(key)))
+        _note_fingerprint(db, fingerprint(public_bytes(key)))
     return key
+
+
+_NOTING = threading.Lock()
+
+
+def _note_fingerprint(db, value: str) -> None:
+    """Record this database's fingerprint once (public: shown in Settings, and the check in private_key); two
+    threads or programs signing their first package at once write the same value once."""
+    with _NOTING:
+        try:
+            with db.write() as session:
+                if settings.get(session, FINGERPRINT_KEY) is None:
+                    settings.put(session, FINGERPRINT_KEY, value)
+        except IntegrityError:  # another program wrote it at the same moment: the same key, the same value
+            pass
 
 
 def is_own(db, public_key: bytes) -> bool:
