@@ -123,17 +123,20 @@ def private_key(db) -> Ed25519PrivateKey:
     if key is None:
         raise UserError(_("This computer does not have this database's key (a reinstall, or another computer): put "
                           "it back with the recovery code (Settings → Backup) before signing packages."))
-    if known is None:
-        _note_fingerprint(db, fingerprint(public_bytes(key)))
     return key
 
 
 _NOTING = threading.Lock()
 
 
-def _note_fingerprint(db, value: str) -> None:
-    """Record this database's fingerprint once (public: shown in Settings, and the check in private_key); two
-    threads or programs signing their first package at once write the same value once."""
+def note_signed(db) -> None:
+    """After a package or an enrolment file was written: record this database's fingerprint once (public: the
+    check in private_key that refuses to make a new key silently). Two threads or programs signing their first
+    package at once write the same value once."""
+    with db.session() as session:
+        if settings.get(session, FINGERPRINT_KEY) is not None:
+            return
+    value = fingerprint(public_bytes(private_key(db)))
     with _NOTING:
         try:
             with db.write() as session:

@@ -124,7 +124,6 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
         raise UserError(_("The package file name must end in .zip."))
     if not out.parent.is_dir():
         raise UserError(_("The folder {folder} does not exist.").format(folder=out.parent))
-    signing.private_key(db)  # no secure keyring: refused now, before anything is written
     with db.session() as session:
         total = 0
         if progress is not None:  # records (cheap, by the date index); progress counts records written
@@ -138,6 +137,9 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
     hashes: dict[str, str] = {}
     with replaced_when_done(out) as part:
         with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+            # once the file could be made, and before a row is read: no secure keyring is refused here (the
+            # .part is removed); an unwritable place was refused just before, the database untouched
+            signing.private_key(db)
             records, rows = _write_records(db, zf, period, unit, total, needs_cleaning, progress, hashes)
             hashes[pkg.TALLY] = _write_member(zf, pkg.TALLY, _tally_workbook(db, unit, period))
             if with_personal_data:
@@ -162,6 +164,7 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
         audit.record(session, actor, "data.export_personal" if with_personal_data else "data.export", "package", sha[:16],
                      sha256=sha, period=period.key, records=records, file=out.name, personal=with_personal_data,
                      unit=unit.unit_code, report=with_report)
+    signing.note_signed(db)
     return ExportResult(out, sha, records, rows, with_personal_data, with_report, unit.unit_code)
 
 

@@ -216,6 +216,7 @@ def make_settings_package(db, actor: Actor, out: Path, *, periods: list[Period] 
         audit.record(session, actor, "settings.send", "settings_package", sha[:16], sha256=sha, serial=serial,
                      recipients=len(codes), targets=len(body["targets"]), services=catalogue_services,
                      guides=len(body["guides"]), holidays=len(body["holidays"]), file=out.name)
+    signing.note_signed(db)
     return MadePackage(out, sha, serial, len(codes), len(body["targets"]), catalogue_services, len(body["guides"]),
                        len(body["holidays"]))
 

@@ -107,6 +107,7 @@ def export_enrolment(db, actor: Actor, out: Path) -> Enrolment:
         raise UserError(_("Cannot write {file}: {error}.").format(file=out, error=exc.strerror or exc)) from None
     with db.write() as session:
         audit.record(session, actor, "keys.export_enrolment", "signing_key", signing.fingerprint(pub), file=out.name)
+    signing.note_signed(db)
     return Enrolment(out, profile.province_code, profile.unit_code, profile.unit_name or profile.province_name, pub,
                      signing.fingerprint(pub))
 
