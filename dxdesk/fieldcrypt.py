@@ -9,9 +9,11 @@ import base64
 import hashlib
 import hmac
 import os
+import threading
 import uuid
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy.exc import IntegrityError
 
 from dxdesk import secrets, settings
 from dxdesk.errors import UserError
@@ -21,17 +23,25 @@ from dxdesk.text import fold
 _VERSION = b"\x01"
 
 
+_CREATING = threading.Lock()  # two threads of one process never both make the id or the key
+
+
 def database_id(db) -> str:
     """A stable random id of this database (created on first use), naming its key in the keyring."""
     with db.session() as session:
         value = settings.get(session, "db_uuid")
     if value:
         return value
-    with db.write() as session:
-        value = settings.get(session, "db_uuid")
-        if not value:
-            value = str(uuid.uuid4())
-            settings.put(session, "db_uuid", value)
+    with _CREATING:
+        try:
+            with db.write() as session:
+                value = settings.get(session, "db_uuid")
+                if not value:
+                    value = str(uuid.uuid4())
+                    settings.put(session, "db_uuid", value)
+        except IntegrityError:  # another program made it at the same moment: theirs stands
+            with db.session() as session:
+                value = settings.get(session, "db_uuid")
     return value
 
 
@@ -45,8 +55,12 @@ def get_key(db, create: bool = False) -> bytes | None:
         return base64.b64decode(stored)
     if not create:
         return None
-    key = AESGCM.generate_key(bit_length=256)
-    secrets.set_secret(_key_name(db), base64.b64encode(key).decode())
+    with _CREATING:
+        stored = secrets.get_secret(_key_name(db))  # made by another thread while this one waited
+        if stored:
+            return base64.b64decode(stored)
+        key = AESGCM.generate_key(bit_length=256)
+        secrets.set_secret(_key_name(db), base64.b64encode(key).decode())
     return key
 
 

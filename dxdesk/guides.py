@@ -169,8 +169,47 @@ def select_guides(db, codes: list[str] | None) -> list[Guide]:
 # --- validation ------------------------------------------------------------------------------------------------
 
 
-def validate_url(url: str) -> str:
-    """An https:// web address or a tel: number, cleaned; anything else raises UserError with the reason."""
+EXTRA_DOMAINS_KEY = "guides.link_domains"  # hosts an administrator added to the shipped allow-list
+
+
+@lru_cache(maxsize=1)
+def _domain_resource() -> dict:
+    with (files("dxdesk.resources") / "guides" / "link_domains.json").open("r", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def allowed_domains(db=None) -> tuple[str, ...]:
+    """The hosts a guide link may point to here: the shipped national list, this province's own portal, and
+    what an administrator added (audited). DB None: the national list only."""
+    data = _domain_resource()
+    domains = list(data["domains"])
+    if db is not None:
+        from dxdesk import settings
+        from dxdesk.profile import get_profile
+
+        profile = get_profile(db)
+        if profile is not None:
+            domains += data["provinces"].get(profile.province_code, [])
+        with db.session() as session:
+            domains += settings.get(session, EXTRA_DOMAINS_KEY, [])
+    return tuple(dict.fromkeys(domains))
+
+
+def _on_list(host: str, domains) -> bool:
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _is_shortener(host: str) -> bool:
+    return _on_list(host, _domain_resource()["shorteners"])
+
+
+def validate_url(url: str, domains=None) -> str:
+    """An https:// web address or a tel: number, cleaned; anything else raises UserError with the reason.
+
+    A web address must be plain: no user name or password before the host, no port, no punycode or
+    non-Latin letters in the host (a look-alike), no URL shortener; an upper-case host is written in lower case.
+    DOMAINS (allowed_domains(db)): the host must be one of them or a name under one of them — an allowed name
+    at the start of, or inside, another name (vneid.gov.vn.dang-nhap.info) is not."""
     value = nfc(url).strip()
     if not value:
         raise UserError(_("The link is empty."))
@@ -183,13 +222,65 @@ def validate_url(url: str) -> str:
             raise UserError(_("The phone link “{url}” must be tel: followed by digits only, e.g. tel:1022.").format(url=value))
         return "tel:" + number
     parts = urlsplit(value)
-    if parts.scheme.lower() != "https":
+    if parts.scheme.lower() != "https" or not lowered.startswith("https://"):
         raise UserError(_("The link “{url}” must start with https:// (or tel: for a phone number). "
                           "Store links like market:// do not open on every phone.").format(url=value))
-    host = (parts.hostname or "").lower()
-    if not _HOST.match(host) or parts.username or parts.password:
+    netloc = value[len("https://"):].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if "@" in netloc or parts.username or parts.password:
+        raise UserError(_("The link “{url}” has a name before “@”: that hides the real address. Write the address "
+                          "itself.").format(url=value))
+    if ":" in netloc:
+        raise UserError(_("The link “{url}” names a port (“:…” after the address): official sites do not need "
+                          "one.").format(url=value))
+    if not netloc.isascii() or "xn--" in netloc.lower() or "%" in netloc or "\\" in value:
+        raise UserError(_("The link “{url}” has letters in its address that only look Latin (a look-alike of an "
+                          "official address): type the address in plain Latin letters.").format(url=value))
+    host = netloc.lower()
+    if not _HOST.match(host):
         raise UserError(_("The link “{url}” has no valid web address after https://.").format(url=value))
-    return value
+    if _is_shortener(host):
+        raise UserError(_("The link “{url}” is a shortened link: it hides where it goes. Use the full official "
+                          "address.").format(url=value))
+    if domains is not None and not _on_list(host, domains):
+        raise UserError(_("The address {host} is not on the list of official addresses (such as vneid.gov.vn, "
+                          "dichvucong.gov.vn, the app stores). An administrator can add an official address of "
+                          "the province.").format(host=host))
+    return "https://" + host + value[len("https://") + len(netloc):]
+
+
+def off_list_links(guide: Guide, domains) -> list[Link]:
+    """The web links of GUIDE whose address is not (or no longer) on the allow-list: the guide list marks them."""
+    result = []
+    for link in guide.links:
+        if link.url and not link.url.startswith("tel:"):
+            try:
+                validate_url(link.url, domains)
+            except UserError:
+                result.append(link)
+    return result
+
+
+def allow_domain(db, actor: Actor, domain: str) -> str:
+    """Add DOMAIN (e.g. the province's portal) to the hosts guide links may point to. Administrator, audited."""
+    from dxdesk import audit, settings
+
+    require(actor, "settings.manage")
+    host = nfc(domain).strip().lower().rstrip("/")
+    if host.startswith("https://"):
+        host = host[len("https://"):]
+    if not host.isascii() or "xn--" in host or not _HOST.match(host):
+        raise UserError(_("“{domain}” is not a plain web address such as dongthap.gov.vn.").format(domain=domain.strip()[:60]))
+    if _is_shortener(host):
+        raise UserError(_("“{domain}” is a link shortener: it can never be allowed.").format(domain=host))
+    if host.count(".") < 1 or host in ("gov.vn", "com.vn", "vn", "com"):
+        raise UserError(_("“{domain}” is too wide: add the address of one site.").format(domain=host))
+    with db.write() as session:
+        extra = settings.get(session, EXTRA_DOMAINS_KEY, [])
+        if host in extra or host in _domain_resource()["domains"]:
+            raise UserError(_("{domain} is already allowed.").format(domain=host))
+        settings.put(session, EXTRA_DOMAINS_KEY, [*extra, host])
+        audit.record(session, actor, "guide.allow_domain", "setting", EXTRA_DOMAINS_KEY, domain=host)
+    return host
 
 
 def _clean(text: str, what: str, max_length: int, required: bool = True) -> str:
@@ -199,8 +290,9 @@ def _clean(text: str, what: str, max_length: int, required: bool = True) -> str:
     return value
 
 
-def validate_guide(guide: Guide) -> Guide:
-    """The guide cleaned (NFC, trimmed) or a UserError naming the first problem."""
+def validate_guide(guide: Guide, domains=None) -> Guide:
+    """The guide cleaned (NFC, trimmed) or a UserError naming the first problem. DOMAINS: the allow-list of
+    link hosts (allowed_domains(db)); None checks the form of the links only."""
     title_vi = _clean(guide.title_vi, _("The Vietnamese title"), 120)
     title_en = _clean(guide.title_en, _("The English title"), 120, required=False)
     steps_vi = tuple(s for s in (_clean(s, _("A step"), 300, required=False) for s in guide.steps_vi) if s)
@@ -219,7 +311,7 @@ def validate_guide(guide: Guide) -> Guide:
         url = (link.url or "").strip()
         if url:
             try:
-                url = validate_url(url)
+                url = validate_url(url, domains)
             except UserError as exc:
                 raise UserError(_("Link {n} ({label}): {reason}").format(n=number, label=label_vi, reason=exc.message)) from None
         elif link.verified:
@@ -245,7 +337,7 @@ def save_guide(db, actor: Actor, guide: Guide) -> Guide:
 
     require(actor, "guide.edit")
     default = default_guide(guide.code)
-    clean = validate_guide(guide)
+    clean = validate_guide(guide, allowed_domains(db))
     clean = replace(clean, source=default.source if not clean.source else nfc(clean.source),
                     verified_on=clean.verified_on or default.verified_on, overridden=True)
     payload = json.dumps(clean.to_json(), ensure_ascii=False, sort_keys=True)

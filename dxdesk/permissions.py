@@ -38,6 +38,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "settings.manage": (N_("change settings"), "admin"),
     "backup.manage": (N_("back up and restore"), "admin"),
     "personal.purge": (N_("purge or erase personal data"), "admin"),
+    "keys.manage": (N_("enrol units, re-pin and rotate signing keys, accept unsigned packages"), "admin"),
 }
 
 

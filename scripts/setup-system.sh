@@ -3,13 +3,14 @@
 #   runtime:  python3-venv + the Qt libraries (offscreen and X11)
 #   tests:    PostgreSQL server, poppler-utils (pdftotext/pdftoppm), zbar-tools (zbarimg), Xvfb, fonts
 #             (fonts-liberation: Times-metric Liberation Serif, so LibreOffice lays the Word report out as Word does)
+#             GNOME Keyring + D-Bus (a real Secret Service for the key tests: scripts/with-keyring)
 set -euo pipefail
 WANT_TESTS=${1:-}
 PKGS="python3-venv libgl1 libegl1 libfontconfig1 libglib2.0-0 libdbus-1-3 libxkbcommon0
  xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
  libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 fonts-dejavu-core"
 if [ "$WANT_TESTS" = "--tests" ]; then
-  PKGS="$PKGS postgresql poppler-utils zbar-tools sqlite3 fonts-liberation libreoffice-calc-nogui libreoffice-writer-nogui"
+  PKGS="$PKGS postgresql poppler-utils zbar-tools sqlite3 fonts-liberation libreoffice-calc-nogui libreoffice-writer-nogui gnome-keyring dbus libsecret-tools"
 fi
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done

@@ -110,7 +110,11 @@ fi
 out=$("$APP" --home "$GUI_HOME" audit export --out "$WORK/nhật ký.csv" 2>&1); rc=$?
 [ $rc -eq 0 ] && head -1 "$WORK/nhật ký.csv" | grep -q "id,at,actor" && pass "audit export CSV: $(wc -l <"$WORK/nhật ký.csv") lines" \
   || fail "audit export: rc=$rc $out"
-if [ -f "$WORK/pkg.zip" ]; then
+if [ -f "$WORK/pkg.zip" ]; then  # the province enrols the commune's signing key, then imports its signed package
+  "$APP" --home "$WORK/province-home" init --province-code 82 --province "Đồng Tháp" >/dev/null 2>&1
+  fp=$("$APP" --home "$GUI_HOME" keys export-enrolment --out "$WORK/enrol.json" 2>&1 | grep -oE '[0-9A-Z]{4}(-[0-9A-Z]{4}){3}' | head -1)
+  out=$("$APP" --home "$WORK/province-home" keys enrol "$WORK/enrol.json" --fingerprint "$fp" 2>&1) \
+    && pass "keys enrol: $fp" || fail "keys enrol: $out"
   out=$("$APP" --home "$WORK/province-home" import "$WORK/pkg.zip" 2>&1) && pass "import: $(echo "$out" | tail -1)" \
     || fail "import: $out"
 fi

@@ -45,6 +45,10 @@ class MemoryKeyring(KeyringBackend):
         del self.store[(service, username)]
 
 
+# module- and session-scoped fixtures (made before any test's own keyring) sign packages with this one
+keyring.set_keyring(MemoryKeyring())
+
+
 @pytest.fixture(autouse=True)
 def memory_keyring():
     previous = keyring.get_keyring()
@@ -52,6 +56,33 @@ def memory_keyring():
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+REQUIRE_KEYRING = os.environ.get("DXDESK_REQUIRE_KEYRING") == "1"
+
+
+@pytest.fixture
+def secret_service(memory_keyring):
+    """The real Secret Service of this session (GNOME Keyring started by scripts/with-keyring, as scripts/test
+    and CI do) instead of the in-memory stand-in, for the tests about keys. Skipped where there is none, unless
+    DXDESK_REQUIRE_KEYRING=1 (scripts/test sets it): then its absence fails the test."""
+    from keyring.backends import SecretService
+
+    backend = SecretService.Keyring()
+    try:
+        usable = os.environ.get("DBUS_SESSION_BUS_ADDRESS") and backend.priority > 0
+        if usable:
+            backend.get_password("dxdesk-probe", "probe")
+    except Exception as exc:  # noqa: BLE001 - any failure means there is no usable Secret Service here
+        usable, why = False, f"{type(exc).__name__}: {exc}"
+    else:
+        why = "no D-Bus session bus (run the tests through scripts/with-keyring)"
+    if not usable:
+        if REQUIRE_KEYRING:
+            pytest.fail(f"DXDESK_REQUIRE_KEYRING=1 but no Secret Service: {why}")
+        pytest.skip(f"no Secret Service: {why}")
+    keyring.set_keyring(backend)
+    yield backend
 
 
 @pytest.fixture(autouse=True)

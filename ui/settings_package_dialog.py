@@ -88,8 +88,17 @@ class SettingsPackageBox(QGroupBox):
 
     def receive(self, path: Path) -> ReceiveSettingsDialog | None:
         """Check PATH and show its preview (the dialog applies it); a refused package gets one message."""
+        from dxdesk.ui.keys_panel import pin_then
+
+        from dxdesk.exchange.trust import NotPinned
+
         try:
-            plan = preview_settings_package(self.ctx.db, self.ctx.actor, path)
+            try:
+                plan = preview_settings_package(self.ctx.db, self.ctx.actor, path)
+            except NotPinned as first:  # the first package of this sender: confirm its key by phone, pin it
+                if not pin_then(self, self.ctx, first, path):
+                    return None
+                plan = preview_settings_package(self.ctx.db, self.ctx.actor, path)
         except UserError as exc:
             messages.warning(self, _("Settings package"), exc.message)
             return None

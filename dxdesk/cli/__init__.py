@@ -19,7 +19,7 @@ argparse.ngettext = ngettext
 log = logging.getLogger("dxdesk.cli")
 
 # Each module registers its commands: register(subparsers) and sets `handler` defaults.
-COMMAND_MODULES = ("core", "volunteers", "shifts", "guides", "reports", "exchange", "opening", "settings_pkg", "admin")
+COMMAND_MODULES = ("core", "volunteers", "shifts", "guides", "reports", "exchange", "opening", "settings_pkg", "keys", "guide_links", "admin")
 
 
 class _Parser(argparse.ArgumentParser):

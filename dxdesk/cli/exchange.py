@@ -24,6 +24,8 @@ def register(sub) -> None:
 
     p = sub.add_parser("import", help=_("merge packages (roll-up), each whole or not at all"))
     p.add_argument("files", nargs="+", metavar="FILE.zip")
+    p.add_argument("--allow-unsigned", action="store_true",
+                   help=_("administrator: also accept packages without a signature (older versions); audited"))
     p.set_defaults(handler=cmd_import)
 
 
@@ -70,7 +72,7 @@ def cmd_import(ctx, args) -> int:
     refused = 0
     for name in args.files:
         try:
-            result = import_package(ctx.db, ctx.actor, Path(name))
+            result = import_package(ctx.db, ctx.actor, Path(name), allow_unsigned=args.allow_unsigned)
         except UserError as exc:
             refused += 1
             sys.stderr.write(str(exc) + "\n")

@@ -404,3 +404,30 @@ class DailyVisitTally(_DayAndUnit, _Splits, Base):
     subject: Mapped[str] = mapped_column(String(10))
     n: Mapped[int] = mapped_column(BigInteger)
     records: Mapped[int] = mapped_column(BigInteger)
+
+
+# --- added by migration 0005 -------------------------------------------------------------------
+
+
+class TrustedKey(Base):
+    """A public key this database trusts (dxdesk/exchange/trust.py): PURPOSE "unit" — an enrolled commune (or a
+    ward's counter) whose export packages it imports, SUBJECT its unit code; PURPOSE "issuer" — the pinned key of
+    the province (or ward) whose settings packages it applies, SUBJECT the issuer ("82:-", "82:28261").
+    A key replaced (rotation, re-pin, re-enrolment) keeps its row with retired_at set: the history is audit."""
+
+    __tablename__ = "trusted_keys"
+    __table_args__ = (Index("ix_trusted_keys_subject", "purpose", "subject"),
+                      Index("ix_trusted_keys_public_key", "public_key"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(10))  # unit | issuer
+    subject: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    public_key: Mapped[str] = mapped_column(String(64))  # hex of the 32 bytes
+    fingerprint: Mapped[str] = mapped_column(String(19))
+    how: Mapped[str] = mapped_column(String(10))  # enrolled | pinned | rotated
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    added_by: Mapped[str] = mapped_column(String(60))
+    last_package_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_package: Mapped[str] = mapped_column(String(200), default="")
+    retired_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    retired_by: Mapped[str | None] = mapped_column(String(60))

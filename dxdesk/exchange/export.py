@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 import dxdesk
-from dxdesk import audit, clock, counting, units
+from dxdesk import audit, clock, counting, signing, units
 from dxdesk.actor import Actor
 from dxdesk.db.models import ServiceRecord, Volunteer
 from dxdesk.errors import UserError
@@ -137,6 +137,9 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
     hashes: dict[str, str] = {}
     with replaced_when_done(out) as part:
         with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+            # once the file could be made, and before a row is read: no secure keyring is refused here (the
+            # .part is removed); an unwritable place was refused just before, the database untouched
+            signing.private_key(db)
             records, rows = _write_records(db, zf, period, unit, total, needs_cleaning, progress, hashes)
             hashes[pkg.TALLY] = _write_member(zf, pkg.TALLY, _tally_workbook(db, unit, period))
             if with_personal_data:
@@ -153,12 +156,15 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
                 "record_count": records, "row_count": rows, "with_personal_data": with_personal_data,
                 "files": hashes,
             }
-            zf.writestr(pkg.MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
+            manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+            zf.writestr(pkg.MANIFEST, manifest_bytes)
+            zf.writestr(pkg.SIGNATURE, signing.sign_manifest(db, manifest_bytes))
         sha = pkg.sha256_file(part)
     with db.write() as session:
         audit.record(session, actor, "data.export_personal" if with_personal_data else "data.export", "package", sha[:16],
                      sha256=sha, period=period.key, records=records, file=out.name, personal=with_personal_data,
                      unit=unit.unit_code, report=with_report)
+    signing.note_signed(db)
     return ExportResult(out, sha, records, rows, with_personal_data, with_report, unit.unit_code)
 
 

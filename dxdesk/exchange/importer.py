@@ -31,7 +31,9 @@ from dxdesk import audit, clock, units
 from dxdesk.actor import Actor
 from dxdesk.counting import store as counting_store
 from dxdesk.db.models import CHANNELS, OUTCOMES, ImportBatch, RecordService, Service, Unit
+from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg
+from dxdesk.exchange import trust
 from dxdesk.exchange.export import Cancelled
 from dxdesk.i18n import _
 from dxdesk.permissions import require
@@ -100,16 +102,16 @@ class _Refused(Exception):
         self.reason = reason
 
 
-def import_package(db, actor: Actor, path: Path, progress: Callable[[int, int], bool] | None = None) -> ImportResult:
-    """Check and merge one package. Raises UserError (refused, nothing written) or Cancelled (nothing written)."""
+def import_package(db, actor: Actor, path: Path, progress: Callable[[int, int], bool] | None = None,
+                   allow_unsigned: bool = False) -> ImportResult:
+    """Check and merge one package. Raises UserError (refused, nothing written) or Cancelled (nothing written).
+    ALLOW_UNSIGNED (an administrator, audited): accept a package without a signature (an older version's)."""
     require(actor, "data.import")
     path = Path(path)
     checked = pkg.check_package(path)
     man = checked.manifest
-    entry = units.find_unit(man.unit_code)
-    if entry is None or entry.province_code != man.unit.get("province_code"):
-        raise pkg.refuse(path, _("commune code '{code}' is not in the official list (QĐ 19/2025).").format(
-            code=man.unit_code))
+    entry = _sender_unit(db, path, man)
+    accepted = trust.accept_data_package(db, actor, checked, entry.unit_code, entry.unit_name, allow_unsigned)
     try:
         period_from = dt.date.fromisoformat(man.data["period"]["from"])
         period_to = dt.date.fromisoformat(man.data["period"]["to"])
@@ -158,12 +160,31 @@ def import_package(db, actor: Actor, path: Path, progress: Callable[[int, int], 
                 summary=json.dumps({"file": path.name, "void_updates": result.void_updates,
                                     "conflict_uuids": result.conflict_uuids[:100]}),
             ))
-            audit.record(session, actor, "data.import", "package", checked.sha256[:16], sha256=checked.sha256, file=path.name,
+            audit.record(session, actor, "data.import" if checked.signer else "data.import_unsigned", "package", checked.sha256[:16], sha256=checked.sha256, file=path.name,
                          unit=entry.unit_code, period=man.period_key, new=result.new, present=result.present,
-                         void_updates=result.void_updates, conflicts=result.conflicts)
+                         void_updates=result.void_updates, conflicts=result.conflicts,
+                         signer=accepted.fingerprint or None, unsigned=checked.signer is None)
+            trust.record_received(session, actor, accepted, trust.UNIT, entry.unit_code, entry.unit_name, path.name)
     except _Refused as exc:
         raise pkg.refuse(path, exc.reason) from None
     return result
+
+
+def _sender_unit(db, path: Path, man: pkg.Manifest) -> units.UnitEntry:
+    """The official entry of the unit the package claims, which must send its packages to this database."""
+    entry = units.find_unit(man.unit_code)
+    if entry is None:
+        raise pkg.refuse(path, _("commune code '{code}' is not in the official list (QĐ 19/2025).").format(
+            code=_shown(man.unit_code, 10)))
+    claimed = man.unit.get("province_code")
+    if entry.province_code != claimed:
+        raise pkg.refuse(path, _("commune {code} ({name}) belongs to province {real}, but the package says province "
+                                 "{claimed}.").format(code=entry.unit_code, name=entry.unit_name, real=entry.province_code,
+                                                       claimed=_shown(str(claimed), 4)))
+    reason = trust.unit_belongs_here(db, entry.unit_code, entry.unit_name, entry.province_code)
+    if reason:
+        raise pkg.refuse(path, reason)
+    return entry
 
 
 @contextlib.contextmanager
@@ -279,7 +300,8 @@ class _Checker:
             day = dt.date.fromisoformat(date) if _DATE.fullmatch(date) else None
         except ValueError:
             day = None
-        return day is not None and self.period_from <= day <= self.period_to
+        return day is not None and self.period_from <= day <= self.period_to and _work_date_problem(day) is None
+
 
     def _check_rows(self, rows: list, first_line: int) -> None:
         for line, row in enumerate(rows, first_line):
@@ -296,6 +318,8 @@ class _Checker:
                 if day is None:
                     raise _Refused(_("line {line}: the date '{value}' does not parse (YYYY-MM-DD).").format(
                         line=line, value=_shown(date, 40)))
+                if _work_date_problem(day):
+                    raise _Refused(_("line {line}: {reason}").format(line=line, reason=_work_date_problem(day)))
                 raise _Refused(_("line {line}: the date {value} is outside the package's period.").format(
                     line=line, value=date))
             if not _time_ok(time):
@@ -321,6 +345,15 @@ class _Checker:
                 raise _Refused(_("line {line}: the volunteer field: {reason}").format(line=line, reason=reason))
 
 
+def _work_date_problem(day: dt.date) -> str | None:
+    """Why a record may not be dated DAY (clock.check_work_date, the one date rule of records), or None."""
+    try:
+        clock.check_work_date(day)
+    except UserError as exc:
+        return exc.message
+    return None
+
+
 def _shown(value: str, n: int) -> str:
     """VALUE as a message may show it: at most N characters, control characters (a line break…) as '?'."""
     return "".join(c if c.isprintable() else "?" for c in value[:n])
@@ -335,6 +368,17 @@ def _time_ok(time: str) -> bool:
 
 def _count_ok(count: str) -> bool:
     return count.isascii() and count.isdigit() and 1 <= int(count) <= MAX_COUNT
+
+
+def _check_same_unit(old: _Stored, unit_code: str, uuid: str, voided: bool) -> None:
+    """A package speaks only for its own unit's records: one that names a record stored here for another unit
+    (to void it, or to claim it) is refused whole."""
+    if old.unit_code is not None and old.unit_code != unit_code:
+        if voided:
+            raise _Refused(_("it voids record {uuid}, which belongs to unit {other}, not to {unit}.").format(
+                uuid=uuid, other=old.unit_code, unit=unit_code))
+        raise _Refused(_("it holds record {uuid}, which belongs to unit {other}, not to {unit}.").format(
+            uuid=uuid, other=old.unit_code, unit=unit_code))
 
 
 class _Merger:
@@ -433,6 +477,7 @@ class _Merger:
                 new[uuid] = rec
                 continue
             date, time, channel, outcome, voided = rec[1], rec[2], rec[3], rec[4], rec[9] == "1"
+            _check_same_unit(old, self.unit_code, uuid, voided)
             svc = self.several.get(uuid) or {rec[5]: int(rec[7])}
             same = (old.unit_code == self.unit_code and old.work_date == date
                     and old.time == time and old.channel == channel

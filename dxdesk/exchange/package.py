@@ -5,6 +5,7 @@ failure refuses the whole package with one Vietnamese message (a UserError). See
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -26,6 +27,7 @@ TALLY = "tally.xlsx"
 PERSONAL = "personal.csv"
 REPORT = "report.pdf"
 SETTINGS = "settings.json"
+SIGNATURE = "signature.json"  # the signer's public key and its Ed25519 signature of manifest.json's bytes
 KNOWN_FILES = (RECORDS, TALLY, PERSONAL, REPORT)
 SETTINGS_FILES = (SETTINGS,)
 CSV_HEADER = ("record_uuid", "date", "time", "channel", "outcome", "service_code", "indicator_code", "count",
@@ -76,14 +78,27 @@ class Manifest:
         return self.data["files"]
 
 
+@dataclass(frozen=True)
+class Signer:
+    """Who signed a package: the public key whose signature of manifest.json checked out, and the rotation
+    certificates it carries (see dxdesk/signing.py). Whether this key may speak for the unit is decided by
+    dxdesk/exchange/trust.py."""
+
+    public_key: bytes
+    fingerprint: str
+    rotations: list
+
+
 @dataclass
 class CheckedPackage:
-    """A package whose structure, manifest and hashes passed; `open_member` streams a checked file."""
+    """A package whose structure, manifest, hashes and signature (if any) passed; `open_member` streams a
+    checked file. SIGNER is None for an unsigned package (made by an older version, or forged)."""
 
     path: Path
     sha256: str
     manifest: Manifest
     sizes: dict[str, int] = field(default_factory=dict)
+    signer: Signer | None = None
 
     def open_member(self, name: str):
         zf = zipfile.ZipFile(self.path)
@@ -136,9 +151,10 @@ def check_package(path: Path, kind: str = FORMAT_NAME) -> CheckedPackage:
             raise refuse(path, _("it unpacks to more than {limit} MB.").format(limit=MAX_TOTAL_UNCOMPRESSED // (1024 * 1024)))
         if MANIFEST not in names:
             raise refuse(path, _("manifest.json is missing."))
-        manifest = Manifest(_read_manifest(path, zf, kind))
+        raw_manifest, data = _read_manifest(path, zf, kind)
+        manifest = Manifest(data)
         listed = set(manifest.files)
-        present = set(names) - {MANIFEST}
+        present = set(names) - {MANIFEST, SIGNATURE}
         if listed != present:
             missing = sorted(listed - present)
             extra = sorted(present - listed)
@@ -154,7 +170,30 @@ def check_package(path: Path, kind: str = FORMAT_NAME) -> CheckedPackage:
             if digest != manifest.files[name]:
                 raise refuse(path, _("'{name}' was changed after export (checksum mismatch).").format(name=name))
             sizes[name] = size
-    return CheckedPackage(path, sha256_file(path), manifest, sizes)
+        signer = _check_signature(path, zf, raw_manifest) if SIGNATURE in names else None
+    return CheckedPackage(path, sha256_file(path), manifest, sizes, signer)
+
+
+def _check_signature(path: Path, zf: zipfile.ZipFile, manifest: bytes) -> Signer:
+    """The signer of the package, once its signature of the manifest's exact bytes is verified."""
+    from dxdesk import signing
+
+    info = zf.getinfo(SIGNATURE)
+    if info.file_size > MAX_MANIFEST_BYTES:
+        raise refuse(path, _("signature.json is too large."))
+    try:
+        data = json.loads(zf.read(info).decode("utf-8"), object_pairs_hook=no_duplicate_keys)
+        _need(isinstance(data, dict) and data.get("format") == "dxdesk-signature" and data.get("algorithm") == "Ed25519")
+        public_key = bytes.fromhex(data["public_key"])
+        signature = base64.b64decode(data["signature"], validate=True)
+        rotations = data.get("rotations", [])
+        _need(len(public_key) == 32 and len(signature) == 64 and isinstance(rotations, list))
+    except Exception:  # noqa: BLE001 - any decoding error means the same to the user
+        raise refuse(path, _("signature.json is damaged or not a dxdesk signature.")) from None
+    if not signing.verify(public_key, signature, manifest):
+        raise refuse(path, _("its signature does not match its contents: the package was changed after it was "
+                             "signed (or forged)."))
+    return Signer(public_key, signing.fingerprint(public_key), rotations)
 
 
 def _hash_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[str, int]:
@@ -176,7 +215,8 @@ def _hash_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tupl
     return digest.hexdigest(), size
 
 
-def _read_manifest(path: Path, zf: zipfile.ZipFile, kind: str) -> dict:
+def _read_manifest(path: Path, zf: zipfile.ZipFile, kind: str) -> tuple[bytes, dict]:
+    """The manifest's exact bytes (what the signature covers) and its checked content."""
     info = zf.getinfo(MANIFEST)
     if info.file_size > MAX_MANIFEST_BYTES:
         raise refuse(path, _("manifest.json is too large."))
@@ -216,7 +256,7 @@ def _read_manifest(path: Path, zf: zipfile.ZipFile, kind: str) -> dict:
         _need(all(k in (KNOWN_FILES if kind == FORMAT_NAME else SETTINGS_FILES) for k in files))
     except (KeyError, TypeError, ValueError):
         raise refuse(path, _("manifest.json lacks required fields or has wrong values.")) from None
-    return data
+    return raw, data
 
 
 class _Wrong(ValueError):

@@ -29,13 +29,14 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 import dxdesk
-from dxdesk import audit, clock, settings, units
+from dxdesk import audit, clock, settings, signing, units
 from dxdesk.actor import Actor
 from dxdesk.catalogue import service_has_records
 from dxdesk.db.models import GuideOverride, HolidayOverride, Indicator, Service, Target
 from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg
-from dxdesk.guides import Guide, default_guide, default_guides, list_guides, validate_guide
+from dxdesk.exchange import trust
+from dxdesk.guides import Guide, allowed_domains, default_guide, default_guides, list_guides, validate_guide
 from dxdesk.i18n import _
 from dxdesk.paths import replaced_when_done
 from dxdesk.periods import Period, parse_period
@@ -47,6 +48,7 @@ from dxdesk.vnformat import fmt_int
 
 SERIAL_KEY = "settings_package.serial"  # the issuer's counter
 APPLIED_KEY = "settings_package.applied"  # issuer key -> {serial, sha256, created_at, applied_at}
+MAX_SERIAL_JUMP = 1_000  # a package numbered more than this above the last one applied is refused
 MAX_ITEMS = 20_000
 SERVICE_CODE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 INDICATOR_CODE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
@@ -85,6 +87,7 @@ class SettingsPlan:
     unchanged: int
     already_applied: bool = False
     applied: bool = False
+    accepted: trust.Accepted | None = None  # the pinned key that vouched for it
 
     def counts(self) -> dict[str, int]:
         result: dict[str, int] = {}
@@ -180,12 +183,14 @@ def make_settings_package(db, actor: Actor, out: Path, *, periods: list[Period] 
         raise UserError(_("No targets are set for the recipients in {periods}: set them first (dxdesk target set "
                           "--unit CODE).").format(periods=", ".join(p.key for p in periods)))
     payload = json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
+    signing.private_key(db)  # no secure keyring: refused now, before a serial is taken or a file written
     with db.write() as session:  # the serial is taken in the same transaction as the audit event
         _lock(session)
         following = int(settings.get(session, SERIAL_KEY, 0)) + 1
-        if serial is not None and not following <= serial <= pkg.MAX_SERIAL:
+        highest = min(following - 1 + MAX_SERIAL_JUMP, pkg.MAX_SERIAL)
+        if serial is not None and not following <= serial <= highest:
             raise UserError(_("The package number must be from {low} to {high} (numbers already used here: up to "
-                              "{used}).").format(low=following, high=pkg.MAX_SERIAL, used=following - 1))
+                              "{used}).").format(low=following, high=highest, used=following - 1))
         serial = serial or following
         manifest = {
             "format": pkg.SETTINGS_FORMAT_NAME, "format_version": pkg.SETTINGS_FORMAT_VERSION,
@@ -200,7 +205,9 @@ def make_settings_package(db, actor: Actor, out: Path, *, periods: list[Period] 
             with replaced_when_done(out) as part:
                 with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED) as zf:
                     zf.writestr(pkg.SETTINGS, payload)
-                    zf.writestr(pkg.MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
+                    manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+                    zf.writestr(pkg.MANIFEST, manifest_bytes)
+                    zf.writestr(pkg.SIGNATURE, signing.sign_manifest(db, manifest_bytes))
                 sha = pkg.sha256_file(part)
         except OSError as exc:
             raise UserError(_("Cannot write {file}: {error}.").format(file=out, error=exc.strerror or exc)) from None
@@ -209,6 +216,7 @@ def make_settings_package(db, actor: Actor, out: Path, *, periods: list[Period] 
         audit.record(session, actor, "settings.send", "settings_package", sha[:16], sha256=sha, serial=serial,
                      recipients=len(codes), targets=len(body["targets"]), services=catalogue_services,
                      guides=len(body["guides"]), holidays=len(body["holidays"]), file=out.name)
+    signing.note_signed(db)
     return MadePackage(out, sha, serial, len(codes), len(body["targets"]), catalogue_services, len(body["guides"]),
                        len(body["holidays"]))
 
@@ -271,6 +279,8 @@ def apply_settings_package(db, actor: Actor, path: Path, expected_sha256: str | 
         applied[plan.issuer_key] = {"serial": plan.serial, "sha256": plan.sha256, "created_at": plan.created_at,
                                     "applied_at": clock.now().isoformat(timespec="seconds")}
         settings.put(session, APPLIED_KEY, applied)
+        trust.record_received(session, actor, plan.accepted, trust.ISSUER, plan.issuer_key, plan.issuer_name,
+                              plan.path.name)
         audit.record(session, actor, "settings.apply", "settings_package", plan.sha256[:16], sha256=plan.sha256,
                      issuer=plan.issuer_key, serial=plan.serial, file=plan.path.name, unchanged=plan.unchanged,
                      **plan.counts())
@@ -311,7 +321,9 @@ def _day(iso: str) -> str:
 _refused = pkg.refuse  # "Từ chối gói …: reason", as the upward package says it
 
 
-def _plan(db, path: Path) -> SettingsPlan:
+def sender_of(db, path: Path) -> tuple[pkg.CheckedPackage, str, str]:
+    """Check PATH whole (structure, hashes, signature) and that it is addressed to this commune by its own
+    province (or ward): the checked package, the sender's key ("82:-") and name."""
     checked = pkg.check_package(path, pkg.SETTINGS_FORMAT_NAME)
     man = checked.manifest.data
     profile = get_profile(db)
@@ -336,9 +348,17 @@ def _plan(db, path: Path) -> SettingsPlan:
             unit=profile.unit_name, code=profile.unit_code))
     issuer_key = f"{issuer['province_code']}:{issuer.get('unit_code') or '-'}"
     issuer_name = _text(path, issuer, "name", _("The sender"), 120, required=False) or issuer["province_code"]
+    return checked, issuer_key, issuer_name
+
+
+def _plan(db, path: Path) -> SettingsPlan:
+    checked, issuer_key, issuer_name = sender_of(db, path)
+    man = checked.manifest.data
+    accepted = trust.accept_settings_package(db, checked, issuer_key, issuer_name)
     serial = man["serial"]
     last = applied_packages(db).get(issuer_key)
-    plan = SettingsPlan(path, checked.sha256, issuer_key, issuer_name, serial, man["created_at"], "", [], 0)
+    plan = SettingsPlan(path, checked.sha256, issuer_key, issuer_name, serial, man["created_at"], "", [], 0,
+                        accepted=accepted)
     if last:
         if last["sha256"] == checked.sha256:
             plan.already_applied = True
@@ -349,8 +369,13 @@ def _plan(db, path: Path) -> SettingsPlan:
         if serial == int(last["serial"]):
             raise _refused(path, _("another package with the same number {serial} was already applied here.").format(
                 serial=serial))
+        if serial - int(last["serial"]) > MAX_SERIAL_JUMP:
+            raise _refused(path, _("it is no. {serial}, more than {jump} after no. {last}, the last one applied here: "
+                                   "packages are numbered one after another.").format(
+                serial=fmt_int(serial), jump=fmt_int(MAX_SERIAL_JUMP), last=fmt_int(int(last["serial"]))))
     body = _read_body(path, checked)
     plan.note = body.get("note", "")
+    profile = get_profile(db)
     with db.session() as session:
         _plan_catalogue(session, path, body.get("catalogue"), plan)
         indicators = set(session.scalars(select(Indicator.code)).all())
@@ -566,7 +591,7 @@ def _plan_holidays(session, path: Path, entries: list[dict], plan: SettingsPlan)
                                     "before": {"kind": row.kind, "name": row.name} if row else None}))
 
 
-def _guide_from_entry(path: Path, entry: dict, code: str) -> Guide:
+def _guide_from_entry(path: Path, entry: dict, code: str, domains) -> Guide:
     """The guide of a package entry, every field checked for its exact type and through the guide editor's rules."""
     what = _("Guide {code}").format(code=code)
 
@@ -595,7 +620,7 @@ def _guide_from_entry(path: Path, entry: dict, code: str) -> Guide:
         "verified_on": _text(path, entry, "verified_on", what, 20, required=False),
     }
     try:
-        return validate_guide(Guide.from_json(data, overridden=True))
+        return validate_guide(Guide.from_json(data, overridden=True), domains)
     except UserError as exc:
         raise _refused(path, _("guide {code}: {reason}").format(code=code, reason=exc.message)) from None
 
@@ -621,6 +646,7 @@ def _guide_differences(old: Guide, new: Guide) -> tuple[str, str]:
 def _plan_guides(db, path: Path, entries: list[dict], plan: SettingsPlan) -> None:
     known = {g.code for g in default_guides()}
     current = {g.code: g for g in list_guides(db)}
+    domains = allowed_domains(db)
     seen: set[str] = set()
     for entry in entries:
         code = entry.get("code")
@@ -629,7 +655,7 @@ def _plan_guides(db, path: Path, entries: list[dict], plan: SettingsPlan) -> Non
         if code in seen:
             raise _refused(path, _("the guide {code} appears twice.").format(code=code))
         seen.add(code)
-        guide = _guide_from_entry(path, entry, code)
+        guide = _guide_from_entry(path, entry, code, domains)
         default = default_guide(code)
         guide = replace(guide, source=guide.source or default.source, verified_on=guide.verified_on or default.verified_on)
         old = current[code]

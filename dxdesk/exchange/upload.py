@@ -2,7 +2,8 @@
 configured endpoint, with back-off while the office is offline.
 
 - The endpoint is an https:// address (plain http only to this computer, for tests); the token lives only in
-  the OS keyring (`dxdesk.secrets`, name "upload.token") — never in settings, logs, answers or exports.
+  the OS keyring (`dxdesk.secrets`, name "upload.token:<database id>", so two databases on one PC keep their
+  own) — never in settings, logs, answers or exports.
 - Statuses: queued (waiting, maybe after a failed try: see next_try_at and last_answer), sent, failed
   (the server refused it: a 4xx answer other than 408/429; not retried until the user queues it again).
 - The request: POST the .zip body, `Content-Type: application/zip`, `Authorization: Bearer <token>`,
@@ -44,7 +45,23 @@ def due_count(db, now: dt.datetime | None = None) -> int:
     now = now or clock.now()
     return sum(1 for e in queue(db) if e.status == "queued" and (e.next_try_at is None or e.next_try_at <= now))
 ENDPOINT_KEY = "upload.endpoint"
-TOKEN_NAME = "upload.token"
+TOKEN_NAME = "upload.token"  # + ":<database id>"; the bare name is read once from before issue #14
+
+
+def token_name(db) -> str:
+    from dxdesk.fieldcrypt import database_id
+
+    return f"{TOKEN_NAME}:{database_id(db)}"
+
+
+def get_token(db) -> str | None:
+    """This database's upload token (a token stored under the old shared name is moved to this database's)."""
+    token = secrets.get_secret(token_name(db))
+    if token is None:
+        token = secrets.get_secret(TOKEN_NAME)
+        if token:
+            secrets.set_secret(token_name(db), token)
+    return token
 TIMEOUT_S = 30
 BACKOFF_FIRST_S = 30
 BACKOFF_MAX_S = 3600
@@ -89,7 +106,7 @@ def configure(db, actor: Actor, endpoint: str, token: str | None = None) -> None
             raise UserError(_("The access token is empty."))
         if not token.isascii() or not token.isprintable() or " " in token:
             raise UserError(_("The access token may only contain Latin letters, digits and signs, without spaces."))
-        secrets.set_secret(TOKEN_NAME, token)
+        secrets.set_secret(token_name(db), token)
     with db.write() as session:
         settings.put(session, ENDPOINT_KEY, endpoint)
         audit.record(session, actor, "upload.configure", "setting", ENDPOINT_KEY, endpoint=endpoint,
@@ -165,7 +182,7 @@ def process_queue(db, actor: Actor, now: dt.datetime | None = None) -> dict[str,
     if not endpoint:
         raise UserError(_("No upload address is set: enter it under Data exchange › Upload."))
     endpoint = check_endpoint(endpoint)
-    token = secrets.get_secret(TOKEN_NAME)
+    token = get_token(db)
     with _SENDING:  # a second sender waits, then finds only what is still due
         return _process(db, actor, endpoint, token, now or clock.now())
 

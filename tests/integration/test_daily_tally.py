@@ -17,6 +17,7 @@ from dxdesk.counting import store
 from dxdesk.db.engine import open_database
 from dxdesk.db.models import AuditEvent, DailyTally, RecordService, ServiceRecord
 from dxdesk.errors import UserError
+from dxdesk.exchange import trust
 from dxdesk.exchange.export import export_package
 from dxdesk.exchange.importer import import_package
 from dxdesk.paths import AppPaths
@@ -24,6 +25,7 @@ from dxdesk.periods import parse_period
 from dxdesk.profile import set_profile
 from dxdesk.records import Correction, NewRecord, correct_record, log_record, undo_record, void_record
 from dxdesk.roster import add_volunteer
+from tests.signing_helpers import enrol_file, enrolment_file
 
 SERVICES = ["vneid", "province_app", "dvc_account", "dvc_payment", "ewallet", "shop_epay", "ecom_product",
             "health_app", "vssid", "sim_owner", "other"]
@@ -63,9 +65,21 @@ def _package(tmp_path, admin, rng: random.Random, n: int, name: str):
             void_record(commune, admin, uuid, "nhập nhầm")
         out = tmp_path / f"{name}.zip"
         export_package(commune, admin, parse_period("2026"), out)
+        ENROLMENTS[out] = enrolment_file(commune, tmp_path)  # each commune database signs with its own key
         return out
     finally:
         commune.dispose()
+
+
+ENROLMENTS: dict = {}
+
+
+def _import(db, admin, package):
+    """Import PACKAGE after enrolling its commune's key here (again after a restore took the enrolment back)."""
+    enrolment = ENROLMENTS[package]
+    if trust.read_enrolment(enrolment).fingerprint not in {v.fingerprint for v in trust.trusted_keys(db)}:
+        enrol_file(db, enrolment)
+    return import_package(db, admin, package)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -108,9 +122,9 @@ def test_random_sequences_keep_the_daily_tallies_equal_to_a_recount(any_db, admi
                 pass
         elif op == "import":
             packages.append(_package(tmp_path, admin, rng, rng.randint(3, 12), f"p{step}"))
-            import_package(db, admin, packages[-1])
+            _import(db, admin, packages[-1])
         elif op == "reimport" and packages:
-            import_package(db, admin, rng.choice(packages))  # already there: nothing new
+            _import(db, admin, rng.choice(packages))  # already there: nothing new
         elif op == "purge":
             monkeypatch.setattr(privacy, "retention_days", lambda _db: 1)
             privacy.purge_expired(db, admin, today=dt.date(2027, 1, 1))

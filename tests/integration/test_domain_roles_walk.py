@@ -30,6 +30,9 @@ NOT_GATED = {
     "dxdesk.permissions.require": "is the check",
     "dxdesk.journal.conditions": "the filter of count/JournalQuery (visible_to), each checked",
     "dxdesk.auth.change_own_secret": "the actor's own account, proved by the current PIN",
+    "dxdesk.exchange.trust.accept_data_package": "a check inside import_package (data.import); accepting an "
+                                                 "unsigned package requires keys.manage there",
+    "dxdesk.exchange.trust.record_received": "writes in the transaction of an import or apply that checked already",
 }
 # Public functions that read or write the database without an actor, and why that is right.
 NO_ACTOR = {
@@ -42,6 +45,7 @@ NO_ACTOR = {
     "dxdesk.auth.sign_in_names": "active user names for the sign-in completion, nothing else",
     "dxdesk.catalogue.ensure_catalogue": "loads the shipped catalogue at open",
     "dxdesk.fieldcrypt.database_id": "the random id that binds the contact key to the database",
+    "dxdesk.signing.note_signed": "records the public fingerprint after a package its caller made (checked there)",
     "dxdesk.privacy.count_with_contact": "a count, no record",
     "dxdesk.records.record_exists": "yes/no for the outbox sender",
     "dxdesk.counting.tally.breakdown": "aggregated counts",

@@ -23,6 +23,7 @@ from dxdesk.paths import AppPaths
 from dxdesk.periods import parse_period
 from dxdesk.profile import set_profile
 from dxdesk.records import NewRecord, log_record, void_record
+from tests.signing_helpers import enrol
 
 PERIOD = parse_period("2025")
 UNIT_A, UNIT_B = "28249", "28270"  # Phường Đạo Thạnh, Phường Thới Sơn (Đồng Tháp)
@@ -56,6 +57,8 @@ def record_count(db) -> int:
 def test_round_trip_two_communes_into_province(any_db, communes, tmp_path, admin):
     a, b = communes
     set_profile(any_db, admin, "82")  # province-level database
+    enrol(any_db, a, tmp_path)
+    enrol(any_db, b, tmp_path)
     pa = export_package(a, admin, PERIOD, tmp_path / "a.zip")
     pb = export_package(b, admin, PERIOD, tmp_path / "b.zip")
     assert (pa.records, pb.records) == (400, 300)
@@ -88,6 +91,7 @@ def test_round_trip_two_communes_into_province(any_db, communes, tmp_path, admin
 def test_void_travels_one_way_and_conflicts_are_reported(any_db, communes, tmp_path, admin):
     a, _b = communes
     set_profile(any_db, admin, "82")
+    enrol(any_db, a, tmp_path)
     old = export_package(a, admin, PERIOD, tmp_path / "old.zip")
     with a.session() as s:
         victim = s.scalar(select(ServiceRecord.uuid).where(ServiceRecord.voided.is_(False)).order_by(ServiceRecord.id))
@@ -126,7 +130,7 @@ def test_csv_has_the_contract_header_bom_and_no_personal_data(db, tmp_path, admi
     out = export_package(db, admin, PERIOD, tmp_path / "p.zip")
     with zipfile.ZipFile(out.path) as zf:
         raw = zf.read(pkg.RECORDS)
-        assert zf.namelist() == [pkg.RECORDS, pkg.TALLY, pkg.MANIFEST]
+        assert zf.namelist() == [pkg.RECORDS, pkg.TALLY, pkg.MANIFEST, pkg.SIGNATURE]
         manifest = json.loads(zf.read(pkg.MANIFEST))
     assert raw.startswith(b"\xef\xbb\xbf" + b"record_uuid,date,time,channel,outcome,service_code,indicator_code,"
                           b"count,volunteer,voided\r\n")
@@ -168,6 +172,7 @@ def test_cancelled_export_and_import_leave_nothing(any_db, communes, tmp_path, a
     assert list(tmp_path.glob("c.zip*")) == []
 
     set_profile(any_db, admin, "82")
+    enrol(any_db, a, tmp_path)
     import dxdesk.exchange.importer as importer
 
     big = export_package(a, admin, PERIOD, tmp_path / "a.zip")
@@ -190,6 +195,7 @@ def test_export_from_either_storage_imports_back_the_same(any_db, tmp_path, admi
     out = export_package(any_db, admin, PERIOD, tmp_path / "c.zip")
     province = open_database(None, AppPaths(tmp_path / "prov").ensure())
     set_profile(province, admin, "82")
+    enrol(province, any_db, tmp_path)
     result = import_package(province, admin, out.path)
     assert (result.new, out.records) == (250, 250)
     assert counts(counting.compute(province, PERIOD, UNIT_A)) == counts(counting.compute(any_db, PERIOD))

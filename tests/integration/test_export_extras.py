@@ -26,6 +26,7 @@ from dxdesk.periods import parse_period
 from dxdesk.profile import set_profile
 from dxdesk.units import find_unit
 from dxdesk.vnformat import fmt_int
+from tests.signing_helpers import enrol, enrol_file, enrolment_file, private_bytes, resign
 
 PERIOD = parse_period("2025")
 UNIT_A, UNIT_B = "28249", "28270"  # Phường Đạo Thạnh, Phường Thới Sơn (Đồng Tháp, province 82)
@@ -71,7 +72,7 @@ def test_export_with_report_puts_the_hashed_tally_report_in_the_package(cli, db,
         names = set(zf.namelist())
         manifest = json.loads(zf.read(pkg.MANIFEST))
         report = zf.read(pkg.REPORT)
-    assert names == {pkg.MANIFEST, pkg.RECORDS, pkg.TALLY, pkg.REPORT}
+    assert names == {pkg.MANIFEST, pkg.SIGNATURE, pkg.RECORDS, pkg.TALLY, pkg.REPORT}
     assert manifest["files"][pkg.REPORT] == hashlib.sha256(report).hexdigest()
     assert report.startswith(b"%PDF")
     text = pdf_text(report, tmp_path)
@@ -89,6 +90,7 @@ def test_export_with_report_puts_the_hashed_tally_report_in_the_package(cli, db,
     # the import side accepts a package with report.pdf, and still checks its hash
     province = open_database(None, AppPaths(tmp_path / "prov").ensure())
     set_profile(province, admin, "82")
+    enrol(province, db, tmp_path)
     assert import_package(province, admin, out).new == 300
     assert counts(counting.compute(province, PERIOD, UNIT_A)) == counts(counting.compute(db, PERIOD))
     forged = tmp_path / "forged.zip"
@@ -108,6 +110,8 @@ def test_province_resends_one_communes_package(any_db, tmp_path, admin):
     b = commune(tmp_path, "b", UNIT_B, admin, 300, 2)
     try:
         set_profile(any_db, admin, "82")  # the province
+        enrol(any_db, a, tmp_path)
+        enrol(any_db, b, tmp_path)
         for src, name in ((a, "a.zip"), (b, "b.zip")):
             import_package(any_db, admin, export_package(src, admin, PERIOD, tmp_path / name).path)
         with pytest.raises(UserError, match="--unit"):
@@ -128,6 +132,7 @@ def test_province_resends_one_communes_package(any_db, tmp_path, admin):
 
         fresh = open_database(None, AppPaths(tmp_path / "fresh").ensure())
         set_profile(fresh, admin, "82")
+        enrol(fresh, any_db, tmp_path)  # the province's own key speaks for its communes (a restored database)
         result = import_package(fresh, admin, again.path)
         assert (result.new, result.conflicts) == (400, 0)
         assert counts(counting.compute(fresh, PERIOD)) == counts(counting.compute(a, PERIOD))
@@ -167,6 +172,7 @@ def test_package_partly_known_already(any_db, tmp_path, admin):
     a = commune(tmp_path, "a", UNIT_A, admin, 400, 3)
     try:
         set_profile(any_db, admin, "82")
+        enrol(any_db, a, tmp_path)
         q1 = export_package(a, admin, parse_period("2025-Q1"), tmp_path / "q1.zip")
         year = export_package(a, admin, PERIOD, tmp_path / "year.zip")
         assert 0 < q1.records < year.records == 400
@@ -182,9 +188,10 @@ def test_package_partly_known_already(any_db, tmp_path, admin):
         a.dispose()
 
 
-def _rewrite_first_row(src: Path, dst: Path, fn) -> Path:
+def _rewrite_first_row(src: Path, dst: Path, fn, key: bytes) -> Path:
+    """SRC with its first row edited by FN, re-hashed and signed again with KEY (the commune's own)."""
     with zipfile.ZipFile(src) as zf:
-        files = {n: zf.read(n) for n in zf.namelist()}
+        files = {n: zf.read(n) for n in zf.namelist() if n != pkg.SIGNATURE}
     rows = list(csv.reader(io.StringIO(files[pkg.RECORDS].decode("utf-8-sig"))))
     rows[1] = fn(rows[1])
     buf = io.StringIO()
@@ -197,7 +204,7 @@ def _rewrite_first_row(src: Path, dst: Path, fn) -> Path:
     with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in files.items():
             zf.writestr(name, data)
-    return dst
+    return resign(dst, key)
 
 
 @pytest.mark.parametrize(("name", "edit", "words"), [
@@ -208,9 +215,11 @@ def _rewrite_first_row(src: Path, dst: Path, fn) -> Path:
 def test_odd_fields_are_refused_by_line(db, admin, tmp_path, name, edit, words):
     src = commune(tmp_path, "src", UNIT_A, admin, 30, 6)
     good = export_package(src, admin, PERIOD, tmp_path / "good.zip").path
+    key, enrolment = private_bytes(src), enrolment_file(src, tmp_path)
     src.dispose()
     set_profile(db, admin, "82")
-    bad = _rewrite_first_row(good, tmp_path / f"{name}.zip", edit)
+    enrol_file(db, enrolment)
+    bad = _rewrite_first_row(good, tmp_path / f"{name}.zip", edit, key)
     with pytest.raises(UserError, match=words) as info:
         import_package(db, admin, bad)
     assert "dòng 2" in info.value.message and "\n" not in info.value.message  # one line

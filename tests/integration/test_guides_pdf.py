@@ -59,7 +59,7 @@ def test_every_qr_code_of_every_layout_decodes_to_its_configured_link(tmp_path, 
 
 def test_an_edited_link_is_what_the_code_carries(tmp_path, db, admin):
     guide = next(g for g in list_guides(db) if g.code == "province_app")
-    url = "https://example.gov.vn/e-dong-thap"
+    url = "https://dichvucong.gov.vn/e-dong-thap"  # an official address (issue #14 allow-list)
     save_guide(db, admin, replace(guide, links=(Link("Ứng dụng e-Đồng Tháp", "", url, True),)))
     edited = [g for g in list_guides(db) if g.code == "province_app"]
     for layout in LAYOUTS:

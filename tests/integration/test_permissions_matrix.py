@@ -22,6 +22,7 @@ from dxdesk import (
     profile,
     records,
     roster,
+    signing,
     targets,
 )
 from dxdesk.actor import Actor
@@ -79,6 +80,7 @@ def _calls(db, actor, admin, tmp_path, vol, shift_id):
                                                            name_vi="Hướng dẫn Zalo OA", short_vi="Zalo OA"),
         "settings.send": lambda: _make_settings(db, admin, actor, tmp_path / f"s-{actor.role}.zip"),
         "settings.receive": lambda: settings_package.apply_settings_package(db, actor, received),
+        "keys.manage": lambda: signing.rotate(db, actor),
     }
 
 

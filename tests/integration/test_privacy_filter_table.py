@@ -199,8 +199,11 @@ def _with_volunteer(src: Path, dst: Path, text: str) -> Path:
 def test_imported_volunteer_column_goes_through_the_same_filter(db, admin, hostile_source, tmp_path):
     good_package = hostile_source
     from dxdesk.exchange.importer import import_package
+    from tests.integration.test_import_hostile import SOURCE
+    from tests.signing_helpers import enrol_file
 
     profile.set_profile(db, admin, "82")
+    enrol_file(db, SOURCE["enrolment"])  # the commune is enrolled: the filter, not the signature, refuses
     stored_anyway = []
     for i, (_kind, text) in enumerate(PAYLOADS):
         try:
@@ -228,8 +231,10 @@ def settings_source(tmp_path_factory):
 def test_settings_package_texts_go_through_the_same_filter(db, admin, settings_source, tmp_path):
     from dxdesk.exchange.settings_package import apply_settings_package
     from tests.integration.test_settings_package import rewrite
+    from tests.signing_helpers import pin_sender
 
     profile.set_profile(db, admin, "82", unit_code="28261")
+    pin_sender(db, settings_source)  # the province's key is pinned: the filter, not the signature, refuses
     stored_anyway = []
     for i, (_kind, text) in enumerate(PAYLOADS):
         package = rewrite(settings_source, tmp_path / f"s{i}.zip",

@@ -31,6 +31,7 @@ from dxdesk.paths import AppPaths
 from dxdesk.periods import parse_period
 from dxdesk.profile import set_profile
 from dxdesk.targets import set_target
+from tests.signing_helpers import enrol, pin_sender, private_bytes, resign
 
 Y2026 = parse_period("2026")
 MY_THO, OTHER = "28261", "28249"
@@ -89,6 +90,7 @@ def test_round_trip_targets_catalogue_guides_calendar_never_touch_records(provin
     assert made.serial == 1 and made.targets == 3 and made.guides == 1 and made.holidays == 1
 
     targets_before = snapshot(commune)["targets"]  # the demo's own quarter and month targets
+    pin_sender(commune, made.path)  # the first package: its key confirmed by phone and pinned
     preview = preview_settings_package(commune, admin, made.path)
     kinds = sorted(c.kind for c in preview.changes)
     assert kinds == ["guide", "holiday", "service", "service", "target", "target"]
@@ -133,6 +135,7 @@ def test_round_trip_targets_catalogue_guides_calendar_never_touch_records(provin
 
     # and the province, which rolls up this commune's package, knows the new service too
     up = export_package(commune, admin, Y2026, tmp_path / "up.zip")
+    enrol(province, commune, tmp_path)
     assert import_package(province, admin, up.path).new == up.records
 
 
@@ -142,6 +145,7 @@ def test_newer_packages_replace_older_ones_never_the_reverse(province, db, admin
     set_target(province, admin, "APP_PROVINCE", 5000, Y2026, unit_code=MY_THO)
     second = make_settings_package(province, admin, tmp_path / "2.zip", periods=[Y2026])
     assert (first.serial, second.serial) == (1, 2)
+    pin_sender(db, second.path)
     apply_settings_package(db, admin, second.path)
     before = snapshot(db)
     with pytest.raises(UserError, match="1.*2"):
@@ -164,6 +168,7 @@ def test_only_a_recipient_of_the_same_province_applies_it(province, tmp_path, ad
     other = open_database(None, AppPaths(tmp_path / "other").ensure())
     set_profile(other, admin, "82", unit_code=OTHER)
     assert counting.targets_for(other, Y2026) == {}
+    pin_sender(other, made.path)
     apply_settings_package(other, admin, made.path)
     assert counting.targets_for(other, Y2026) == {"APP_PROVINCE": 1200}
     for d in (mine, elsewhere, other):
@@ -177,6 +182,7 @@ def test_a_ward_sends_its_own_targets_to_its_counters(db, tmp_path, admin):
                                  holidays=False)
     counter = open_database(None, AppPaths(tmp_path / "counter").ensure())
     set_profile(counter, admin, "82", unit_code=MY_THO)
+    pin_sender(counter, made.path)
     apply_settings_package(counter, admin, made.path)
     assert counting.targets_for(counter, Y2026) == {"VNEID": 900}
     with pytest.raises(UserError):
@@ -187,6 +193,7 @@ def test_a_ward_sends_its_own_targets_to_its_counters(db, tmp_path, admin):
 def test_only_coordinators_apply_or_make_packages(province, db, admin, tmp_path):
     set_profile(db, admin, "82", unit_code=MY_THO)
     made = make_settings_package(province, admin, tmp_path / "p.zip", periods=[Y2026])
+    pin_sender(db, made.path)
     for role in ("volunteer", "clerk"):
         actor = Actor(username="u", display_name="U", role=role)
         with pytest.raises(UserError):
@@ -204,8 +211,12 @@ def members(path: Path) -> dict[str, bytes]:
         return {n: zf.read(n) for n in zf.namelist()}
 
 
-def rewrite(src: Path, dst: Path, body=None, manifest=None, rehash=True, names=None, raw_body=None) -> Path:
+def rewrite(src: Path, dst: Path, body=None, manifest=None, rehash=True, names=None, raw_body=None,
+            key: bytes | None = None) -> Path:
+    """SRC changed by BODY and MANIFEST, signed again with KEY (default: the province's own key, so that each
+    check behind the signature is reached)."""
     files = members(src)
+    files.pop(pkg.SIGNATURE)
     data = json.loads(files[pkg.SETTINGS])
     if body:
         body(data)
@@ -219,7 +230,7 @@ def rewrite(src: Path, dst: Path, body=None, manifest=None, rehash=True, names=N
     with zipfile.ZipFile(dst, "w") as zf:
         for name, payload in files.items():
             zf.writestr((names or {}).get(name, name), payload)
-    return dst
+    return resign(dst, key or PROVINCE["key"])
 
 
 def _target(fn):
@@ -290,8 +301,12 @@ def good_settings(tmp_path_factory):
                                                              verified=True), *app.links[1:])))
     calendar_vn.set_override(db, admin, dt.date(2026, 12, 21), "off", "Kỷ niệm ngày thành lập tỉnh")
     path = make_settings_package(db, admin, tmp / "good.zip", periods=[Y2026]).path
+    PROVINCE["key"] = private_bytes(db)
     db.dispose()
     return path
+
+
+PROVINCE: dict = {}
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
@@ -300,6 +315,7 @@ def test_hostile_settings_package_is_refused_and_changes_nothing(case, good_sett
     demo.fill(db, admin, records=40, seed=2, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
     kwargs, expect = HOSTILE[case]
     bad = rewrite(good_settings, tmp_path / "bad.zip", **kwargs)
+    pin_sender(db, good_settings)
     before = snapshot(db)
     with pytest.raises(UserError) as info:
         apply_settings_package(db, admin, bad)
@@ -312,6 +328,7 @@ def test_hostile_package_on_postgresql_too(good_settings, any_db, admin, tmp_pat
     set_profile(any_db, admin, "82", unit_code=MY_THO)
     demo.fill(any_db, admin, records=40, seed=2, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
     kwargs, _ = HOSTILE["service moved to another indicator"]
+    pin_sender(any_db, good_settings)
     before = snapshot(any_db)
     with pytest.raises(UserError):
         apply_settings_package(any_db, admin, rewrite(good_settings, tmp_path / "bad.zip", **kwargs))
@@ -326,7 +343,7 @@ def test_data_and_settings_packages_are_not_confused(good_settings, province, db
         import_package(province, admin, good_settings)
     demo.fill(db, admin, records=20, seed=1, start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
     data = export_package(db, admin, Y2026, tmp_path / "data.zip").path
-    with pytest.raises(UserError, match="gói dữ liệu"):
+    with pytest.raises(UserError, match="gói dữ liệu"):  # before any key is looked at
         apply_settings_package(db, admin, data)
 
 
@@ -343,6 +360,11 @@ def test_cli_make_preview_apply(cli, tmp_path, home):
     assert code == 0 and "1" in stdout and out.exists()
     assert cli("init", "--province-code", "82", "--province", "Đồng Tháp", "--unit-code", MY_THO,
                "--unit", "Phường Mỹ Tho")[0] == 0
+    code, _, stderr = cli("settings-package", "apply", out, "--preview")  # first package: its key is shown, not pinned
+    fingerprint = cli("--home", prov_home, "keys", "show")[1].split(": ")[1].split()[0]
+    assert code == 2 and fingerprint in stderr and "keys pin" in stderr
+    code, stdout, _ = cli("keys", "pin", out, "--fingerprint", fingerprint)
+    assert code == 0 and fingerprint in stdout
     code, stdout, _ = cli("settings-package", "apply", out, "--preview")
     assert code == 0 and "VNEID · 2026" in stdout and "zalo_oa" in stdout
     code, stdout, _ = cli("stats", "--period", "2026", "--json")
@@ -364,6 +386,7 @@ def test_cli_make_preview_apply(cli, tmp_path, home):
 def test_line_breaks_in_names_become_spaces(good_settings, db, admin, tmp_path):
     set_profile(db, admin, "82", unit_code=MY_THO)
     pkg_path = rewrite(good_settings, tmp_path / "p.zip", body=lambda d: d["holidays"][0].update(name="Kỷ niệm\nngày\u2028lễ"))
+    pin_sender(db, pkg_path)
     apply_settings_package(db, admin, pkg_path)
     assert calendar_vn.days_off(db, dt.date(2026, 12, 21), dt.date(2026, 12, 21)) == {dt.date(2026, 12, 21): "Kỷ niệm ngày lễ"}
 
@@ -372,6 +395,7 @@ def test_preview_then_a_different_file_at_the_same_path_is_refused(good_settings
     set_profile(db, admin, "82", unit_code=MY_THO)
     inbox = tmp_path / "inbox.zip"
     inbox.write_bytes(good_settings.read_bytes())
+    pin_sender(db, inbox)
     seen = preview_settings_package(db, admin, inbox)
     rewrite(good_settings, inbox, body=_target(lambda t: t.update(value=1)))  # swapped after the preview
     before = snapshot(db)
@@ -380,9 +404,11 @@ def test_preview_then_a_different_file_at_the_same_path_is_refused(good_settings
     assert snapshot(db) == before
 
 
-def test_a_package_that_changes_nothing_still_records_its_number(good_settings, province, db, admin, tmp_path):
+def test_a_package_that_changes_nothing_still_records_its_number(province, db, admin, tmp_path):
     set_profile(db, admin, "82", unit_code=MY_THO)
-    apply_settings_package(db, admin, good_settings)
+    first = make_settings_package(province, admin, tmp_path / "first.zip", periods=[Y2026]).path
+    pin_sender(db, first)
+    apply_settings_package(db, admin, first)
     same = make_settings_package(province, admin, tmp_path / "same.zip", periods=[Y2026], serial=5).path
     plan = apply_settings_package(db, admin, same)
     assert plan.applied and applied_packages(db)["82:-"]["serial"] == 5
@@ -398,6 +424,7 @@ def test_numbering_after_a_restore_and_forgetting_a_sender(province, db, admin, 
     jump = make_settings_package(province, admin, tmp_path / "c.zip", periods=[Y2026], serial=40)
     assert jump.serial == 40
     assert make_settings_package(province, admin, tmp_path / "d.zip", periods=[Y2026]).serial == 41
+    pin_sender(db, jump.path)
     apply_settings_package(db, admin, jump.path)
     with pytest.raises(UserError, match="40"):
         apply_settings_package(db, admin, tmp_path / "a.zip")
@@ -448,6 +475,9 @@ def test_cli_status_forget_and_unwritable_output(cli, tmp_path, home):
     assert cli("init", "--province-code", "82", "--province", "Đồng Tháp", "--unit-code", MY_THO,
                "--unit", "Phường Mỹ Tho")[0] == 0
     assert "Chưa áp dụng" in cli("settings-package", "status")[1]
+    pin_sender_cli = cli("keys", "pin", tmp_path / "p.zip", "--fingerprint",
+                         cli("--home", prov_home, "keys", "show")[1].split(": ")[1].split()[0])
+    assert pin_sender_cli[0] == 0
     assert cli("settings-package", "apply", tmp_path / "p.zip")[0] == 0
     assert "82:-: gói số 7" in cli("settings-package", "status")[1]
     code, stdout, _ = cli("settings-package", "forget", "82:-")

@@ -101,7 +101,7 @@ def test_accepts_rejects_drops_and_down(commune, admin, tmp_path, server, memory
     with db.session() as s:
         assert TOKEN not in "".join(v.value for v in s.scalars(select(Setting)))
         assert TOKEN not in "".join(e.details for e in s.scalars(select(AuditEvent)))
-    assert memory_keyring.store[("dxdesk", "upload.token")] == TOKEN
+    assert memory_keyring.store[("dxdesk", upload.token_name(db))] == TOKEN
 
     a = make_package(db, admin, tmp_path, "a.zip")
     upload.enqueue(db, admin, a)

@@ -16,6 +16,7 @@ from dxdesk.exchange.importer import import_package
 from dxdesk.paths import AppPaths
 from dxdesk.periods import parse_period
 from dxdesk.profile import set_profile
+from tests.signing_helpers import enrol
 
 UNIT_A, UNIT_B = "28249", "28270"
 
@@ -61,6 +62,7 @@ def test_province_chooses_the_commune(qtbot, db, home, admin, tmp_path, captured
         src = open_database(None, AppPaths(tmp_path / unit).ensure())
         set_profile(src, admin, "82", unit_code=unit)
         demo.fill(src, admin, records=n, seed=seed, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+        enrol(db, src, tmp_path)
         import_package(db, admin, export_package(src, admin, parse_period("2025"), tmp_path / f"{unit}.zip").path)
         src.dispose()
     page.activated()

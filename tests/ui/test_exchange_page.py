@@ -83,7 +83,7 @@ def test_upload_settings_token_only_in_keyring_and_queue_status(page, db, qtbot,
     page.endpoint.setText("https://sotttt.example.gov.vn/nhan")
     page.token.setText("abc123token")
     page.save_settings()
-    assert memory_keyring.store[("dxdesk", "upload.token")] == "abc123token"
+    assert memory_keyring.store[("dxdesk", upload.token_name(db))] == "abc123token"
     assert page.token.text() == "" and "kho mật khẩu" in page.token.placeholderText()
     with db.session() as s:
         assert "abc123token" not in "".join(v.value for v in s.scalars(select(Setting)))

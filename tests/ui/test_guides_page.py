@@ -137,7 +137,7 @@ def test_live_preview_shows_the_edited_link_as_a_scannable_code(qtbot, db, home,
     _pick(page, "province_app")
     # Unverified: no sheet for citizens (it would carry a note to staff); the preview says why.
     assert page._preview_pdf is None and "liên kết" in page.preview.text()
-    url = "https://example.gov.vn/e-dong-thap"
+    url = "https://dichvucong.gov.vn/e-dong-thap"  # an official address (issue #14 allow-list)
     page.links.setCurrentCell(0, 0)
     _type(qtbot, page.link_url, url)
     page.link_checked.setChecked(True)

@@ -22,6 +22,7 @@ from dxdesk.periods import parse_period
 from dxdesk.profile import set_profile
 from dxdesk.records import NewRecord, log_record
 from dxdesk.targets import set_target
+from tests.signing_helpers import enrol
 
 CLERK = Actor("thu.ha", "clerk")
 
@@ -174,6 +175,7 @@ def test_province_database_reports_the_whole_province_or_one_commune(qtbot, db, 
         set_profile(commune, admin, "82", unit_code=code)
         for i in range(n):
             log_record(commune, admin, NewRecord(["vneid"], dt.datetime(2023, 3, 6, 8, i)))
+        enrol(db, commune, tmp_path)
         import_package(db, admin, export_package(commune, admin, parse_period("2023"), tmp_path / f"{code}.zip").path)
         commune.dispose()
     page = _page(qtbot, db, home)

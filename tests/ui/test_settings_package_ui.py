@@ -4,17 +4,20 @@ a refused package gets one Vietnamese message and changes nothing; a province ma
 import datetime as dt
 
 import pytest
+from dxdesk.ui import keys_panel
 from dxdesk.ui.context import PageContext
 from dxdesk.ui.settings_package_dialog import MakeSettingsDialog, SettingsPackageBox
 
-from dxdesk import counting
+from dxdesk import counting, signing
 from dxdesk.actor import Actor
 from dxdesk.db.engine import open_database
+from dxdesk.exchange import trust
 from dxdesk.exchange.settings_package import make_settings_package
 from dxdesk.paths import AppPaths
 from dxdesk.periods import parse_period
 from dxdesk.profile import set_profile
 from dxdesk.targets import set_target
+from tests.signing_helpers import pin_sender
 
 Y2026 = parse_period("2026")
 
@@ -41,8 +44,18 @@ def commune_box(qtbot, db, home, admin, captured_messages, vietnamese):
 def test_preview_then_apply_once(commune_box, province, admin, tmp_path, db, captured_messages, qtbot):
     made = make_settings_package(province, admin, tmp_path / "caidat.zip", periods=[Y2026], note="Chỉ tiêu năm 2026")
     assert commune_box.receive_button.isVisible() and commune_box.receive_button.isEnabled()
+    fingerprint = signing.own_key(province).fingerprint
+    # the first package: its fingerprint is shown; a wrong one typed pins nothing, the right one pins the key
+    keys_panel.typed_answers = ["7K3Q-M9XD-0000-0000"]
+    assert commune_box.receive(made.path) is None
+    assert captured_messages[-2][0] == "ask" and fingerprint in captured_messages[-2][2]
+    assert captured_messages[-1][0] == "warning" and "không phải của khoá này" in captured_messages[-1][2]
+    assert trust.trusted_keys(db) == []
+    keys_panel.typed_answers = [fingerprint.lower()]
     dialog = commune_box.receive(made.path)
+    keys_panel.typed_answers = None
     qtbot.addWidget(dialog)
+    assert [v.fingerprint for v in trust.trusted_keys(db, trust.ISSUER)] == [fingerprint]
     rows = {(dialog.table.item(r, 1).text(), dialog.table.item(r, 3).text()) for r in range(dialog.table.rowCount())}
     assert ("APP_PROVINCE · 2026", "4.802") in rows and ("VNEID · 2026", "9.000") in rows
     assert dialog.table.item(0, 0).text() == "Chỉ tiêu giao"
@@ -114,6 +127,7 @@ def test_counter_shows_a_new_service_after_the_package_without_restart(qtbot, db
                  short_vi="Zalo OA")
     save_service(province, admin, "sim_owner", active=False)
     made = make_settings_package(province, admin, tmp_path / "p.zip")
+    pin_sender(db, made.path)
     dialog = window.show_page("exchange").settings_box.receive(made.path)
     qtbot.addWidget(dialog)
     dialog.apply_button.click()

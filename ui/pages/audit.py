@@ -42,6 +42,7 @@ KINDS = (
     (N_("Backups"), "backup."),
     (N_("Exports"), "export"),
     (N_("Imports"), "import"),
+    (N_("Signing keys"), "keys."),
 )
 ACTION_LABELS = {
     "auth.sign_in": N_("signed in"),
@@ -66,6 +67,14 @@ ACTION_LABELS = {
     "recovery.code_shown": N_("showed the recovery code"),
     "recovery.key_restored": N_("restored the key from the recovery code"),
     "audit.export": N_("exported the audit log"),
+    "data.import_unsigned": N_("imported an unsigned package"),
+    "keys.enrol": N_("enrolled a unit's signing key"),
+    "keys.pin": N_("pinned the province's signing key"),
+    "keys.repin": N_("re-pinned the province's signing key"),
+    "keys.rotate": N_("rotated this database's signing key"),
+    "keys.rotated": N_("accepted a sender's new key (rotation)"),
+    "keys.export_enrolment": N_("wrote the enrolment file"),
+    "guide.allow_domain": N_("allowed an address for guide links"),
 }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dxdesk.ui import messages
 from dxdesk.ui.background import Job
+from dxdesk.ui.keys_panel import TrustedKeysBox
 from dxdesk.ui.period_picker import PeriodPicker
 from dxdesk.ui.settings_package_dialog import SettingsPackageBox
 from PySide6.QtCore import Qt, QThreadPool
@@ -30,15 +31,17 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from dxdesk import clock, secrets
+from dxdesk import clock
 from dxdesk.errors import UserError
 from dxdesk.exchange import upload
 from dxdesk.exchange.export import Cancelled, export_package
 from dxdesk.exchange.importer import import_package
+from dxdesk.exchange.trust import Unsigned
 from dxdesk.i18n import N_, _
 from dxdesk.periods import report_default
 from dxdesk.permissions import allowed
@@ -116,7 +119,11 @@ class ExchangePage(QWidget):
         top.addWidget(self.import_button)
         top.addWidget(self.opening_button)
         i.addLayout(top)
-        i.addWidget(self.results, 1)
+        self.keys_box = TrustedKeysBox(ctx)  # enrolled units and pinned senders, the enrolment step
+        self.import_tabs = QTabWidget(objectName="import_tabs")
+        self.import_tabs.addTab(self.results, _("Results"))
+        self.import_tabs.addTab(self.keys_box, _("Enrolled units and keys"))
+        i.addWidget(self.import_tabs, 1)
 
         # --- progress (shared by the three jobs)
         self.progress = QProgressBar(objectName="progress")
@@ -214,12 +221,13 @@ class ExchangePage(QWidget):
         self.retry_button.setEnabled(may_export)
         self.endpoint.setText(upload.get_endpoint(self.ctx.db) or "")
         try:
-            has_token = bool(secrets.get_secret(upload.TOKEN_NAME))
+            has_token = bool(upload.get_token(self.ctx.db))
             self.token.setPlaceholderText(_("(kept in the system's password store)") if has_token else "")
         except UserError as exc:
             self.token.setEnabled(False)
             self.token.setToolTip(exc.message)
         self.settings_box.refresh()
+        self.keys_box.refresh()
         self.fill_queue()
 
     def _fill_units(self) -> None:
@@ -400,36 +408,53 @@ class ExchangePage(QWidget):
 
         OpeningDialog(self.ctx, self).exec()
 
-    def start_import(self, paths: list[Path]) -> Job:
+    def start_import(self, paths: list[Path], allow_unsigned: bool = False) -> Job:
         db, actor = self.ctx.db, self.ctx.actor
 
         def work(job: Job):
             imported = refused = 0
+            unsigned: list[Path] = []
             for path in paths:
                 if job.stop.is_set():
                     raise Cancelled()
                 try:
-                    result = import_package(db, actor, path, progress=job.progress)
+                    result = import_package(db, actor, path, progress=job.progress, allow_unsigned=allow_unsigned)
                 except UserError as exc:
                     refused += 1
+                    if isinstance(exc, Unsigned):
+                        unsigned.append(path)
                     job.signals.item.emit(exc.message, False)
                     continue
                 imported += 1
                 job.signals.item.emit(result.summary(), result.conflicts == 0)
-            return imported, refused
+            return imported, refused, unsigned
 
         def done(counts) -> None:
-            imported, refused = counts
+            imported, refused, unsigned = counts
             if imported:
                 self.ctx.events.records_changed.emit()
             self.ctx.events.status_message.emit(
                 _("Packages imported: {n}; refused: {m}.").format(n=imported, m=refused))
+            if unsigned and allowed(actor, "keys.manage") and self._accept_unsigned(unsigned):
+                self.start_import(unsigned, allow_unsigned=True)
 
         job = self._start(work, _("Importing…"), done)
         self._running_text = _("Importing {n} packages").format(n=len(paths))
         self._running_not_made = _("Import stopped: the packages not yet imported were not (each one is imported "
                                    "whole or not at all); import them again.")
         return job
+
+    def _accept_unsigned(self, paths: list[Path]) -> bool:
+        """An administrator may accept unsigned packages (an older version's): asked twice, then audited."""
+        names = ", ".join(p.name for p in paths[:5]) + ("…" if len(paths) > 5 else "")
+        title = _("Unsigned packages")
+        return (messages.confirm(self, title, _("{names}: not signed. Packages made by an older dxdesk have no "
+                                                "signature, but so does a forged one. Do you know for certain where "
+                                                "they came from?").format(names=names),
+                                 yes=_("I know where they came from"), no=_("No"))
+                and messages.confirm(self, title, _("Accept them without a signature? This is recorded in the "
+                                                    "audit log under your name."),
+                                     yes=_("Accept unsigned"), no=_("Cancel")))
 
     # --- upload ----------------------------------------------------------------------------------------
     def save_settings(self) -> None:

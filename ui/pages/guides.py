@@ -273,18 +273,25 @@ class GuidesPage(QWidget):
         self._guides = {g.code: g for g in guide_store.list_guides(self.ctx.db)}
         self._loading = True
         self.list.clear()
+        domains = guide_store.allowed_domains(self.ctx.db)
         for guide in self._guides.values():
             marks = []
             if guide.overridden:
                 marks.append(_("edited"))
             if any(not link.printable for link in guide.links):
                 marks.append(_("link to fill in"))
+            off_list = guide_store.off_list_links(guide, domains)
+            if off_list:
+                marks.append(_("link outside the official addresses"))
             text = guide.title() + (f"\n({', '.join(marks)})" if marks else "")
             item = QListWidgetItem(text)
-            if any(not link.printable for link in guide.links):
+            if off_list:
+                item.setToolTip(", ".join(link.url for link in off_list))
+            if off_list or any(not link.printable for link in guide.links):
                 item.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning))
             item.setData(Qt.ItemDataRole.UserRole, guide.code)
-            item.setToolTip(guide.title())
+            if not off_list:
+                item.setToolTip(guide.title())
             self.list.addItem(item)
         self._loading = False
         row = next((i for i in range(self.list.count())
@@ -402,7 +409,7 @@ class GuidesPage(QWidget):
             label = self.links.item(row, COL_LABEL).text()
             if url:
                 try:
-                    guide_store.validate_url(url)
+                    guide_store.validate_url(url, guide_store.allowed_domains(self.ctx.db))
                 except UserError as exc:
                     return _("Link {n} ({label}): {reason}").format(n=row + 1, label=label, reason=exc.message)
         return ""
@@ -443,7 +450,7 @@ class GuidesPage(QWidget):
             ok = True
             if link.url:
                 try:
-                    guide_store.validate_url(link.url)
+                    guide_store.validate_url(link.url, guide_store.allowed_domains(self.ctx.db))
                 except UserError:
                     ok = False
             safe.append(link if ok else replace(link, verified=False))

@@ -116,6 +116,9 @@ class UnitTab(QWidget):
         unit_layout = QVBoxLayout(unit_group)
         unit_layout.addWidget(self.summary)
         unit_layout.addWidget(change, 0, Qt.AlignmentFlag.AlignLeft)
+        self.fingerprint = QLabel(objectName="own_fingerprint")  # read over the phone at enrolment
+        self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        unit_layout.addWidget(self.fingerprint)
 
         self.language_box = QComboBox(objectName="language_box")
         self.language_box.addItem("Tiếng Việt", "vi")
@@ -152,6 +155,9 @@ class UnitTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        from dxdesk.ui.keys_panel import own_fingerprint_text
+
+        self.fingerprint.setText(own_fingerprint_text(self.ctx.db))
         profile = get_profile(self.ctx.db)
         if profile is None:
             self.summary.setText(_("No unit set yet. Choose your commune or ward so reports carry its name."))

@@ -1,0 +1,48 @@
+"""Issue #14 on the Hướng dẫn QR page: a look-alike link is refused as it is typed (and never drawn as a QR
+code), and the guide list marks a stored link outside the official addresses."""
+
+from dxdesk.ui.context import PageContext
+from dxdesk.ui.pages.guides import GuidesPage
+from PySide6.QtCore import Qt
+
+from dxdesk.actor import Actor
+from dxdesk.db.models import GuideOverride
+from dxdesk.guides import Link, get_guide, save_guide
+from dxdesk.profile import set_profile
+
+
+def _page(qtbot, db, home):
+    page = GuidesPage(PageContext(db=db, paths=home, actor=Actor("chi.lan", "coordinator")), "Hướng dẫn QR")
+    qtbot.addWidget(page)
+    page.resize(1093, 614)
+    page.show()
+    return page
+
+
+def _row(page, code):
+    return next(r for r in range(page.list.count()) if page.list.item(r).data(Qt.ItemDataRole.UserRole) == code)
+
+
+def test_look_alike_refused_as_typed_and_old_link_marked(qtbot, db, home, admin):
+    from dataclasses import replace
+
+    set_profile(db, admin, "82", unit_code="28261")
+    portal = get_guide(db, "portal")
+    save_guide(db, admin, replace(portal, links=(Link("Cổng tỉnh", "", "https://dongthap.gov.vn/dvc", True),)))
+    with db.write() as s:  # an edit stored before the allow-list existed
+        row = s.get(GuideOverride, "portal")
+        row.data = row.data.replace("https://dongthap.gov.vn/dvc", "https://bit.ly/dvc")
+    page = _page(qtbot, db, home)
+    item = page.list.item(_row(page, "portal"))
+    assert "có liên kết ngoài danh sách địa chỉ chính thức" in item.text() and "bit.ly" in item.toolTip()
+    assert "ngoài danh sách" not in page.list.item(_row(page, "vneid")).text()
+
+    page.list.setCurrentRow(_row(page, "vneid"))
+    page.links.setCurrentCell(0, 0)
+    page.link_url.setFocus()
+    page.link_url.selectAll()
+    qtbot.keyClicks(page.link_url, "https://vneid.gov.vn.dang-nhap.info/login")
+    qtbot.waitUntil(lambda: page.problem.isVisible(), timeout=3000)
+    assert "vneid.gov.vn.dang-nhap.info" in page.problem.text() and "danh sách" in page.problem.text()
+    assert all(link.url != "https://vneid.gov.vn.dang-nhap.info/login" or not link.verified
+               for link in page._preview_guide().links)
