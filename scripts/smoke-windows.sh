@@ -119,6 +119,11 @@ if [ $rc -eq 0 ] && unzip -l "$pkg" >/dev/null 2>&1; then
 else
   fail "export: rc=$rc $out"
 fi
+# the province enrols the commune's signing key (fingerprint as read over the phone), then imports its package
+dx --home 'C:\smoke\tỉnh Đồng Tháp' init --province-code 82 --province "Đồng Tháp" >/dev/null
+fp=$(dx keys export-enrolment --out 'C:\smoke\đăng ký.json' | grep -oE '[0-9A-Z]{4}(-[0-9A-Z]{4}){3}' | head -1)
+out=$(dx --home 'C:\smoke\tỉnh Đồng Tháp' keys enrol 'C:\smoke\đăng ký.json' --fingerprint "$fp"); rc=$?
+[ $rc -eq 0 ] && [ -n "$fp" ] && pass "keys enrol (Windows Credential Manager key): $fp" || fail "keys enrol: rc=$rc fp=$fp $out"
 out=$(dx --home 'C:\smoke\tỉnh Đồng Tháp' import 'C:\smoke\gói 2026.zip'); rc=$?
 [ $rc -eq 0 ] && [ -f "$C/smoke/tỉnh Đồng Tháp/dxdesk.sqlite3" ] && pass "import into a second data folder 'tỉnh Đồng Tháp': $(echo "$out" | tail -1)" \
   || fail "import: rc=$rc $out"
