@@ -180,7 +180,7 @@ def _write(db, actor: Actor, rec: NewRecord, record_uuid: str, entered_at: dt.da
         conn.execute(_INSERT_SERVICE, [
             {"record_id": record_id, "service_code": code, "count": rec.count} for code in codes
         ])
-        counting_store.add(conn, ServiceRecord.id == record_id)
+        counting_store.add_record(conn, record_id)
         if contact:
             audit.record(session, actor, "contact.record", "service_record", record_uuid,
                          purpose=contact["consent_purpose"])
@@ -200,7 +200,7 @@ def void_record(db, actor: Actor, record_uuid: str, reason: str) -> None:
         check_may_edit(actor, row)
         if row.voided:
             raise UserError(_("This entry is already voided."))
-        counting_store.add(session.connection(), ServiceRecord.id == row.id, -1)
+        counting_store.add_record(session.connection(), row.id, -1)
         row.voided = True
         row.void_reason = reason
         row.voided_at = clock.now()
@@ -267,7 +267,7 @@ def correct_record(db, actor: Actor, record_uuid: str, change: Correction) -> No
         before: dict = {}
         after: dict = {}
         # what the record counted before the correction comes off the daily tallies; it goes back on after
-        counting_store.add(session.connection(), ServiceRecord.id == row.id, -1)
+        counting_store.add_record(session.connection(), row.id, -1)
 
         def change_field(name: str, value) -> None:
             if getattr(row, name) != value:
@@ -294,10 +294,10 @@ def correct_record(db, actor: Actor, record_uuid: str, change: Correction) -> No
                 raise UserError(_("Unknown volunteer id {id}.").format(id=change.volunteer_id))
             change_field("volunteer_id", change.volunteer_id)
         if not after:
-            counting_store.add(session.connection(), ServiceRecord.id == row.id)  # nothing changed: back as it was
+            counting_store.add_record(session.connection(), row.id)  # nothing changed: back as it was
             return
         session.flush()  # the corrected record as it now counts
-        counting_store.add(session.connection(), ServiceRecord.id == row.id)
+        counting_store.add_record(session.connection(), row.id)
         volunteer = session.get(Volunteer, row.volunteer_id) if row.volunteer_id else None
         row.search_text = search_text_for(db, [s.service_code for s in row.services],
                                           volunteer.name if volunteer else "", row.place, row.note)

@@ -325,7 +325,7 @@ def apply_opening(db, actor: Actor, path: Path) -> OpeningResult:
             ))
             conn.execute(insert(RecordService.__table__), dict(
                 record_id=result.inserted_primary_key[0], service_code=service, count=row.count))
-            counting_store.add(conn, ServiceRecord.id == result.inserted_primary_key[0])
+            counting_store.add_record(conn, result.inserted_primary_key[0])
         present = sum(1 for r in preview.rows if r.present)
         citizens = sum(r.count for r in new)
         audit.record(session, actor, "data.import", "opening_balance", sha[:16], sha256=sha, file=path.name,
