@@ -343,28 +343,27 @@ class UploadItem(Base):
 class _DayAndUnit:
     """What every daily tally row starts with (no NULLs in a key: '' stands for records without a unit)."""
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    work_date: Mapped[dt.date] = mapped_column(Date)
-    unit_code: Mapped[str] = mapped_column(String(5))
+    work_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    unit_code: Mapped[str] = mapped_column(String(5), primary_key=True)
 
 
 class _Splits:
     """The breakdowns' splits of a record ('' and 0 for none)."""
 
-    channel: Mapped[str] = mapped_column(String(10))
-    outcome: Mapped[str] = mapped_column(String(10))
-    volunteer_id: Mapped[int] = mapped_column(Integer)
-    shift_id: Mapped[int] = mapped_column(Integer)
-    age_band: Mapped[str] = mapped_column(String(10))
-    sex: Mapped[str] = mapped_column(String(1))
+    channel: Mapped[str] = mapped_column(String(10), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(10), primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    shift_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    age_band: Mapped[str] = mapped_column(String(10), primary_key=True)
+    sex: Mapped[str] = mapped_column(String(1), primary_key=True)
 
 
 class DailyTally(_DayAndUnit, Base):
     """Services given per day, unit and service: what every tally of a period sums (a few rows a day)."""
 
     __tablename__ = "tally_daily"
-    __table_args__ = (UniqueConstraint("work_date", "unit_code", "service_code", name="uq_tally_daily"),)
-    service_code: Mapped[str] = mapped_column(String(30))
+    __table_args__ = {"sqlite_with_rowid": False}
+    service_code: Mapped[str] = mapped_column(String(30), primary_key=True)
     n: Mapped[int] = mapped_column(BigInteger)
 
 
@@ -372,8 +371,8 @@ class DailySubjectTally(_DayAndUnit, Base):
     """Records per day, unit and subject served (citizen | shop | product): `n` sums their counts."""
 
     __tablename__ = "tally_daily_subjects"
-    __table_args__ = (UniqueConstraint("work_date", "unit_code", "subject", name="uq_tally_daily_subjects"),)
-    subject: Mapped[str] = mapped_column(String(10))
+    __table_args__ = {"sqlite_with_rowid": False}
+    subject: Mapped[str] = mapped_column(String(10), primary_key=True)
     n: Mapped[int] = mapped_column(BigInteger)
     records: Mapped[int] = mapped_column(BigInteger)
 
@@ -383,11 +382,8 @@ class DailyServiceTally(_DayAndUnit, _Splits, Base):
     non-voided records. No NULLs in the key (a unique index treats NULLs as distinct): '' and 0 stand for none."""
 
     __tablename__ = "tally_daily_services"
-    __table_args__ = (
-        UniqueConstraint("work_date", "unit_code", "service_code", "channel", "outcome", "volunteer_id", "shift_id",
-                         "age_band", "sex", name="uq_tally_daily_services"),
-    )
-    service_code: Mapped[str] = mapped_column(String(30))
+    __table_args__ = {"sqlite_with_rowid": False}
+    service_code: Mapped[str] = mapped_column(String(30), primary_key=True)
     n: Mapped[int] = mapped_column(BigInteger)
 
 
@@ -396,12 +392,9 @@ class DailyVisitTally(_DayAndUnit, _Splits, Base):
     served); `n` sums service_records.count (a campaign entry of 40 is 40), `records` counts the rows."""
 
     __tablename__ = "tally_daily_visits"
-    __table_args__ = (
-        UniqueConstraint("work_date", "unit_code", "hour", "subject", "channel", "outcome", "volunteer_id", "shift_id",
-                         "age_band", "sex", name="uq_tally_daily_visits"),
-    )
-    hour: Mapped[int] = mapped_column(Integer)
-    subject: Mapped[str] = mapped_column(String(10))
+    __table_args__ = {"sqlite_with_rowid": False}
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(10), primary_key=True)
     n: Mapped[int] = mapped_column(BigInteger)
     records: Mapped[int] = mapped_column(BigInteger)
 

@@ -20,8 +20,12 @@ depends_on = None
 
 
 def _key() -> list[sa.Column]:
-    return [sa.Column("id", sa.Integer, primary_key=True), sa.Column("work_date", sa.Date, nullable=False),
-            sa.Column("unit_code", sa.String(5), nullable=False)]
+    return [sa.Column("work_date", sa.Date, nullable=False), sa.Column("unit_code", sa.String(5), nullable=False)]
+
+
+# The key is the primary key, and on SQLite the table is the key's own b-tree (WITHOUT ROWID): a counter's save
+# writes one page per tally, not two (a rowid table and a unique index).
+_ROWLESS = {"sqlite_with_rowid": False}
 
 
 _SPLITS = ["channel", "outcome", "volunteer_id", "shift_id", "age_band", "sex"]
@@ -42,24 +46,26 @@ def upgrade() -> None:
     op.create_table(
         "tally_daily", *_key(), sa.Column("service_code", sa.String(30), nullable=False),
         sa.Column("n", sa.BigInteger, nullable=False),
-        sa.UniqueConstraint("work_date", "unit_code", "service_code", name="uq_tally_daily"),
+        sa.PrimaryKeyConstraint("work_date", "unit_code", "service_code", name="pk_tally_daily"), **_ROWLESS,
     )
     op.create_table(
         "tally_daily_subjects", *_key(), sa.Column("subject", sa.String(10), nullable=False),
         sa.Column("n", sa.BigInteger, nullable=False), sa.Column("records", sa.BigInteger, nullable=False),
-        sa.UniqueConstraint("work_date", "unit_code", "subject", name="uq_tally_daily_subjects"),
+        sa.PrimaryKeyConstraint("work_date", "unit_code", "subject", name="pk_tally_daily_subjects"), **_ROWLESS,
     )
     op.create_table(
         "tally_daily_services", *_key(),
         sa.Column("service_code", sa.String(30), nullable=False), *_splits(),
         sa.Column("n", sa.BigInteger, nullable=False),
-        sa.UniqueConstraint("work_date", "unit_code", "service_code", *_SPLITS, name="uq_tally_daily_services"),
+        sa.PrimaryKeyConstraint("work_date", "unit_code", "service_code", *_SPLITS, name="pk_tally_daily_services"),
+        **_ROWLESS,
     )
     op.create_table(
         "tally_daily_visits", *_key(),
         sa.Column("hour", sa.Integer, nullable=False), sa.Column("subject", sa.String(10), nullable=False), *_splits(),
         sa.Column("n", sa.BigInteger, nullable=False), sa.Column("records", sa.BigInteger, nullable=False),
-        sa.UniqueConstraint("work_date", "unit_code", "hour", "subject", *_SPLITS, name="uq_tally_daily_visits"),
+        sa.PrimaryKeyConstraint("work_date", "unit_code", "hour", "subject", *_SPLITS, name="pk_tally_daily_visits"),
+        **_ROWLESS,
     )
     from dxdesk.counting import store
 
