@@ -66,7 +66,7 @@ def test_database_backup_and_restore_in_folders_with_vietnamese_names(tmp_path, 
     assert "sao lưu ngày 2·3.sqlite3" in names and "xã Mỹ Tho" in names
     assert all(unicodedata.is_normalized("NFC", n) for n in names)
     second = AppPaths(tmp_path / "khôi phục").ensure()
-    backup.restore(second.database, target, second.backups)
+    backup.restore(admin, second.database, target, second.backups)
     with sqlite3.connect(second.database) as con:
         assert con.execute("select count(*) from service_records").fetchone()[0] == 1
 
