@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from dxdesk.ui import messages
+from dxdesk.ui.empty_hint import EmptyHint
 from dxdesk.ui.journal_model import CountWorker, ExportWorker, JournalModel
 from PySide6.QtCore import QDate, QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import (
@@ -139,17 +140,9 @@ class JournalPage(QWidget):
         self.export_row.hide()
 
         # An empty result says why and offers the next step (a wider period, or dropping the filters).
-        self.empty_note = QLabel(objectName="journal_empty", wordWrap=True)
-        self.empty_note.setStyleSheet("color: #555; font-style: italic;")
-        self.empty_action = QPushButton(objectName="journal_empty_action")
-        self.empty_action.clicked.connect(self._empty_next_step)
-        empty_row = QHBoxLayout()
-        empty_row.setContentsMargins(0, 0, 0, 0)
-        empty_row.addWidget(self.empty_note, 1)
-        empty_row.addWidget(self.empty_action)
-        self.empty_row = QWidget()
-        self.empty_row.setLayout(empty_row)
-        self.empty_row.hide()
+        self.empty_row = EmptyHint("journal_empty", "journal_empty_action", self._empty_next_step,
+                                   "color: #555; font-style: italic;")
+        self.empty_note, self.empty_action = self.empty_row.note, self.empty_row.button
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

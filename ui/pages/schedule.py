@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 from dxdesk.ui import messages, schedule_dialogs
+from dxdesk.ui.empty_hint import EmptyHint
 from dxdesk.ui.schedule_grid import MonthGrid
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -124,17 +125,8 @@ class SchedulePage(QWidget):
         body.addLayout(side_box)
 
         # No shift in the month (or week) shown: say so and offer to plan it.
-        self.empty_note = QLabel(objectName="schedule_empty", wordWrap=True)
-        self.empty_note.setStyleSheet("color: #9a6200;")
-        self.empty_plan = QPushButton(objectName="schedule_empty_plan")
-        self.empty_plan.clicked.connect(self.plan_month)
-        empty_row = QHBoxLayout()
-        empty_row.setContentsMargins(0, 0, 0, 0)
-        empty_row.addWidget(self.empty_note, 1)
-        empty_row.addWidget(self.empty_plan)
-        self.empty_row = QWidget()
-        self.empty_row.setLayout(empty_row)
-        self.empty_row.hide()
+        self.empty_row = EmptyHint("schedule_empty", "schedule_empty_plan", self.plan_month, "color: #9a6200;")
+        self.empty_note, self.empty_plan = self.empty_row.note, self.empty_row.button
 
         layout = QVBoxLayout(self)
         layout.setSpacing(4)
