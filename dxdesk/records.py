@@ -15,6 +15,7 @@ from dxdesk.actor import Actor
 from dxdesk.catalogue import check_service_codes, list_services
 from dxdesk.contact import ContactInput, contact_columns
 from dxdesk.counting import store as counting_store
+from dxdesk.db.prepared import Prepared
 from dxdesk.db.models import (
     AGE_BANDS,
     CHANNELS,
@@ -32,17 +33,23 @@ from dxdesk.permissions import allowed, require
 from dxdesk.text import clean_free_text, fold
 
 MAX_CAMPAIGN_COUNT = 100_000
-# Prepared once: Core inserts on the tables (cached compilation, no ORM unit of work per citizen).
-_INSERT_RECORD = insert(ServiceRecord.__table__)
-_INSERT_SERVICE = insert(RecordService.__table__)
+# Prepared once: Core statements compiled once per dialect and run on the connection's cursor (no ORM unit of
+# work, no per-execution SQLAlchemy set-up: this runs once per citizen, with a queue waiting).
+def _insert_all(table):
+    """INSERT of every column but the id (the database gives it), each a parameter the caller must give."""
+    return insert(table).values({c.name: bindparam(c.name) for c in table.columns if c.name != "id"})
+
+
+_INSERT_RECORD = Prepared(_insert_all(ServiceRecord.__table__).returning(ServiceRecord.id))
+_INSERT_SERVICE = Prepared(_insert_all(RecordService.__table__))
 _SERVICE_NAMES = {
-    en: select(Service.code, Service.name_en if en else Service.name_vi, Service.short_en if en else Service.short_vi)
-    .where(Service.code.in_(bindparam("codes", expanding=True)), Service.active.is_(True))
+    en: Prepared(select(Service.code, Service.name_en if en else Service.name_vi,
+                        Service.short_en if en else Service.short_vi).where(Service.active.is_(True)))
     for en in (False, True)
 }
-_VOLUNTEER_NAME = select(Volunteer.name).where(Volunteer.id == bindparam("id"))
-_UNIT_CODE = select(UnitProfile.unit_code).order_by(UnitProfile.id).limit(1)
-_RECORD_ID = select(ServiceRecord.id).where(ServiceRecord.uuid == bindparam("uuid"))
+_VOLUNTEER_NAME = Prepared(select(Volunteer.name).where(Volunteer.id == bindparam("id")))
+_UNIT_CODE = Prepared(select(UnitProfile.unit_code).order_by(UnitProfile.id).limit(1))
+_RECORD_ID = Prepared(select(ServiceRecord.id).where(ServiceRecord.uuid == bindparam("uuid")))
 _NO_CONTACT = dict(contact_name_enc=None, contact_phone_enc=None, contact_lookup=None, consent_at=None,
                    consent_purpose=None, consent_by=None)
 
@@ -69,15 +76,16 @@ class NewRecord:
 
 
 def _services_checked(session, db, given: list[str]) -> tuple[list[str], dict[str, str]]:
-    """The codes (cleaned, no repeats) and their search names, in one small query inside SESSION; a bad code
-    gets the catalogue's own message."""
+    """The codes (cleaned, no repeats) and their search names, in one small query inside SESSION (the active
+    services: a catalogue of a few dozen rows); a bad code gets the catalogue's own message."""
     codes = list(dict.fromkeys(str(c).strip().lower() for c in given))
-    rows = []
+    names = {}
     if codes:
-        rows = session.connection().execute(_SERVICE_NAMES[language() == "en"], {"codes": codes}).all()
-    if not codes or len(rows) != len(codes):
+        names = {code: f"{name} {short}"
+                 for code, name, short in _SERVICE_NAMES[language() == "en"].all(session.connection())}
+    if not codes or any(code not in names for code in codes):
         codes = check_service_codes(db, given)  # raises the message naming the unknown code
-    return codes, {code: f"{name} {short}" for code, name, short in rows}
+    return codes, names
 
 
 def _validate(db, rec: NewRecord) -> tuple[str, str]:
@@ -157,27 +165,26 @@ def _write(db, actor: Actor, rec: NewRecord, record_uuid: str, entered_at: dt.da
     # Core inserts (no ORM unit of work): this runs once per citizen, with a queue waiting.
     with db.write() as session:
         conn = session.connection()
-        if only_if_new and conn.execute(_RECORD_ID, {"uuid": record_uuid}).scalar() is not None:
+        if only_if_new and _RECORD_ID.scalar(conn, {"uuid": record_uuid}) is not None:
             return False
         codes, names = _services_checked(session, db, rec.services)
         volunteer_name = ""
         if rec.volunteer_id is not None:
-            volunteer_name = conn.execute(_VOLUNTEER_NAME, {"id": rec.volunteer_id}).scalar()
+            volunteer_name = _VOLUNTEER_NAME.scalar(conn, {"id": rec.volunteer_id})
             if volunteer_name is None:
                 raise UserError(_("Unknown volunteer id {id}.").format(id=rec.volunteer_id))
         if unit_code is None:
-            unit_code = conn.execute(_UNIT_CODE).scalar()
+            unit_code = _UNIT_CODE.scalar(conn)
         search = fold(" ".join([*(names.get(c, c) for c in codes), volunteer_name, place, note]))
-        result = conn.execute(_INSERT_RECORD, dict(
+        record_id = _INSERT_RECORD.scalar(conn, dict(
             uuid=record_uuid, unit_code=unit_code, work_date=when.date(), occurred_at=when,
             entered_at=entered_at or clock.now(), entered_by=actor.username, volunteer_id=rec.volunteer_id,
             shift_id=rec.shift_id, channel=rec.channel, outcome=rec.outcome, duration_s=rec.duration_s,
             count=rec.count, is_campaign=rec.is_campaign, place=place, age_band=rec.age_band, sex=rec.sex,
-            note=note, search_text=search, voided=False, void_reason="", origin="local",
-            **{**_NO_CONTACT, **contact},
+            note=note, search_text=search, voided=False, void_reason="", voided_at=None, voided_by=None,
+            origin="local", **{**_NO_CONTACT, **contact},
         ))
-        record_id = result.inserted_primary_key[0]
-        conn.execute(_INSERT_SERVICE, [
+        _INSERT_SERVICE.executemany(conn, [
             {"record_id": record_id, "service_code": code, "count": rec.count} for code in codes
         ])
         counting_store.add_record(conn, record_id)

@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
+from dxdesk.db.prepared import Prepared
 from dxdesk.db.models import (
     DailyServiceTally,
     DailySubjectTally,
@@ -137,7 +138,11 @@ GRAINS = (
 
 
 def _insert(conn: Connection, table):
-    if conn.dialect.name == "postgresql":
+    return _insert_for(conn.dialect.name, table)
+
+
+def _insert_for(dialect: str, table):
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
@@ -154,22 +159,29 @@ def add(conn: Connection, where: ColumnElement[bool], sign: int = 1) -> None:
         _upsert(conn, grain, grain.select(where, sign))
 
 
-_ONE_RECORD: dict[tuple[str, str, int], object] = {}
+_ONE_RECORD: dict[tuple[str, int], Prepared] = {}
+
+
+def _one_record(grain: Grain, sign: int) -> Prepared:
+    found = _ONE_RECORD.get((grain.name, sign))
+    if found is None:
+        table = grain.table
+        source = grain.select(R.c.id == bindparam("record_id"), sign)
+        upserts = {}
+        for dialect in ("sqlite", "postgresql"):  # the upsert is written in each dialect's own words
+            stmt = _insert_for(dialect, table).from_select([*grain.key, *grain.measures], source)
+            upserts[dialect] = stmt.on_conflict_do_update(
+                index_elements=list(grain.key), set_={m: table.c[m] + stmt.excluded[m] for m in grain.measures})
+        found = _ONE_RECORD[(grain.name, sign)] = Prepared(upserts)
+    return found
 
 
 def add_record(conn: Connection, record_id: int, sign: int = 1) -> None:
-    """`add` for one record (the counter's log, a void, a correction): the same statements, built once with the
-    record id as a parameter, so a save at the counter does not pay for building SQL."""
+    """`add` for one record (the counter's log, a void, a correction): the same statements, compiled once and run
+    on the connection's cursor (`dxdesk.db.prepared`), so a save at the counter pays for neither building SQL nor
+    SQLAlchemy's per-execution work."""
     for grain in GRAINS:
-        key = (conn.dialect.name, grain.name, sign)  # the upsert is written in each dialect's own words
-        stmt = _ONE_RECORD.get(key)
-        if stmt is None:
-            table = grain.table
-            source = grain.select(R.c.id == bindparam("record_id"), sign)
-            stmt = _insert(conn, table).from_select([*grain.key, *grain.measures], source)
-            stmt = _ONE_RECORD[key] = stmt.on_conflict_do_update(
-                index_elements=list(grain.key), set_={m: table.c[m] + stmt.excluded[m] for m in grain.measures})
-        conn.execute(stmt, {"record_id": record_id})
+        _one_record(grain, sign).execute(conn, {"record_id": record_id}).close()
 
 
 def add_ids(conn: Connection, ids: list[int], sign: int = 1, chunk: int = 5000) -> None:
