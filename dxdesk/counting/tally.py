@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, func, select
 
 from dxdesk.catalogue import IndicatorInfo, ServiceInfo, _catalogue_select, list_indicators, list_services
 from dxdesk.counting.store import DAILY, SERVICES, SUBJECTS, VISITS
+from dxdesk.db.prepared import Prepared
 from dxdesk.db.models import AGE_BANDS, CHANNELS, SEXES, ReceptionPoint, Shift, Target, Volunteer
 from dxdesk.i18n import language
 from dxdesk.periods import Period
@@ -135,13 +136,29 @@ def _summed(table, column: str, unit_code: Units, *measures: str):
     return stmt
 
 
+_PREPARED: dict[int, Prepared] = {}
+
+
+def _rows(conn, stmt, params: dict, unit_code: Units) -> list[tuple]:
+    """STMT's rows: compiled once and run on the cursor (`dxdesk.db.prepared`: a tally is asked for at every
+    save at the counter, and then SQLAlchemy's per-execution work costs as much as the sum itself), except for a
+    list of units, whose IN (…) is built for each call."""
+    if _unit_kind(unit_code) == "several":
+        return [tuple(row) for row in conn.execute(stmt, params)]
+    prepared = _PREPARED.get(id(stmt))
+    if prepared is None:
+        prepared = _PREPARED[id(stmt)] = Prepared(stmt)  # STMT lives in _STATEMENTS: its id stays its own
+    return prepared.all(conn, params)
+
+
 def _service_counts(conn, start: dt.date, end: dt.date, unit_code: Units) -> dict[str, int]:
-    rows = conn.execute(_summed(DAILY, "service_code", unit_code, "n"), _params(start, end, unit_code))
+    rows = _rows(conn, _summed(DAILY, "service_code", unit_code, "n"), _params(start, end, unit_code), unit_code)
     return {code: int(n) for code, n in rows if n}
 
 
 def _subject_counts(conn, start: dt.date, end: dt.date, unit_code: Units) -> dict[str, tuple[int, int]]:
-    rows = conn.execute(_summed(SUBJECTS, "subject", unit_code, "n", "records"), _params(start, end, unit_code))
+    rows = _rows(conn, _summed(SUBJECTS, "subject", unit_code, "n", "records"), _params(start, end, unit_code),
+                 unit_code)
     return {subject: (int(n or 0), int(r or 0)) for subject, n, r in rows}
 
 
@@ -223,18 +240,17 @@ def compute(db, period: Period, unit_code: Units = None, targets: dict[str, int]
     the cost depends on the days and services of the period, not on the records or years stored."""
     year_start = dt.date(period.end.year, 1, 1)
     target_unit = None if isinstance(unit_code, tuple) else unit_code
-    with db.session() as session:
-        conn = session.connection()
+    with db.reading() as conn:
         # three small statements, built once: services with their sums, indicators with their targets, subjects
-        rows = conn.execute(_services_with_counts(language() == "en", unit_code), _params(period.start, period.end,
-                                                                                           unit_code)).all()
+        rows = _rows(conn, _services_with_counts(language() == "en", unit_code),
+                     _params(period.start, period.end, unit_code), unit_code)
         services = [ServiceInfo(*row[:7]) for row in rows]
         counts = {row[0]: int(row[7]) for row in rows if row[7]}
         # A period that starts on 1 January is its own cumulative: one query instead of two.
         cumulative_counts = counts if period.start == year_start else _service_counts(conn, year_start, period.end,
                                                                                      unit_code)
-        found = conn.execute(_indicators_with_targets(language() == "en", target_unit),
-                             {"key": period.key, "unit": target_unit}).all()
+        found = _rows(conn, _indicators_with_targets(language() == "en", target_unit),
+                      {"key": period.key, "unit": target_unit}, target_unit)
         indicators = [IndicatorInfo(*row[:6]) for row in found]
         if targets is None:  # several units: this database's own (a commune and its records from before the unit)
             targets = {row[0]: row[6] for row in found if row[6] is not None}

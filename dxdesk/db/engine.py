@@ -14,10 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from dxdesk.db.prepared import Prepared
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 from dxdesk.paths import AppPaths
@@ -117,6 +118,13 @@ class Database:
         return self._reader()
 
     @contextlib.contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A Core connection in one read transaction (one snapshot for several statements), without a Session:
+        for the tallies, read at every save at the counter."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction: takes SQLite's write lock at BEGIN (no mid-transaction 'locked'),
         commits on success; the caller acknowledges only after this block returns."""
@@ -146,6 +154,9 @@ class Database:
             self.in_use.hold()
 
 
+_BEGIN: dict[str, Prepared] = {}
+
+
 def _sqlite_engine(path: Path) -> Engine:
     engine = create_engine(
         "sqlite:///" + path.as_posix(),
@@ -165,7 +176,11 @@ def _sqlite_engine(path: Path) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        # on the driver's cursor: every transaction (each save at the counter, each tally) pays for this one
+        begin = _BEGIN.get(mode)
+        if begin is None:
+            begin = _BEGIN[mode] = Prepared(text(f"BEGIN {mode}"))
+        begin.execute(conn).close()
 
     return engine
 

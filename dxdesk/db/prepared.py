@@ -37,6 +37,7 @@ class _Compiled:
     positions: tuple[str, ...] | None  # qmark/numeric: the order of the parameters; None for named styles
     defaults: dict[str, Any]
     processors: dict[str, Any]
+    results: tuple[Any, ...] | None  # a SELECT's result processors, one per column (None: none needed)
 
 
 class Prepared:
@@ -61,7 +62,12 @@ class Prepared:
                     processors[name] = proc
             positions = tuple(compiled.positiontup) if compiled.positional else None
             defaults = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
-            found = self._compiled[dialect.name] = _Compiled(str(compiled), positions, defaults, processors)
+            results = None
+            if getattr(statement, "selected_columns", None) is not None:
+                procs = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None)
+                              for c in statement.selected_columns)
+                results = procs if any(procs) else None
+            found = self._compiled[dialect.name] = _Compiled(str(compiled), positions, defaults, processors, results)
         return found
 
     def _params(self, compiled: _Compiled, given: dict[str, Any]):
@@ -92,10 +98,14 @@ class Prepared:
         cursor.close()
 
     def all(self, conn: Connection, params: dict[str, Any] | None = None) -> list[tuple]:
+        """The rows, each value as SQLAlchemy would give it (a Boolean a bool on SQLite too)."""
         cursor = self.execute(conn, params)
         rows = cursor.fetchall()
         cursor.close()
-        return [tuple(row) for row in rows]
+        procs = self._compiled[conn.dialect.name].results
+        if procs is None:
+            return [tuple(row) for row in rows]
+        return [tuple(v if p is None else p(v) for p, v in zip(procs, row, strict=True)) for row in rows]
 
     def scalar(self, conn: Connection, params: dict[str, Any] | None = None) -> Any:
         cursor = self.execute(conn, params)

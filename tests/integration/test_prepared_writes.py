@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from dxdesk.db.models import RecordService, ServiceRecord
@@ -39,3 +39,28 @@ def test_driver_errors_are_sqlalchemy_errors(any_db, admin):
             {"record_id": record_id, "service_code": "no-such-service", "count": 1}])
     # and the offline queue's "already stored" answer still holds
     assert log_record_with_uuid(any_db, admin, NewRecord(services=["vneid"]), uid) is False
+
+
+
+def test_a_save_while_another_counter_writes_says_busy_and_saves_nothing(home, admin, monkeypatch):
+    """BEGIN IMMEDIATE runs on the driver's cursor: SQLite's 'database is locked' must still become the one
+    Vietnamese message, and nothing is saved."""
+    import sqlite3
+
+    from dxdesk.db import engine as engine_module
+    from dxdesk.errors import UserError
+
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 200)
+    db = engine_module.open_database(None, home)
+    try:
+        other = sqlite3.connect(db.sqlite_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another counter in the middle of its save
+        with pytest.raises(UserError, match="bận"):
+            log_record(db, admin, NewRecord(services=["vneid"]))
+        other.execute("ROLLBACK")
+        other.close()
+        with db.session() as s:
+            assert s.scalar(select(func.count()).select_from(ServiceRecord)) == 0
+        log_record(db, admin, NewRecord(services=["vneid"]))  # and once it is done, the save goes through
+    finally:
+        db.dispose()
