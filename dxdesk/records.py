@@ -15,7 +15,6 @@ from dxdesk.actor import Actor
 from dxdesk.catalogue import check_service_codes, list_services
 from dxdesk.contact import ContactInput, contact_columns
 from dxdesk.counting import store as counting_store
-from dxdesk.db.prepared import Prepared
 from dxdesk.db.models import (
     AGE_BANDS,
     CHANNELS,
@@ -27,6 +26,7 @@ from dxdesk.db.models import (
     UnitProfile,
     Volunteer,
 )
+from dxdesk.db.prepared import Prepared
 from dxdesk.errors import UserError
 from dxdesk.i18n import _, language
 from dxdesk.permissions import allowed, require

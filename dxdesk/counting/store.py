@@ -34,7 +34,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from dxdesk.db.prepared import Prepared
 from dxdesk.db.models import (
     DailyServiceTally,
     DailySubjectTally,
@@ -45,6 +44,7 @@ from dxdesk.db.models import (
     Service,
     ServiceRecord,
 )
+from dxdesk.db.prepared import Prepared
 
 log = logging.getLogger(__name__)
 
