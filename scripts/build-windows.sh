@@ -34,6 +34,9 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $WINE_APT_PACKAGES \
     $(command -v npm >/dev/null || echo npm) >/dev/null
 fi
+# DXDESK_WIN_DEPS_ONLY=1: only the packages (CI installs them before it runs this build beside the tests, so that
+# two apt-get never run at once).
+[ "${DXDESK_WIN_DEPS_ONLY:-0}" = 1 ] && exit 0
 wine_common_env
 [ "${DXDESK_WIN_CLEAN:-0}" = 1 ] && rm -rf "$WINBUILD"
 mkdir -p "$WINBUILD/dl"
@@ -63,9 +66,14 @@ fi
 wine_windows_stubs   # (again: cheap, and picks up a changed stub source)
 step "building the dxdesk wheel (pure Python, with compiled translations)"
 rm -rf "$WINBUILD/wheel"
-# Built by the Linux Python in pip's isolated build environment, whose setuptools and babel are pinned too.
-PIP_CONSTRAINT="$ROOT/constraints.txt" python3 -m pip wheel -q --no-deps -w "$WINBUILD/wheel" . \
-  >"$WINBUILD/wheel.log" 2>&1 || { cat "$WINBUILD/wheel.log" >&2; exit 1; }
+# Built by the Linux Python in pip's isolated build environment, whose setuptools and babel are pinned too; from
+# a copy of the source (setuptools writes build/lib and *.egg-info in the tree it builds, and CI runs this build
+# beside the tests, whose wheel test builds in the checkout).
+rm -rf "$WINBUILD/src" && mkdir -p "$WINBUILD/src"
+tar --exclude=./.git --exclude=./.venv --exclude=./build --exclude=./dist --exclude='*.egg-info' \
+  --exclude='__pycache__' -cf - . | tar -xf - -C "$WINBUILD/src"
+( cd "$WINBUILD/src" && PIP_CONSTRAINT="$ROOT/constraints.txt" python3 -m pip wheel -q --no-deps \
+  -w "$WINBUILD/wheel" . ) >"$WINBUILD/wheel.log" 2>&1 || { cat "$WINBUILD/wheel.log" >&2; exit 1; }
 WHEEL=$(ls "$WINBUILD"/wheel/dxdesk-*.whl)
 export PIP_CACHE_DIR="${PIP_CACHE_DIR:-$HOME/.cache/pip}"   # pip's own download cache; a cold run works too
 step "pip under Wine: dxdesk + Windows wheels (constraints.txt)"
