@@ -13,7 +13,12 @@ if [ "$WANT_TESTS" = "--tests" ]; then
   PKGS="$PKGS postgresql poppler-utils zbar-tools sqlite3 fonts-liberation libreoffice-calc-nogui libreoffice-writer-nogui gnome-keyring dbus libsecret-tools"
 fi
 missing=""
-for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+# With a second architecture enabled (the Windows build adds i386 for Wine), `dpkg -s libfoo` is ambiguous once
+# libfoo:i386 is installed too: ask for the native one then.
+arch=$(dpkg --print-architecture)
+for p in $PKGS; do
+  dpkg -s "$p" >/dev/null 2>&1 || dpkg -s "$p:$arch" >/dev/null 2>&1 || missing="$missing $p"
+done
 if [ -n "$missing" ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   echo "Installing Debian packages:$missing" >&2
