@@ -11,7 +11,7 @@ from importlib.resources import as_file, files
 from dxdesk.errors import UserError
 from dxdesk.i18n import _, set_language
 
-log = logging.getLogger("dxdesk.ui")
+log = logging.getLogger(__name__)
 UI_FONT_FILES = ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf")
 
 

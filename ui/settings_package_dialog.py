@@ -43,7 +43,7 @@ from dxdesk.periods import parse_period
 from dxdesk.permissions import allowed
 from dxdesk.profile import get_profile
 
-log = logging.getLogger("dxdesk.ui.settings_package")
+log = logging.getLogger(__name__)
 
 
 class SettingsPackageBox(QGroupBox):

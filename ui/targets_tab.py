@@ -36,7 +36,7 @@ from dxdesk.permissions import allowed
 from dxdesk.targets import MAX_TARGET, set_target
 from dxdesk.vnformat import fmt_int, fmt_percent, percent
 
-log = logging.getLogger("dxdesk.ui")
+log = logging.getLogger(__name__)
 
 PERIOD_KINDS = (("year", N_("Year")), ("quarter", N_("Quarter")), ("month", N_("Month")))
 COL_NAME, COL_UNIT, COL_TARGET, COL_COUNT, COL_PERCENT = range(5)

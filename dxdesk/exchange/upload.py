@@ -31,7 +31,7 @@ from dxdesk.exchange import package as pkg
 from dxdesk.i18n import _
 from dxdesk.permissions import require
 
-log = logging.getLogger("dxdesk.exchange.upload")
+log = logging.getLogger(__name__)
 _SENDING = threading.Lock()  # one sender at a time in this program (the page's "Gửi ngay" and the timer)
 
 

@@ -51,7 +51,7 @@ from dxdesk.vnformat import fmt_int
 STATUS_LABELS = {"queued": N_("Waiting"), "sent": N_("Sent"), "failed": N_("Refused")}
 
 
-log = logging.getLogger("dxdesk.ui")
+log = logging.getLogger(__name__)
 
 class ExchangePage(QWidget):
     def __init__(self, ctx, title: str, parent=None):

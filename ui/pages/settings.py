@@ -29,7 +29,7 @@ from dxdesk.errors import UserError
 from dxdesk.i18n import _, language
 from dxdesk.profile import get_profile, set_profile
 
-log = logging.getLogger("dxdesk.ui")
+log = logging.getLogger(__name__)
 
 
 class UnitProfileDialog(QDialog):
