@@ -118,11 +118,10 @@ def test_the_period_is_chosen_with_the_report_pickers_and_says_its_days(page, qt
     assert picker.days_label.text() == "01/03/2025 – 31/03/2025"
 
 
-def test_closing_during_an_export_asks_stops_cleanly_and_says_what_was_not_made(qtbot, db, home, admin, tmp_path,
+def test_closing_during_an_export_asks_stops_cleanly_and_says_what_was_not_made(qtbot, open_window, db, home, admin, tmp_path,
                                                                                captured_messages, monkeypatch):
     import dxdesk.ui.pages.exchange as module
     from dxdesk.ui import messages
-    from dxdesk.ui.app import build_main_window, create_application
 
     set_profile(db, admin, "82", unit_code="28249")
     demo.fill(db, admin, records=500, seed=4, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
@@ -135,10 +134,7 @@ def test_closing_during_an_export_asks_stops_cleanly_and_says_what_was_not_made(
         return real(*args, progress=slow, **kwargs)
 
     monkeypatch.setattr(module, "export_package", held)
-    create_application()
-    win = build_main_window(db, home, admin)
-    qtbot.addWidget(win)
-    win.show()
+    win = open_window(db, admin, catalogue=False, size=None)
     page = win.show_page("exchange")
     page.period_picker.set_period("2025")
     out = tmp_path / "out"

@@ -104,11 +104,10 @@ def test_province_makes_a_package_for_chosen_communes(qtbot, province, home, adm
     assert "số 1" in captured_messages[-1][2]
 
 
-def test_counter_shows_a_new_service_after_the_package_without_restart(qtbot, db, home, admin, province, tmp_path,
+def test_counter_shows_a_new_service_after_the_package_without_restart(qtbot, open_window, db, home, admin, province, tmp_path,
                                                                        captured_messages):
     """A settings package adds 'Zalo OA' and retires 'SIM chính chủ': the counter's buttons follow at once, and
     the new button's key logs the new service."""
-    from dxdesk.ui.app import build_main_window, create_application
     from PySide6.QtCore import Qt
     from sqlalchemy import select
 
@@ -116,11 +115,7 @@ def test_counter_shows_a_new_service_after_the_package_without_restart(qtbot, db
     from dxdesk.db.models import RecordService
 
     set_profile(db, admin, "82", unit_code="28261")
-    create_application()
-    window = build_main_window(db, home, admin)
-    qtbot.addWidget(window)
-    window.resize(1093, 614)
-    window.show()
+    window = open_window(db, admin, catalogue=False)
     page = window.show_page("counter")
     assert "zalo_oa" not in page.buttons and "sim_owner" in page.buttons
     save_service(province, admin, "zalo_oa", indicator_code="OTHER_APPS", name_vi="Hướng dẫn quan tâm Zalo OA",
