@@ -23,8 +23,8 @@ def test_report_and_exchange_pages_open_on_last_month_on_03_12(qtbot, open_windo
     assert reports.period().key == "2026-11"
     assert reports.month_box.currentText() == "Tháng 11" and reports.year_spin.value() == 2026
     exchange = win.show_page("exchange")
-    assert exchange.period_picker.period().key == "2026-11"
-    assert type(exchange.period_picker) is type(reports.picker)  # the same picker, not a third one
+    assert exchange.export_box.period_picker.period().key == "2026-11"
+    assert type(exchange.export_box.period_picker) is type(reports.picker)  # the same picker, not a third one
 
 
 def test_print_preview_toolbar_speaks_vietnamese(qtbot):
