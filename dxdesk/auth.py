@@ -23,7 +23,7 @@ from dxdesk.i18n import _
 from dxdesk.permissions import ROLE_ORDER, allowed, require
 from dxdesk.text import clean_free_text
 
-log = logging.getLogger("dxdesk.auth")
+log = logging.getLogger(__name__)
 
 # scrypt: N=2^14, r=8 -> 16 MiB of memory per try; about 50 ms here, far more for a GPU farm.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1

@@ -20,7 +20,7 @@ from dxdesk.i18n import _
 from dxdesk.inuse import Exclusive
 from dxdesk.permissions import require
 
-log = logging.getLogger("dxdesk.backup")
+log = logging.getLogger(__name__)
 
 KEEP_DAILY = 14
 KEEP_MONTHLY = 12

@@ -29,19 +29,19 @@ _CREATING = threading.Lock()  # two threads of one process never both make the i
 def database_id(db) -> str:
     """A stable random id of this database (created on first use), naming its key in the keyring."""
     with db.session() as session:
-        value = settings.get(session, "db_uuid")
+        value = settings.get(session, settings.DB_UUID)
     if value:
         return value
     with _CREATING:
         try:
             with db.write() as session:
-                value = settings.get(session, "db_uuid")
+                value = settings.get(session, settings.DB_UUID)
                 if not value:
                     value = str(uuid.uuid4())
-                    settings.put(session, "db_uuid", value)
+                    settings.put(session, settings.DB_UUID, value)
         except IntegrityError:  # another program made it at the same moment: theirs stands
             with db.session() as session:
-                value = settings.get(session, "db_uuid")
+                value = settings.get(session, settings.DB_UUID)
     return value
 
 

@@ -169,7 +169,6 @@ def select_guides(db, codes: list[str] | None) -> list[Guide]:
 # --- validation ------------------------------------------------------------------------------------------------
 
 
-EXTRA_DOMAINS_KEY = "guides.link_domains"  # hosts an administrator added to the shipped allow-list
 
 
 @lru_cache(maxsize=1)
@@ -191,7 +190,7 @@ def allowed_domains(db=None) -> tuple[str, ...]:
         if profile is not None:
             domains += data["provinces"].get(profile.province_code, [])
         with db.session() as session:
-            domains += settings.get(session, EXTRA_DOMAINS_KEY, [])
+            domains += settings.get(session, settings.GUIDE_LINK_DOMAINS)
     return tuple(dict.fromkeys(domains))
 
 
@@ -275,11 +274,11 @@ def allow_domain(db, actor: Actor, domain: str) -> str:
     if host.count(".") < 1 or host in ("gov.vn", "com.vn", "vn", "com"):
         raise UserError(_("“{domain}” is too wide: add the address of one site.").format(domain=host))
     with db.write() as session:
-        extra = settings.get(session, EXTRA_DOMAINS_KEY, [])
+        extra = settings.get(session, settings.GUIDE_LINK_DOMAINS)
         if host in extra or host in _domain_resource()["domains"]:
             raise UserError(_("{domain} is already allowed.").format(domain=host))
-        settings.put(session, EXTRA_DOMAINS_KEY, [*extra, host])
-        audit.record(session, actor, "guide.allow_domain", "setting", EXTRA_DOMAINS_KEY, domain=host)
+        settings.put(session, settings.GUIDE_LINK_DOMAINS, [*extra, host])
+        audit.record(session, actor, "guide.allow_domain", "setting", settings.GUIDE_LINK_DOMAINS.key, domain=host)
     return host
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
 
-log = logging.getLogger("dxdesk.i18n")
+log = logging.getLogger(__name__)
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"

@@ -15,7 +15,7 @@ from pathlib import Path
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 
-log = logging.getLogger("dxdesk.inuse")
+log = logging.getLogger(__name__)
 
 WAIT_FOR_RESTORE_S = 30.0  # a process that starts during a restore waits this long for it to finish
 

@@ -16,6 +16,7 @@ from dxdesk.db.models import CHANNELS, OUTCOMES, RecordService, ServiceRecord, V
 from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
 from dxdesk.permissions import allowed, require
+from dxdesk.safe_cells import safe_cell
 from dxdesk.text import fold
 
 VOIDED_ALL, VOIDED_EXCLUDE, VOIDED_ONLY = "all", "exclude", "only"
@@ -219,16 +220,6 @@ def key_of(row: JournalRow) -> Key:
 # --- export of the filtered view -------------------------------------------------------------------
 
 XLSX_MAX_ROWS = 1_048_575  # one row for the headings
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Text that a spreadsheet would run as a formula gets an apostrophe in front (CSV/formula injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def export_headings() -> list[str]:
     return [_("Record no."), _("Date"), _("Time"), _("Services"), _("Volunteer"), _("Channel"), _("Outcome"),
             _("Count"), _("Place"), _("Note"), _("Voided"), _("Void reason")]

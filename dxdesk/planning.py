@@ -19,8 +19,7 @@ from dxdesk.roster import WEEKDAY_CODES, _clean_skills, available_on, parse_week
 from dxdesk.text import clean_free_text
 from dxdesk.vnformat import fmt_date, weekday_name
 
-RULE_KEY = "shift_rule"
-DEFAULT_RULE = {"weekdays": "mon,fri", "sessions": [["07:30", "11:30"], ["13:30", "17:00"]], "min": 2, "max": 4}
+DEFAULT_RULE = settings.SHIFT_RULE.default
 KINDS = ("counter", "outreach", "home")
 KIND_LABELS = {"counter": N_("Counter shift"), "outreach": N_("Outreach shift"), "home": N_("Home-visit shift")}
 
@@ -67,7 +66,7 @@ def _validate_rule(data: dict) -> ShiftRule:
 
 def get_rule(db) -> ShiftRule:
     with db.session() as session:
-        data = settings.get(session, RULE_KEY, None) or DEFAULT_RULE
+        data = settings.get(session, settings.SHIFT_RULE)
     return _validate_rule({**DEFAULT_RULE, **data})
 
 
@@ -78,8 +77,8 @@ def set_rule(db, actor: Actor, weekdays: str, sessions: list[tuple[str, str]], m
     data = {"weekdays": rule.weekdays, "sessions": [[s.strftime("%H:%M"), e.strftime("%H:%M")] for s, e in rule.sessions],
             "min": rule.min_staff, "max": rule.max_staff}
     with db.write() as session:
-        settings.put(session, RULE_KEY, data)
-        audit.record(session, actor, "shift.rule", "settings", RULE_KEY, **data)
+        settings.put(session, settings.SHIFT_RULE, data)
+        audit.record(session, actor, "shift.rule", "settings", settings.SHIFT_RULE.key, **data)
 
 
 # --- reception points -------------------------------------------------------------------------------
@@ -111,12 +110,11 @@ def add_reception_point(db, actor: Actor, name: str, address: str = "") -> int:
 # Stored in the settings table (no schema change): {"": [...]} for shifts without a reception point (the
 # commune's one-stop counter) and {"<point id>": [...]} per point. Without a setting, a counter shift needs
 # someone who can do VNeID, as before.
-SKILLS_KEY = "shift_skills"
 DEFAULT_SKILLS = ("vneid",)
 
 
 def _skills_setting(session) -> dict[str, list[str]]:
-    return settings.get(session, SKILLS_KEY, None) or {}
+    return settings.get(session, settings.SHIFT_SKILLS) or {}
 
 
 def required_skills(db, reception_point_id: int | None = None) -> tuple[str, ...]:
@@ -151,8 +149,8 @@ def set_required_skills(db, actor: Actor, reception_point_id: int | None, skills
             raise UserError(_("Unknown reception point id {id}.").format(id=reception_point_id))
         data = dict(_skills_setting(session))
         data["" if reception_point_id is None else str(reception_point_id)] = list(codes)
-        settings.put(session, SKILLS_KEY, data)
-        audit.record(session, actor, "shift.skills", "settings", SKILLS_KEY,
+        settings.put(session, settings.SHIFT_SKILLS, data)
+        audit.record(session, actor, "shift.skills", "settings", settings.SHIFT_SKILLS.key,
                      reception_point_id=reception_point_id, skills=list(codes))
     return codes
 

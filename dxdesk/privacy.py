@@ -16,10 +16,8 @@ from dxdesk.i18n import _
 from dxdesk.permissions import require
 from dxdesk.text import nfc
 
-RETENTION_KEY = "privacy.retention_days"  # days after the end of the reporting quarter
-DEFAULT_RETENTION_DAYS = 90
+DEFAULT_RETENTION_DAYS = settings.RETENTION_DAYS.default  # days after the end of the reporting quarter
 MAX_RETENTION_DAYS = 3650
-LAST_PURGE_KEY = "privacy.last_auto_purge"
 SYSTEM_ACTOR = Actor(username="system:retention", role="admin", display_name="dxdesk")
 
 _CLEARED = dict(contact_name_enc=None, contact_phone_enc=None, contact_lookup=None, consent_at=None,
@@ -30,7 +28,7 @@ _HAS_CONTACT = or_(ServiceRecord.contact_name_enc.is_not(None), ServiceRecord.co
 
 def retention_days(db) -> int:
     with db.session() as session:
-        value = settings.get(session, RETENTION_KEY, DEFAULT_RETENTION_DAYS)
+        value = settings.get(session, settings.RETENTION_DAYS)
     return int(value)
 
 
@@ -39,9 +37,9 @@ def set_retention_days(db, actor: Actor, days: int) -> None:
     if not isinstance(days, int) or days < 0 or days > MAX_RETENTION_DAYS:
         raise UserError(_("The retention period must be between 0 and {max} days.").format(max=MAX_RETENTION_DAYS))
     with db.write() as session:
-        old = settings.get(session, RETENTION_KEY, DEFAULT_RETENTION_DAYS)
-        settings.put(session, RETENTION_KEY, days)
-        audit.record(session, actor, "settings.change", "setting", RETENTION_KEY, old=old, new=days)
+        old = settings.get(session, settings.RETENTION_DAYS)
+        settings.put(session, settings.RETENTION_DAYS, days)
+        audit.record(session, actor, "settings.change", "setting", settings.RETENTION_DAYS.key, old=old, new=days)
 
 
 def quarter_end(day: dt.date) -> dt.date:
@@ -87,7 +85,7 @@ def purge_expired(db, actor: Actor, today: dt.date | None = None) -> int:
             update(ServiceRecord).where(ServiceRecord.work_date <= limit, _HAS_CONTACT).values(**_CLEARED)
         )
         purged = result.rowcount or 0
-        settings.put(session, LAST_PURGE_KEY, today.isoformat())
+        settings.put(session, settings.LAST_AUTO_PURGE, today.isoformat())
         if purged:
             audit.record(session, actor, "personal.purge", "service_record", "", records=purged,
                          worked_until=limit.isoformat(), retention_days=days)
@@ -97,7 +95,7 @@ def purge_expired(db, actor: Actor, today: dt.date | None = None) -> int:
 def auto_purge(db) -> int:
     """The automatic retention purge (at most once a day), done by the system and audited as such."""
     with db.session() as session:
-        last = settings.get(session, LAST_PURGE_KEY)
+        last = settings.get(session, settings.LAST_AUTO_PURGE)
     if last == clock.today().isoformat():
         return 0
     return purge_expired(db, SYSTEM_ACTOR)

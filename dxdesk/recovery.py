@@ -19,7 +19,6 @@ from dxdesk.errors import UserError
 from dxdesk.i18n import _
 from dxdesk.permissions import require
 
-CHECK_KEY = "fieldcrypt.key_check"  # HMAC of a fixed text under the key: proves a code belongs here
 _PREFIX = b"dxdesk-recovery"
 
 
@@ -58,8 +57,8 @@ def recovery_code(db, actor: Actor) -> str:
     require(actor, "backup.manage")
     key = fieldcrypt.get_key(db, create=True)
     with db.write() as session:
-        if settings.get(session, CHECK_KEY) is None:
-            settings.put(session, CHECK_KEY, _key_check(key))
+        if settings.get(session, settings.KEY_CHECK) is None:
+            settings.put(session, settings.KEY_CHECK, _key_check(key))
         audit.record(session, actor, "recovery.code_shown", "database", fieldcrypt.database_id(db))
     return encode(key)
 
@@ -87,7 +86,7 @@ def _decrypts(key: bytes, blob: bytes) -> bool:
 def key_matches(db, key: bytes) -> bool | None:
     """True/False when this database can tell whether KEY is its key; None when it has nothing to check."""
     with db.session() as session:
-        check = settings.get(session, CHECK_KEY)
+        check = settings.get(session, settings.KEY_CHECK)
     if check is not None:
         return hmac.compare_digest(check, _key_check(key))
     blob = _sample_blob(db)
@@ -108,6 +107,6 @@ def restore_key(db, actor: Actor, code: str) -> None:
         raise UserError(_("This computer already has the right key for this database; nothing to do."))
     fieldcrypt.import_key(db, key)
     with db.write() as session:
-        if settings.get(session, CHECK_KEY) is None:
-            settings.put(session, CHECK_KEY, _key_check(key))
+        if settings.get(session, settings.KEY_CHECK) is None:
+            settings.put(session, settings.KEY_CHECK, _key_check(key))
         audit.record(session, actor, "recovery.key_restored", "database", fieldcrypt.database_id(db))

@@ -12,9 +12,6 @@ from dxdesk.permissions import require
 from dxdesk.profile import get_profile
 from dxdesk.text import clean_free_text, nfc
 
-KEY = "report.tally"
-KEY_DOAN = "report.tally.doan"
-
 
 @dataclass
 class ReportSettings:
@@ -54,10 +51,14 @@ def defaults(db, doan: bool = False) -> ReportSettings:
     )
 
 
+def _setting(doan: bool) -> settings.Setting:
+    return settings.REPORT_TALLY_DOAN if doan else settings.REPORT_TALLY
+
+
 def load(db, doan: bool = False) -> ReportSettings:
     base = asdict(defaults(db, doan))
     with db.session() as session:
-        stored = settings.get(session, KEY_DOAN if doan else KEY, {}) or {}
+        stored = settings.get(session, _setting(doan)) or {}
     names = {f.name for f in fields(ReportSettings)}
     base.update({k: v for k, v in stored.items() if k in names})
     return ReportSettings(**base)
@@ -76,6 +77,6 @@ def save(db, actor: Actor, value: ReportSettings, doan: bool = False) -> ReportS
         recipients=[r for r in (clean_free_text(x, max_length=200) for x in value.recipients) if r],
     )
     with db.write() as session:
-        settings.put(session, KEY_DOAN if doan else KEY, asdict(clean))
-        audit.record(session, actor, "settings.report_signer", "settings", KEY_DOAN if doan else KEY)
+        settings.put(session, _setting(doan), asdict(clean))
+        audit.record(session, actor, "settings.report_signer", "settings", _setting(doan).key)
     return clean

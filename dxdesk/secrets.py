@@ -13,7 +13,7 @@ import logging
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 
-log = logging.getLogger("dxdesk.secrets")
+log = logging.getLogger(__name__)
 SERVICE = "dxdesk"
 _INSECURE = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
 

@@ -37,9 +37,6 @@ from dxdesk.errors import UserError
 from dxdesk.i18n import _
 from dxdesk.permissions import require
 
-GENERATION_KEY = "signing.generation"  # which key generation signs now (0 until the first rotation)
-FINGERPRINT_KEY = "signing.fingerprint"  # this database's fingerprint once it signed (public)
-ROTATIONS_KEY = "signing.rotations"  # certificates: new public key signed by the old one (public data)
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 _SALT = b"dxdesk ed25519 signing key v1"
 MAX_ROTATIONS = 20  # certificates a package may carry
@@ -86,7 +83,7 @@ def location(db) -> str:
 
 def _generation(db) -> int:
     with db.session() as session:
-        return int(settings.get(session, GENERATION_KEY, 0))
+        return int(settings.get(session, settings.SIGNING_GENERATION))
 
 
 def _unavailable(exc: UserError) -> UserError:
@@ -114,11 +111,10 @@ def private_key(db) -> Ed25519PrivateKey:
     secure keyring: a UserError saying so, before anything is written. A database that has a key already (it
     signed before, or its recovery code was printed) but whose key is not in this computer's keyring is
     refused too: a new key would sign as a stranger — the recovery code puts the right one back."""
-    from dxdesk import recovery
 
     with db.session() as session:
-        known = settings.get(session, FINGERPRINT_KEY)
-        had_key = known is not None or settings.get(session, recovery.CHECK_KEY) is not None
+        known = settings.get(session, settings.SIGNING_FINGERPRINT)
+        had_key = known is not None or settings.get(session, settings.KEY_CHECK) is not None
     key = _derive(db, _generation(db), create=not had_key)
     if key is None:
         raise UserError(_("This computer does not have this database's key (a reinstall, or another computer): put "
@@ -134,14 +130,14 @@ def note_signed(db) -> None:
     check in private_key that refuses to make a new key silently). Two threads or programs signing their first
     package at once write the same value once."""
     with db.session() as session:
-        if settings.get(session, FINGERPRINT_KEY) is not None:
+        if settings.get(session, settings.SIGNING_FINGERPRINT) is not None:
             return
     value = fingerprint(public_bytes(private_key(db)))
     with _NOTING:
         try:
             with db.write() as session:
-                if settings.get(session, FINGERPRINT_KEY) is None:
-                    settings.put(session, FINGERPRINT_KEY, value)
+                if settings.get(session, settings.SIGNING_FINGERPRINT) is None:
+                    settings.put(session, settings.SIGNING_FINGERPRINT, value)
         except IntegrityError:  # another program wrote it at the same moment: the same key, the same value
             pass
 
@@ -150,7 +146,7 @@ def is_own(db, public_key: bytes) -> bool:
     """True when PUBLIC_KEY is the key this database signs with now. Reads only: a database that never signed
     has no key of its own yet (and none is made here)."""
     with db.session() as session:
-        if settings.get(session, FINGERPRINT_KEY) is None:
+        if settings.get(session, settings.SIGNING_FINGERPRINT) is None:
             return False
     try:
         key = _derive(db, _generation(db), create=False)
@@ -180,7 +176,7 @@ def _certificate_bytes(cert: dict) -> bytes:
 def rotation_chain(db, public_key: bytes) -> list[dict]:
     """The certificates leading to PUBLIC_KEY (oldest first), as a package carries them."""
     with db.session() as session:
-        certs = settings.get(session, ROTATIONS_KEY, [])
+        certs = settings.get(session, settings.SIGNING_ROTATIONS)
     by_new = {c["new"]: c for c in certs}
     chain, current = [], public_key.hex()
     while current in by_new and len(chain) < MAX_ROTATIONS:
@@ -221,11 +217,11 @@ def rotate(db, actor: Actor) -> tuple[str, str]:
     cert["signature"] = base64.b64encode(old.sign(_certificate_bytes(cert))).decode()
     old_fp, new_fp = fingerprint(public_bytes(old)), fingerprint(public_bytes(new))
     with db.write() as session:
-        certs = settings.get(session, ROTATIONS_KEY, [])
+        certs = settings.get(session, settings.SIGNING_ROTATIONS)
         certs.append(cert)
-        settings.put(session, ROTATIONS_KEY, certs)
-        settings.put(session, GENERATION_KEY, generation)
-        settings.put(session, FINGERPRINT_KEY, new_fp)
+        settings.put(session, settings.SIGNING_ROTATIONS, certs)
+        settings.put(session, settings.SIGNING_GENERATION, generation)
+        settings.put(session, settings.SIGNING_FINGERPRINT, new_fp)
         audit.record(session, actor, "keys.rotate", "signing_key", new_fp, old=old_fp, new=new_fp, generation=generation)
     return old_fp, new_fp
 

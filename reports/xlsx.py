@@ -1,18 +1,18 @@
 """The tally workbook (openpyxl): per indicator (count, target, %), per service, per team; Vietnamese headers.
 
-Every text cell goes through `safe_cells.safe_cell`, so a unit or team name typed as a formula stays text."""
+Every text cell goes through `dxdesk.safe_cells.safe_cell`, so a unit or team name typed as a formula stays text."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import IO
 
-from dxdesk.reports.safe_cells import safe_cell
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from dxdesk.i18n import _
+from dxdesk.safe_cells import safe_cell
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _THIN = Side(style="thin", color="999999")

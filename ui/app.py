@@ -11,7 +11,7 @@ from importlib.resources import as_file, files
 from dxdesk.errors import UserError
 from dxdesk.i18n import _, set_language
 
-log = logging.getLogger("dxdesk.ui")
+log = logging.getLogger(__name__)
 UI_FONT_FILES = ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf")
 
 
@@ -145,11 +145,12 @@ def start_daily_backup(db, paths) -> threading.Thread:
 
 def run_gui(cli_ctx) -> int:
     load_core_before_qt()
-    from PySide6.QtCore import QSettings
+    from dxdesk.ui import ui_settings
+
+    from dxdesk import settings
 
     if not getattr(cli_ctx.args, "lang", None) and not os.environ.get("DXDESK_LANG"):
-        saved = QSettings(str(cli_ctx.paths.ui_settings), QSettings.Format.IniFormat).value("language")
-        set_language(saved if isinstance(saved, str) else None)
+        set_language(ui_settings.value(cli_ctx.paths, settings.LANGUAGE) or None)
     app = create_application()
     splash = show_splash(app)
     from dxdesk.ui import crash, messages

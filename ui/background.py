@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, QRunnable, Signal
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 
-log = logging.getLogger("dxdesk.ui")
+log = logging.getLogger(__name__)
 _MAX_INT = 2**31 - 1  # Qt signals carry C ints
 
 
@@ -39,12 +39,18 @@ class Job(QRunnable):
     `failed(message)`, any other exception is logged (WHAT names the job) and becomes `failed` with one
     sentence, and one of the CANCELLED exception types becomes `cancelled`."""
 
+    signals_class: type[JobSignals] = JobSignals  # a subclass may add signals of its own (see deliver)
+
     def __init__(self, fn: Callable, *, what: str = "background job", takes_job: bool = False,
                  cancelled: tuple[type[BaseException], ...] = ()):
         super().__init__()
         self.fn, self.what, self.takes_job, self.cancelled_types = fn, what, takes_job, cancelled
         self.stop = threading.Event()
-        self.signals = JobSignals()
+        self.signals = self.signals_class()
+
+    def deliver(self, result) -> None:
+        """Hand the function's result to the main thread (off the UI thread: emit signals only)."""
+        self.signals.done.emit(result)
 
     def progress(self, done: int, total: int) -> bool:
         """Report progress (thread-safe); False once the user asked to cancel."""
@@ -64,4 +70,4 @@ class Job(QRunnable):
             log.exception("%s failed", self.what)
             self.signals.failed.emit(_("Unexpected error; details are in the log file."))
             return
-        self.signals.done.emit(result)
+        self.deliver(result)

@@ -13,7 +13,7 @@ from dxdesk import __version__
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 
-log = logging.getLogger("dxdesk.ui")
+log = logging.getLogger(__name__)
 
 
 def write_crash_file(logs: Path, text: str) -> Path:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QRunnable, Qt, Signal
+from dxdesk.ui.background import Job, JobSignals
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
 from dxdesk import journal
-from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
 from dxdesk.vnformat import fmt_int
 
@@ -167,43 +167,50 @@ class JournalModel(QAbstractTableModel):
             self.set_total(total, self.generation)
 
 
-class WorkerSignals(QObject):
+class CountSignals(JobSignals):
     counted = Signal(int, int)  # total, generation
-    progress = Signal(int)
-    finished = Signal(int)  # rows written
-    failed = Signal(str)
 
 
-class CountWorker(QRunnable):
+class CountWorker(Job):
+    """The number of entries the filter of GENERATION matches (`counted`); a failure is logged by Job and
+    `failed` carries one sentence for the page."""
+
+    signals_class = CountSignals
+
     def __init__(self, db, actor, flt, generation: int):
-        super().__init__()
-        self.db, self.actor, self.flt, self.generation = db, actor, flt, generation
-        self.signals = WorkerSignals()
+        super().__init__(lambda: journal.count(db, actor, flt), what="journal count")
+        self.generation = generation
 
-    def run(self) -> None:
-        try:
-            total = journal.count(self.db, self.actor, self.flt)
-        except Exception as exc:  # noqa: BLE001 - reported on the page, never a crash in a thread
-            self.signals.failed.emit(str(exc))
-            return
-        self.signals.counted.emit(total, self.generation)
+    def deliver(self, result: int) -> None:
+        super().deliver(result)
+        self.signals.counted.emit(result, self.generation)
 
 
-class ExportWorker(QRunnable):
+class ExportSignals(JobSignals):
+    finished = Signal(int)  # rows written, -1 when cancelled (no file is left behind then)
+
+
+class ExportWorker(Job):
+    """journal.export off the UI thread: `progress(rows, total)`, `finished(rows or -1)`, `failed(sentence)`.
+    Setting `cancel` (or `stop`) asks it to stop between rows."""
+
+    signals_class = ExportSignals
+
     def __init__(self, db, actor, flt, path, kind: str):
-        super().__init__()
-        self.db, self.actor, self.flt, self.path, self.kind = db, actor, flt, path, kind
-        self.signals = WorkerSignals()
-        self.cancel = False
+        super().__init__(lambda job: journal.export(db, actor, flt, path, kind,
+                                                    progress=lambda n: job.progress(n, max(n, 1)),
+                                                    cancelled=job.stop.is_set),
+                         what="journal export", takes_job=True)
 
-    def run(self) -> None:
-        try:
-            written = journal.export(self.db, self.actor, self.flt, self.path, self.kind, progress=self.signals.progress.emit,
-                                     cancelled=lambda: self.cancel)
-        except UserError as exc:
-            self.signals.failed.emit(str(exc))
-            return
-        except Exception as exc:  # noqa: BLE001
-            self.signals.failed.emit(_("The export failed: {error}").format(error=exc))
-            return
-        self.signals.finished.emit(-1 if self.cancel else written)
+    @property
+    def cancel(self) -> bool:
+        return self.stop.is_set()
+
+    @cancel.setter
+    def cancel(self, value: bool) -> None:
+        if value:
+            self.stop.set()
+
+    def deliver(self, result: int) -> None:
+        super().deliver(result)
+        self.signals.finished.emit(-1 if self.stop.is_set() else result)

@@ -7,9 +7,10 @@ import datetime as dt
 import importlib
 import logging
 
+from dxdesk.ui.background import Job
 from dxdesk.ui.context import PageContext
 from dxdesk.ui.pages.registry import PAGES
-from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -30,7 +31,7 @@ from dxdesk.profile import Profile, get_profile
 from dxdesk.today import ShiftNow, current_shift
 from dxdesk.vnformat import fmt_date, fmt_int, weekday_name
 
-log = logging.getLogger("dxdesk.ui")
+log = logging.getLogger(__name__)
 OUTBOX_RETRY_MS = 20_000  # while entries wait or the server is down: try again this soon (the clock is 60 s)
 _UNKNOWN = object()
 
@@ -71,27 +72,6 @@ def gather_status(db, paths, now: dt.datetime) -> StatusFacts:
         facts.reachable = not outbox.server_unreachable(db)
     facts.waiting = outbox.pending_count(paths)
     return facts
-
-
-class StatusSignals(QObject):
-    done = Signal(object, object)  # StatusFacts or None (failed), the signals object (kept alive until then)
-
-
-class StatusWorker(QRunnable):
-    """gather_status off the UI thread; reports through its signals, touches no widget."""
-
-    def __init__(self, db, paths, now: dt.datetime):
-        super().__init__()
-        self.db, self.paths, self.now = db, paths, now
-        self.signals = StatusSignals()
-
-    def run(self) -> None:
-        try:
-            facts = gather_status(self.db, self.paths, self.now)
-        except Exception:  # noqa: BLE001 - logged; the status bar keeps what it shows
-            log.exception("status bar")
-            facts = None
-        self.signals.done.emit(facts, self.signals)
 
 
 class MainWindow(QMainWindow):
@@ -167,7 +147,7 @@ class MainWindow(QMainWindow):
         self._profile: Profile | None = None
         self._status_running = False  # one status worker (and so one outbox flush) at a time
         self._status_again = False  # asked again while it ran: run once more when it reports
-        self._status_signals: set = set()
+        self._status_job: Job | None = None
         self._closing = False
         ctx.events.profile_changed.connect(self.refresh_status)
         ctx.events.actor_changed.connect(self.refresh_status)
@@ -238,13 +218,18 @@ class MainWindow(QMainWindow):
             return
         self._status_running = True
         self._outbox_timer.stop()
-        worker = StatusWorker(self.ctx.db, self.ctx.paths, clock.now())
-        worker.signals.done.connect(self._status_done)
-        self._status_signals.add(worker.signals)
-        QThreadPool.globalInstance().start(worker)
+        db, paths, now = self.ctx.db, self.ctx.paths, clock.now()
+        job = Job(lambda: gather_status(db, paths, now), what="status bar")  # a failure is logged there
+        job.signals.done.connect(self._status_done)  # bound methods: queued to the main thread
+        job.signals.failed.connect(self._status_failed)
+        self._status_job = job  # its signals live until it reports
+        QThreadPool.globalInstance().start(job)
 
-    def _status_done(self, facts: StatusFacts | None, signals=None) -> None:
-        self._status_signals.discard(signals)
+    def _status_failed(self, _text: str) -> None:
+        self._status_done(None)  # the status bar keeps what it shows and tries again later
+
+    def _status_done(self, facts: StatusFacts | None) -> None:
+        self._status_job = None
         self._status_running = False
         if self._closing:
             return

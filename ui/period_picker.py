@@ -15,7 +15,8 @@ KIND_LABELS = {"month": N_("Month"), "quarter": N_("Quarter"), "year": N_("Year"
 
 
 class PeriodPicker(QWidget):
-    """KINDS in the order offered; `period()` is what is chosen; `changed` fires on every change."""
+    """KINDS in the order offered; `period()` is what is chosen; `changed` fires once for every change the user
+    makes (and for `set_period` unless NOTIFY is false)."""
 
     changed = Signal()
 
@@ -40,6 +41,7 @@ class PeriodPicker(QWidget):
         self.days_label = QLabel(objectName=f"{name}period_days")  # "01/11/2026 – 30/11/2026"
         self.days_label.setVisible(show_days)
         self._show_days = show_days
+        self._quiet = False  # set_period is filling the fields: one `changed` at the end, if any
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         for widget in (self.kind_box, self.year_spin, self.month_box, self.quarter_box, self.from_edit, self.to_edit,
@@ -54,6 +56,8 @@ class PeriodPicker(QWidget):
         self._update_days()
 
     def _changed(self, *_args) -> None:
+        if self._quiet:
+            return
         self._update_days()
         self.changed.emit()
 
@@ -79,9 +83,53 @@ class PeriodPicker(QWidget):
         a, b = self.from_edit.date().toPython(), self.to_edit.date().toPython()
         return parse_period(f"{a.isoformat()}..{b.isoformat()}")
 
-    def set_period(self, period: Period | str) -> None:
-        """Show PERIOD (or a period as the CLI writes it); a kind this picker does not offer becomes 'custom'."""
+    def set_period(self, period: Period | str, notify: bool = True) -> None:
+        """Show PERIOD (or a period as the CLI writes it); a kind this picker does not offer becomes 'custom'.
+        `changed` fires once afterwards, or not at all when NOTIFY is false."""
         p = parse_period(period) if isinstance(period, str) else period
+        self._quiet = True
+        try:
+            self._fill(p)
+        finally:
+            self._quiet = False
+        self._show_fields()
+        self._update_days()
+        if notify:
+            self.changed.emit()
+
+    def show_month(self, month: int) -> None:
+        """The month (and its quarter) offered when the user switches to Month or Quarter; changes no period shown
+        now when it is a year (no `changed`)."""
+        self._quiet = True
+        try:
+            self.month_box.setCurrentIndex(month - 1)
+            self.quarter_box.setCurrentIndex((month - 1) // 3)
+        finally:
+            self._quiet = False
+
+    def state(self) -> tuple:
+        """Everything the fields hold (also the month offered while a year is shown), for `restore`."""
+        return (self.kind_box.currentIndex(), self.year_spin.value(), self.month_box.currentIndex(),
+                self.quarter_box.currentIndex(), self.from_edit.date(), self.to_edit.date())
+
+    def restore(self, state: tuple) -> None:
+        """Put back what `state()` returned, without `changed` (e.g. the user declined to leave unsaved edits)."""
+        kind, year, month, quarter, start, end = state
+        self._quiet = True
+        try:
+            self.kind_box.setCurrentIndex(kind)
+            self.year_spin.setValue(year)
+            self.month_box.setCurrentIndex(month)
+            self.quarter_box.setCurrentIndex(quarter)
+            self.to_edit.setMinimumDate(min(start, end))
+            self.from_edit.setDate(start)
+            self.to_edit.setDate(end)
+        finally:
+            self._quiet = False
+        self._show_fields()
+        self._update_days()
+
+    def _fill(self, p: Period) -> None:
         kind = p.kind if self.kind_box.findData(p.kind) >= 0 else "custom"
         if kind == "custom" and self.kind_box.findData("custom") < 0:
             kind = self.kind_box.itemData(0)
@@ -92,8 +140,6 @@ class PeriodPicker(QWidget):
         self.to_edit.setMinimumDate(_qdate(min(p.start, p.end)))
         self.from_edit.setDate(_qdate(p.start))
         self.to_edit.setDate(_qdate(p.end))
-        self._show_fields()
-        self._update_days()
 
 
 def _qdate(day: dt.date) -> QDate:

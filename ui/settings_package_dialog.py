@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dxdesk.ui import messages
 from dxdesk.ui.period_hint import attach_period_hint
+from dxdesk.ui.period_picker import PeriodPicker
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,7 +44,7 @@ from dxdesk.periods import parse_period
 from dxdesk.permissions import allowed
 from dxdesk.profile import get_profile
 
-log = logging.getLogger("dxdesk.ui.settings_package")
+log = logging.getLogger(__name__)
 
 
 class SettingsPackageBox(QGroupBox):
@@ -208,6 +209,16 @@ class MakeSettingsDialog(QDialog):
         self.periods = QLineEdit(objectName="settings_periods")
         self.periods.setText(str(clock.today().year))
         self.periods.setToolTip(_("One or more periods, separated by commas: 2026, 2026-Q1, 2026-03"))
+        # the one period picker (as on Báo cáo, Chỉ tiêu, Trao đổi dữ liệu): choose, then add to the list
+        self.picker = PeriodPicker(parse_period(str(clock.today().year)), kinds=("year", "quarter", "month"),
+                                   prefix="settings")
+        self.picker.show_month(clock.today().month)
+        self.add_period = QPushButton(_("&Add period"), objectName="add_settings_period")
+        self.add_period.clicked.connect(self._add_period)
+        pick_row = QHBoxLayout()
+        pick_row.addWidget(self.picker)
+        pick_row.addWidget(self.add_period)
+        pick_row.addStretch(1)
         self.all_units = QRadioButton(_("Every commune of the province"), objectName="all_units")
         self.some_units = QRadioButton(_("Only these codes:"), objectName="some_units")
         self.unit_codes = QLineEdit(objectName="unit_codes")
@@ -234,6 +245,7 @@ class MakeSettingsDialog(QDialog):
         periods_label.setBuddy(self.periods)
         form.addRow(periods_label, self.periods)
         form.addRow(QLabel(""), attach_period_hint(self.periods, several=True))
+        form.addRow(QLabel(""), pick_row)
         if self.province_level:
             form.addRow(QLabel(_("For:")), units_row)
         else:
@@ -254,6 +266,13 @@ class MakeSettingsDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.made = None
+
+    def _add_period(self) -> None:
+        """The picker's period joins the list (once)."""
+        key = self.picker.period().key
+        chosen = [p.strip() for p in self.periods.text().split(",") if p.strip()]
+        if key not in chosen:
+            self.periods.setText(", ".join([*chosen, key]))
 
     def choose_file(self) -> None:
         name = f"caidat-{clock.today():%Y%m%d}.zip"

@@ -21,7 +21,7 @@ from dxdesk.actor import Actor
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 
-log = logging.getLogger("dxdesk.ui")
+log = logging.getLogger(__name__)
 
 
 def _secret_edit(name: str) -> QLineEdit:

@@ -16,7 +16,7 @@ from dxdesk.i18n import LANGUAGES, _, ngettext, set_language
 argparse._ = _
 argparse.ngettext = ngettext
 
-log = logging.getLogger("dxdesk.cli")
+log = logging.getLogger(__name__)
 
 # Each module registers its commands: register(subparsers) and sets `handler` defaults.
 COMMAND_MODULES = ("core", "volunteers", "shifts", "guides", "reports", "exchange", "opening", "settings_pkg", "keys", "guide_links", "admin")

@@ -39,7 +39,6 @@ from dxdesk.counting.tally import (  # noqa: F401 - the package's public names
 
 log = logging.getLogger(__name__)
 
-CHECKED_KEY = "tally.checked_on"  # settings key: the day the background check last ran
 
 
 def check(db, actor, repair: bool = True):
@@ -70,11 +69,11 @@ def check_due(db, today: dt.date | None = None) -> bool:
     from dxdesk import clock, settings
 
     with db.session() as session:
-        return settings.get(session, CHECKED_KEY, "") != (today or clock.today()).isoformat()
+        return settings.get(session, settings.TALLY_CHECKED_ON) != (today or clock.today()).isoformat()
 
 
 def mark_checked(db, today: dt.date | None = None) -> None:
     from dxdesk import clock, settings
 
     with db.write() as session:
-        settings.put(session, CHECKED_KEY, (today or clock.today()).isoformat())
+        settings.put(session, settings.TALLY_CHECKED_ON, (today or clock.today()).isoformat())

@@ -23,7 +23,7 @@ from dxdesk.errors import UserError
 from dxdesk.i18n import _
 from dxdesk.paths import AppPaths
 
-log = logging.getLogger("dxdesk.db")
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
 # File systems that live on another machine, where SQLite's locking and WAL are unsafe. A name ending in '*' is a

@@ -30,7 +30,7 @@ from dxdesk.paths import replaced_when_done
 from dxdesk.periods import Period
 from dxdesk.permissions import require
 from dxdesk.profile import get_profile
-from dxdesk.reports.safe_cells import FORMULA_STARTS, safe_cell
+from dxdesk.safe_cells import is_dangerous, safe_cell
 
 FETCH = 20_000  # rows per fetchmany: one CSV block handed to the deflate thread, one progress call
 _FIRST = itemgetter(0)
@@ -132,7 +132,7 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
                     ServiceRecord.work_date >= period.start, ServiceRecord.work_date <= period.end, _unit_filter(unit))
             ) or 0
         pseudonyms = session.scalars(select(Volunteer.pseudonym)).all()
-    needs_cleaning = any(p and p.startswith(FORMULA_STARTS) for p in pseudonyms)
+    needs_cleaning = any(is_dangerous(p) for p in pseudonyms)
 
     hashes: dict[str, str] = {}
     with replaced_when_done(out) as part:

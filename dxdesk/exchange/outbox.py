@@ -42,7 +42,7 @@ from dxdesk.paths import AppPaths
 from dxdesk.permissions import require
 from dxdesk.records import NewRecord, check_record, log_record_with_uuid
 
-log = logging.getLogger("dxdesk.outbox")
+log = logging.getLogger(__name__)
 RETRY_AFTER_S = 45.0  # after a failed connection, keep entries offline at once for this long (the status
 # worker probes the server every 20 s meanwhile, so the mark stays fresh during an outage and clears soon after)
 _SCHEMA = """

@@ -46,8 +46,6 @@ from dxdesk.targets import MAX_TARGET
 from dxdesk.text import clean_free_text, find_unsafe_character, nfc
 from dxdesk.vnformat import fmt_int
 
-SERIAL_KEY = "settings_package.serial"  # the issuer's counter
-APPLIED_KEY = "settings_package.applied"  # issuer key -> {serial, sha256, created_at, applied_at}
 MAX_SERIAL_JUMP = 1_000  # a package numbered more than this above the last one applied is refused
 MAX_ITEMS = 20_000
 SERVICE_CODE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
@@ -186,7 +184,7 @@ def make_settings_package(db, actor: Actor, out: Path, *, periods: list[Period] 
     signing.private_key(db)  # no secure keyring: refused now, before a serial is taken or a file written
     with db.write() as session:  # the serial is taken in the same transaction as the audit event
         _lock(session)
-        following = int(settings.get(session, SERIAL_KEY, 0)) + 1
+        following = int(settings.get(session, settings.PACKAGE_SERIAL)) + 1
         highest = min(following - 1 + MAX_SERIAL_JUMP, pkg.MAX_SERIAL)
         if serial is not None and not following <= serial <= highest:
             raise UserError(_("The package number must be from {low} to {high} (numbers already used here: up to "
@@ -211,7 +209,7 @@ def make_settings_package(db, actor: Actor, out: Path, *, periods: list[Period] 
                 sha = pkg.sha256_file(part)
         except OSError as exc:
             raise UserError(_("Cannot write {file}: {error}.").format(file=out, error=exc.strerror or exc)) from None
-        settings.put(session, SERIAL_KEY, serial)
+        settings.put(session, settings.PACKAGE_SERIAL, serial)
         catalogue_services = len(body["catalogue"]["services"]) if body["catalogue"] else 0
         audit.record(session, actor, "settings.send", "settings_package", sha[:16], sha256=sha, serial=serial,
                      recipients=len(codes), targets=len(body["targets"]), services=catalogue_services,
@@ -269,7 +267,7 @@ def apply_settings_package(db, actor: Actor, path: Path, expected_sha256: str | 
         return plan
     with db.write() as session:
         _lock(session)
-        applied = settings.get(session, APPLIED_KEY, {})
+        applied = settings.get(session, settings.PACKAGES_APPLIED)
         last = applied.get(plan.issuer_key)
         if last and (last["sha256"] == plan.sha256 or int(last["serial"]) >= plan.serial):
             # another window applied it (or a newer one) since the preview: check again from the top
@@ -278,7 +276,7 @@ def apply_settings_package(db, actor: Actor, path: Path, expected_sha256: str | 
             _write_change(session, actor, change)
         applied[plan.issuer_key] = {"serial": plan.serial, "sha256": plan.sha256, "created_at": plan.created_at,
                                     "applied_at": clock.now().isoformat(timespec="seconds")}
-        settings.put(session, APPLIED_KEY, applied)
+        settings.put(session, settings.PACKAGES_APPLIED, applied)
         trust.record_received(session, actor, plan.accepted, trust.ISSUER, plan.issuer_key, plan.issuer_name,
                               plan.path.name)
         audit.record(session, actor, "settings.apply", "settings_package", plan.sha256[:16], sha256=plan.sha256,
@@ -294,13 +292,13 @@ def forget_issuer(db, actor: Actor, issuer_key: str) -> dict:
     require(actor, "settings.receive")
     with db.write() as session:
         _lock(session)
-        applied = settings.get(session, APPLIED_KEY, {})
+        applied = settings.get(session, settings.PACKAGES_APPLIED)
         if issuer_key not in applied:
             known = ", ".join(sorted(applied)) or _("none")
             raise UserError(_("No package from “{issuer}” was applied here. Known senders: {known}.").format(
                 issuer=issuer_key, known=known))
         forgotten = applied.pop(issuer_key)
-        settings.put(session, APPLIED_KEY, applied)
+        settings.put(session, settings.PACKAGES_APPLIED, applied)
         audit.record(session, actor, "settings.forget", "settings_package", issuer_key, last=forgotten)
     return forgotten
 
@@ -308,7 +306,7 @@ def forget_issuer(db, actor: Actor, issuer_key: str) -> dict:
 def applied_packages(db) -> dict[str, dict]:
     """Issuer key -> the last package applied from it (serial, sha256, created_at, applied_at)."""
     with db.session() as session:
-        return settings.get(session, APPLIED_KEY, {})
+        return settings.get(session, settings.PACKAGES_APPLIED)
 
 
 def _day(iso: str) -> str:

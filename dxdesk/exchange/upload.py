@@ -31,7 +31,7 @@ from dxdesk.exchange import package as pkg
 from dxdesk.i18n import _
 from dxdesk.permissions import require
 
-log = logging.getLogger("dxdesk.exchange.upload")
+log = logging.getLogger(__name__)
 _SENDING = threading.Lock()  # one sender at a time in this program (the page's "Gửi ngay" and the timer)
 
 
@@ -44,7 +44,6 @@ def due_count(db, now: dt.datetime | None = None) -> int:
     """Queued packages whose next try is due (what the automatic sender would send now)."""
     now = now or clock.now()
     return sum(1 for e in queue(db) if e.status == "queued" and (e.next_try_at is None or e.next_try_at <= now))
-ENDPOINT_KEY = "upload.endpoint"
 TOKEN_NAME = "upload.token"  # + ":<database id>"; the bare name is read once from before issue #14
 
 
@@ -93,7 +92,7 @@ def check_endpoint(url: str) -> str:
 
 def get_endpoint(db) -> str | None:
     with db.session() as session:
-        return settings.get(session, ENDPOINT_KEY)
+        return settings.get(session, settings.UPLOAD_ENDPOINT)
 
 
 def configure(db, actor: Actor, endpoint: str, token: str | None = None) -> None:
@@ -108,8 +107,8 @@ def configure(db, actor: Actor, endpoint: str, token: str | None = None) -> None
             raise UserError(_("The access token may only contain Latin letters, digits and signs, without spaces."))
         secrets.set_secret(token_name(db), token)
     with db.write() as session:
-        settings.put(session, ENDPOINT_KEY, endpoint)
-        audit.record(session, actor, "upload.configure", "setting", ENDPOINT_KEY, endpoint=endpoint,
+        settings.put(session, settings.UPLOAD_ENDPOINT, endpoint)
+        audit.record(session, actor, "upload.configure", "setting", settings.UPLOAD_ENDPOINT.key, endpoint=endpoint,
                      token_changed=token is not None)
 
 

@@ -10,7 +10,6 @@ import subprocess
 import zipfile
 
 import pytest
-from dxdesk.reports.safe_cells import FORMULA_STARTS, safe_cell
 from openpyxl import load_workbook
 from sqlalchemy import update
 
@@ -21,6 +20,7 @@ from dxdesk.exchange.export import export_package
 from dxdesk.periods import parse_period
 from dxdesk.profile import set_profile
 from dxdesk.records import NewRecord, log_record
+from dxdesk.safe_cells import FORMULA_STARTS, safe_cell
 from dxdesk.targets import set_target
 
 PERIOD = parse_period("2025")

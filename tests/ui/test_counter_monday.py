@@ -3,26 +3,16 @@ and Ctrl+Z, Sửa/Hủy by keys, voiding without a reason, driven by keys and cl
 
 import pytest
 from dxdesk.ui import messages
-from dxdesk.ui.app import build_main_window, create_application
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from dxdesk.catalogue import ensure_catalogue
 from dxdesk.db.models import ServiceRecord
 
 
 @pytest.fixture
-def window(qtbot, db, home, admin, captured_messages):
-    ensure_catalogue(db)
-    create_application()
-    win = build_main_window(db, home, admin)
-    qtbot.addWidget(win)
-    win.resize(1093, 614)
-    win.show()
-    win.activateWindow()  # shortcuts and mnemonics (Alt+…) go to the active window
-    qtbot.waitUntil(win.isActiveWindow)
-    return win
+def window(open_window, db, admin):
+    return open_window(db, admin, active=True)  # shortcuts and mnemonics (Alt+…) go to the active window
 
 
 def _records(db):

@@ -3,26 +3,13 @@
 import datetime as dt
 
 import pytest
-from dxdesk.ui.app import build_main_window, create_application
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from sqlalchemy import select
 
 from dxdesk import clock
-from dxdesk.catalogue import ensure_catalogue
 from dxdesk.db.models import Assignment, AuditEvent, RecordService, ServiceRecord, Shift, Volunteer
 from dxdesk.text import fold
-
-
-@pytest.fixture
-def window(qtbot, db, home, admin, captured_messages):
-    ensure_catalogue(db)
-    create_application()
-    win = build_main_window(db, home, admin)
-    qtbot.addWidget(win)
-    win.resize(1093, 614)
-    win.show()
-    return win
 
 
 @pytest.fixture
@@ -155,15 +142,12 @@ def test_consent_box_is_off_by_default_and_contact_is_encrypted(window, qtbot, d
     assert not page.consent_box.isChecked() and page.contact_name.text() == ""
 
 
-def test_contact_fields_disabled_without_a_keyring(qtbot, db, home, admin, monkeypatch):
+def test_contact_fields_disabled_without_a_keyring(qtbot, open_window, db, admin, monkeypatch):
     import keyring
     from keyring.backends.fail import Keyring as FailKeyring
 
     keyring.set_keyring(FailKeyring())
-    ensure_catalogue(db)
-    create_application()
-    win = build_main_window(db, home, admin)
-    qtbot.addWidget(win)
+    win = open_window(db, admin, size=None)
     page = win.show_page("counter")
     assert not page.contact_name.isEnabled()
     qtbot.waitUntil(lambda: not page.consent_box.isEnabled())  # the keyring is asked once the window is up

@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from dxdesk.ui.app import build_main_window, create_application
 from PySide6.QtCore import Qt
 
 from dxdesk import clock, planning
@@ -10,19 +9,9 @@ from dxdesk.catalogue import ensure_catalogue
 from dxdesk.records import NewRecord, log_record
 
 
-def _window(qtbot, db, home, admin):
-    ensure_catalogue(db)
-    create_application()
-    win = build_main_window(db, home, admin)
-    qtbot.addWidget(win)
-    win.resize(1093, 614)
-    win.show()
-    return win
-
-
-def test_schedule_without_shifts_offers_to_plan_the_month(qtbot, db, home, admin, captured_messages, monkeypatch):
+def test_schedule_without_shifts_offers_to_plan_the_month(qtbot, open_window, db, home, admin, captured_messages, monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 12, 3))
-    win = _window(qtbot, db, home, admin)
+    win = open_window(db, admin)
     page = win.show_page("schedule")
     page.go_to(dt.date(2027, 1, 1))
     assert page.empty_row.isVisible()
@@ -33,11 +22,11 @@ def test_schedule_without_shifts_offers_to_plan_the_month(qtbot, db, home, admin
     assert not page.empty_row.isVisible()
 
 
-def test_journal_on_an_empty_month_says_why_and_widens(qtbot, db, home, admin, captured_messages, monkeypatch):
+def test_journal_on_an_empty_month_says_why_and_widens(qtbot, open_window, db, home, admin, captured_messages, monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 12, 3))
     ensure_catalogue(db)
     log_record(db, admin, NewRecord(["vneid"], dt.datetime(2026, 11, 27, 9, 0)))  # November only
-    win = _window(qtbot, db, home, admin)
+    win = open_window(db, admin)
     page = win.show_page("journal")
     qtbot.waitUntil(lambda: page.empty_row.isVisible(), timeout=5000)
     assert "Chưa có lượt nào trong kỳ này" in page.empty_note.text()

@@ -37,24 +37,24 @@ def test_commune_exports_with_the_report(qtbot, db, home, admin, tmp_path, captu
     set_profile(db, admin, "82", unit_code=UNIT_A)
     demo.fill(db, admin, records=200, seed=4, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
     page = make_page(qtbot, db, home, admin)
-    assert not page.unit.isVisible()  # a commune exports its own records
-    assert page.with_report.text() == "Kèm &báo cáo PDF" and page.with_report.isEnabled()
-    page.period_picker.set_period("2025")
-    page.with_report.setChecked(True)
+    assert not page.export_box.unit.isVisible()  # a commune exports its own records
+    assert page.export_box.with_report.text() == "Kèm &báo cáo PDF" and page.export_box.with_report.isEnabled()
+    page.export_box.period_picker.set_period("2025")
+    page.export_box.with_report.setChecked(True)
     page.start_export(tmp_path / "r.zip")
     wait_idle(qtbot, page)
     with zipfile.ZipFile(tmp_path / "r.zip") as zf:
         assert pkg.REPORT in zf.namelist()
         assert zf.read(pkg.REPORT).startswith(b"%PDF")
-    assert "200 lượt ghi nhận" in page.results.item(0).text()
+    assert "200 lượt ghi nhận" in page.import_box.results.item(0).text()
     assert captured_messages == []
 
 
 def test_province_chooses_the_commune(qtbot, db, home, admin, tmp_path, captured_messages):
     set_profile(db, admin, "82")
     page = make_page(qtbot, db, home, admin)
-    assert page.unit.isVisible() and page.unit.count() == 0
-    page.period_picker.set_period("2025")
+    assert page.export_box.unit.isVisible() and page.export_box.unit.count() == 0
+    page.export_box.period_picker.set_period("2025")
     assert page.start_export(tmp_path / "none.zip") is None  # nothing imported yet: one clear message
     assert "chưa nhập gói" in captured_messages[-1][2]
 
@@ -66,12 +66,12 @@ def test_province_chooses_the_commune(qtbot, db, home, admin, tmp_path, captured
         import_package(db, admin, export_package(src, admin, parse_period("2025"), tmp_path / f"{unit}.zip").path)
         src.dispose()
     page.activated()
-    codes = [page.unit.itemData(i) for i in range(page.unit.count())]
+    codes = [page.export_box.unit.itemData(i) for i in range(page.export_box.unit.count())]
     assert sorted(codes) == [UNIT_A, UNIT_B]
-    assert "Phường Thới Sơn (28270)" in [page.unit.itemText(i) for i in range(page.unit.count())]
-    page.unit.setCurrentIndex(page.unit.findData(UNIT_B))
+    assert "Phường Thới Sơn (28270)" in [page.export_box.unit.itemText(i) for i in range(page.export_box.unit.count())]
+    page.export_box.unit.setCurrentIndex(page.export_box.unit.findData(UNIT_B))
     page.activated()  # refreshing keeps the choice
-    assert page.unit.currentData() == UNIT_B
+    assert page.export_box.unit.currentData() == UNIT_B
     page.start_export(tmp_path / "b-again.zip")
     wait_idle(qtbot, page)
     with zipfile.ZipFile(tmp_path / "b-again.zip") as zf:

@@ -34,19 +34,19 @@ def wait_idle(qtbot, page):
 
 
 def test_export_then_import_shows_results(page, qtbot, tmp_path, db):
-    page.period_picker.set_period("2025")
+    page.export_box.period_picker.set_period("2025")
     page.start_export(tmp_path / "a.zip")
-    assert page.cancel_button.isVisible() and not page.export_button.isEnabled()
+    assert page.job_progress.cancel_button.isVisible() and not page.export_box.export_button.isEnabled()
     wait_idle(qtbot, page)
     assert (tmp_path / "a.zip").is_file()
-    assert "3.000 lượt ghi nhận" in page.results.item(0).text()
+    assert "3.000 lượt ghi nhận" in page.import_box.results.item(0).text()
     with zipfile.ZipFile(tmp_path / "a.zip") as zf:
         assert "personal.csv" not in zf.namelist()
 
     (tmp_path / "bad.zip").write_bytes(b"not a zip")
     page.start_import([tmp_path / "a.zip", tmp_path / "bad.zip"])
     wait_idle(qtbot, page)
-    texts = [page.results.item(i).text() for i in range(page.results.count())]
+    texts = [page.import_box.results.item(i).text() for i in range(page.import_box.results.count())]
     assert any(t.startswith("✗ Từ chối gói bad.zip") for t in texts)
     assert any(t.startswith("✓ a.zip") and "0 mới, 3000 đã có" in t for t in texts)
 
@@ -61,18 +61,18 @@ def test_cancelled_export_leaves_no_file(page, qtbot, tmp_path, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(module, "export_package", held)
-    page.period_picker.set_period("2025")
+    page.export_box.period_picker.set_period("2025")
     job = page.start_export(tmp_path / "c.zip")
-    qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
-    assert job.stop.is_set() and page.progress_label.text() == "Đang hủy…"
+    qtbot.mouseClick(page.job_progress.cancel_button, Qt.MouseButton.LeftButton)
+    assert job.stop.is_set() and page.job_progress.progress_label.text() == "Đang hủy…"
     gate.set()
     wait_idle(qtbot, page)
     assert list(tmp_path.glob("c.zip*")) == []
-    assert "Đã hủy" in page.results.item(0).text()
+    assert "Đã hủy" in page.import_box.results.item(0).text()
 
 
 def test_a_custom_range_never_ends_before_it_starts(page, tmp_path):
-    picker = page.period_picker
+    picker = page.export_box.period_picker
     picker.set_period("2025-03-01..2025-03-31")
     picker.to_edit.setDate(picker.to_edit.date().fromString("2025-02-01", "yyyy-MM-dd"))
     assert picker.period().key.startswith("2025-03-01") and picker.period().end >= picker.period().start
@@ -80,19 +80,19 @@ def test_a_custom_range_never_ends_before_it_starts(page, tmp_path):
 
 
 def test_upload_settings_token_only_in_keyring_and_queue_status(page, db, qtbot, tmp_path, memory_keyring):
-    page.endpoint.setText("https://sotttt.example.gov.vn/nhan")
-    page.token.setText("abc123token")
+    page.upload_box.endpoint.setText("https://sotttt.example.gov.vn/nhan")
+    page.upload_box.token.setText("abc123token")
     page.save_settings()
     assert memory_keyring.store[("dxdesk", upload.token_name(db))] == "abc123token"
-    assert page.token.text() == "" and "kho mật khẩu" in page.token.placeholderText()
+    assert page.upload_box.token.text() == "" and "kho mật khẩu" in page.upload_box.token.placeholderText()
     with db.session() as s:
         assert "abc123token" not in "".join(v.value for v in s.scalars(select(Setting)))
-    page.period_picker.set_period("2025-03")
-    page.queue_after.setChecked(True)
+    page.export_box.period_picker.set_period("2025-03")
+    page.export_box.queue_after.setChecked(True)
     page.start_export(tmp_path / "q.zip")
     wait_idle(qtbot, page)
-    assert page.table.rowCount() == 1 and page.table.item(0, 1).text() == "Đang chờ"
-    assert page.queue_note.text() == "Hàng chờ gửi: 1"
+    assert page.upload_box.table.rowCount() == 1 and page.upload_box.table.item(0, 1).text() == "Đang chờ"
+    assert page.upload_box.queue_note.text() == "Hàng chờ gửi: 1"
     assert [e.status for e in upload.queue(db)] == ["queued"]
 
 
@@ -100,14 +100,14 @@ def test_clerk_exports_but_cannot_import_or_configure(qtbot, db, home, admin):
     set_profile(db, admin, "82", unit_code="28249")
     p = ExchangePage(PageContext(db, home, Actor("thu", "clerk")), "x")
     qtbot.addWidget(p)
-    assert p.export_button.isEnabled() and not p.import_button.isEnabled()
-    assert not p.personal.isEnabled() and not p.endpoint.isEnabled()
+    assert p.export_box.export_button.isEnabled() and not p.import_box.import_button.isEnabled()
+    assert not p.export_box.personal.isEnabled() and not p.upload_box.endpoint.isEnabled()
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(ServiceRecord)) == 0
 
 
 def test_the_period_is_chosen_with_the_report_pickers_and_says_its_days(page, qtbot):
-    picker = page.period_picker
+    picker = page.export_box.period_picker
     assert picker.kind_box.currentText() == "Tháng"  # the same picker as Báo cáo, not a typed code
     picker.kind_box.setCurrentIndex(picker.kind_box.findData("quarter"))
     picker.year_spin.setValue(2025)
@@ -118,11 +118,10 @@ def test_the_period_is_chosen_with_the_report_pickers_and_says_its_days(page, qt
     assert picker.days_label.text() == "01/03/2025 – 31/03/2025"
 
 
-def test_closing_during_an_export_asks_stops_cleanly_and_says_what_was_not_made(qtbot, db, home, admin, tmp_path,
+def test_closing_during_an_export_asks_stops_cleanly_and_says_what_was_not_made(qtbot, open_window, db, home, admin, tmp_path,
                                                                                captured_messages, monkeypatch):
     import dxdesk.ui.pages.exchange as module
     from dxdesk.ui import messages
-    from dxdesk.ui.app import build_main_window, create_application
 
     set_profile(db, admin, "82", unit_code="28249")
     demo.fill(db, admin, records=500, seed=4, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
@@ -135,12 +134,9 @@ def test_closing_during_an_export_asks_stops_cleanly_and_says_what_was_not_made(
         return real(*args, progress=slow, **kwargs)
 
     monkeypatch.setattr(module, "export_package", held)
-    create_application()
-    win = build_main_window(db, home, admin)
-    qtbot.addWidget(win)
-    win.show()
+    win = open_window(db, admin, catalogue=False, size=None)
     page = win.show_page("exchange")
-    page.period_picker.set_period("2025")
+    page.export_box.period_picker.set_period("2025")
     out = tmp_path / "out"
     out.mkdir()
     page.start_export(out / "dxdesk-2025.zip")

@@ -20,7 +20,7 @@ def _page(qtbot, db, home):
 
 
 def _row(page, code):
-    return next(r for r in range(page.list.count()) if page.list.item(r).data(Qt.ItemDataRole.UserRole) == code)
+    return next(r for r in range(page.guide_list.list.count()) if page.guide_list.list.item(r).data(Qt.ItemDataRole.UserRole) == code)
 
 
 def test_look_alike_refused_as_typed_and_old_link_marked(qtbot, db, home, admin):
@@ -33,16 +33,16 @@ def test_look_alike_refused_as_typed_and_old_link_marked(qtbot, db, home, admin)
         row = s.get(GuideOverride, "portal")
         row.data = row.data.replace("https://dongthap.gov.vn/dvc", "https://bit.ly/dvc")
     page = _page(qtbot, db, home)
-    item = page.list.item(_row(page, "portal"))
+    item = page.guide_list.list.item(_row(page, "portal"))
     assert "có liên kết ngoài danh sách địa chỉ chính thức" in item.text() and "bit.ly" in item.toolTip()
-    assert "ngoài danh sách" not in page.list.item(_row(page, "vneid")).text()
+    assert "ngoài danh sách" not in page.guide_list.list.item(_row(page, "vneid")).text()
 
-    page.list.setCurrentRow(_row(page, "vneid"))
-    page.links.setCurrentCell(0, 0)
-    page.link_url.setFocus()
-    page.link_url.selectAll()
-    qtbot.keyClicks(page.link_url, "https://vneid.gov.vn.dang-nhap.info/login")
-    qtbot.waitUntil(lambda: page.problem.isVisible(), timeout=3000)
-    assert "vneid.gov.vn.dang-nhap.info" in page.problem.text() and "danh sách" in page.problem.text()
+    page.guide_list.list.setCurrentRow(_row(page, "vneid"))
+    page.editor.links.table.setCurrentCell(0, 0)
+    page.editor.links.url.setFocus()
+    page.editor.links.url.selectAll()
+    qtbot.keyClicks(page.editor.links.url, "https://vneid.gov.vn.dang-nhap.info/login")
+    qtbot.waitUntil(lambda: page.editor.problem.isVisible(), timeout=3000)
+    assert "vneid.gov.vn.dang-nhap.info" in page.editor.problem.text() and "danh sách" in page.editor.problem.text()
     assert all(link.url != "https://vneid.gov.vn.dang-nhap.info/login" or not link.verified
                for link in page._preview_guide().links)

@@ -4,8 +4,7 @@ shortcuts the main window really has."""
 import re
 from html import unescape
 
-import pytest
-from dxdesk.ui.app import build_main_window, create_application
+from dxdesk.ui.app import create_application
 from dxdesk.ui.help import PLACES, SHORTCUTS, SHORTCUTS_KEY, HelpDialog, place_html
 from dxdesk.ui.pages.registry import PAGES
 from PySide6.QtCore import Qt, QTimer
@@ -13,16 +12,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 
 from dxdesk.i18n import _, set_language
-
-
-@pytest.fixture
-def window(qtbot, db, home, admin, captured_messages):
-    create_application()
-    win = build_main_window(db, home, admin)
-    qtbot.addWidget(win)
-    win.resize(1093, 614)
-    win.show()
-    return win
 
 
 def _text(html: str) -> str:

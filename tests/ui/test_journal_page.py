@@ -4,7 +4,6 @@ import os
 import resource
 
 import pytest
-from dxdesk.ui.app import build_main_window, create_application
 from dxdesk.ui.journal_model import MAX_PAGES, PAGE_SIZE, JournalModel
 from PySide6.QtCore import Qt
 
@@ -14,22 +13,16 @@ from dxdesk.records import NewRecord, log_record
 
 
 @pytest.fixture
-def window(qtbot, db, home, admin, captured_messages):
+def window(open_window, db, admin):
     ensure_catalogue(db)
     demo.fill(db, admin, records=1500, seed=5)
     log_record(db, admin, NewRecord(services=["vneid"], note="Ông Đặng Văn Bảy"))
-    return _journal_window(qtbot, db, home, admin, on_journal=False)
+    return open_window(db, admin)
 
 
-def _journal_window(qtbot, db, home, actor, on_journal=True):
-    """The main window at the office PCs' size (1093×614 logical), signed in as ACTOR; on Nhật ký, all time."""
-    create_application()
-    win = build_main_window(db, home, actor)
-    qtbot.addWidget(win)
-    win.resize(1093, 614)
-    win.show()
-    if not on_journal:
-        return win
+def _journal_window(open_window, db, actor):
+    """The main window at the office PCs' size, signed in as ACTOR; on Nhật ký, all time."""
+    win = open_window(db, actor, catalogue=False)
     page = win.show_page("journal")
     page.period_box.setCurrentIndex(page.period_box.findData("all"))
     return win, page
@@ -102,7 +95,7 @@ def test_filters_voided_and_export_worker(window, qtbot, tmp_path):
 
 
 @pytest.mark.slow
-def test_log_browser_on_a_million_records_scrolls_to_the_end(qtbot, home, admin, captured_messages, tmp_path_factory):
+def test_log_browser_on_a_million_records_scrolls_to_the_end(qtbot, open_window, home, admin, tmp_path_factory):
     """Builds a 1.000.000-record SQLite database (bulk inserts, ~15-30 s), then opens and scrolls it."""
     from dxdesk.db.engine import open_database
 
@@ -110,7 +103,7 @@ def test_log_browser_on_a_million_records_scrolls_to_the_end(qtbot, home, admin,
     try:
         ensure_catalogue(db)
         demo.fill(db, admin, records=1_000_000, seed=7)
-        win, page = _journal_window(qtbot, db, home, admin)
+        win, page = _journal_window(open_window, db, admin)
         qtbot.waitUntil(lambda: page.model.total == 1_000_000, timeout=60000)
         assert page.count_label.text() == "1.000.000 mục"
         assert page.model.flt.sort == "date"  # opens on the newest day
@@ -144,8 +137,7 @@ def test_log_browser_on_a_million_records_scrolls_to_the_end(qtbot, home, admin,
         db.dispose()
 
 
-
-def test_a_volunteer_sees_only_their_own_entries_and_no_export(qtbot, db, home, admin, captured_messages):
+def test_a_volunteer_sees_only_their_own_entries_and_no_export(qtbot, open_window, db, admin):
     """Nhật ký follows record.view_all (issue #15): a volunteer browses their own entries only, without the other
     volunteers in the filter or the export buttons; another user signing in sees what their role allows."""
     from dxdesk import roster
@@ -158,7 +150,7 @@ def test_a_volunteer_sees_only_their_own_entries_and_no_export(qtbot, db, home, 
     log_record(db, me, NewRecord(services=["vneid"], note="tôi tự ghi"))
     log_record(db, admin, NewRecord(services=["ewallet"], volunteer_id=an, note="chị Lan ghi giúp tôi"))
     log_record(db, admin, NewRecord(services=["ewallet"], note="hẹn bà Tư Xuyến thứ Sáu"))  # someone else's
-    win, page = _journal_window(qtbot, db, home, me)
+    win, page = _journal_window(open_window, db, me)
     qtbot.waitUntil(lambda: page.count_label.text() == "2 mục", timeout=5000)
     notes = {page.model.row_at(i).note for i in range(page.model.rowCount())}
     assert notes == {"tôi tự ghi", "chị Lan ghi giúp tôi"}

@@ -42,7 +42,7 @@ def test_enrol_a_commune_then_its_package_is_listed(qtbot, db, home, admin, tmp_
     path = enrolment_file(commune, tmp_path)
     fingerprint = signing.own_key(commune).fingerprint
     page = _page(qtbot, db, home, admin)
-    box = page.keys_box
+    box = page.import_box.keys_box
     assert box.enrol_button.isEnabled() and box.table.rowCount() == 0
     assert signing.own_key(db).fingerprint in box.own.text()
 
@@ -59,7 +59,7 @@ def test_enrol_a_commune_then_its_package_is_listed(qtbot, db, home, admin, tmp_
     package = export_package(commune, admin, parse_period("2025"), tmp_path / "a.zip").path
     page.start_import([package])
     qtbot.waitUntil(lambda: page.job is None, timeout=30_000)
-    assert page.results.item(0).text().startswith("✓ a.zip")
+    assert page.import_box.results.item(0).text().startswith("✓ a.zip")
     assert box.table.item(0, 5).text().endswith("· a.zip")
     headers = [box.table.horizontalHeaderItem(c).text() for c in range(box.table.columnCount())]
     assert headers == ["Đơn vị", "Mã", "Dấu vân tay", "Đăng ký lúc", "Người đăng ký", "Gói nhận gần nhất"]
@@ -83,7 +83,7 @@ def test_unsigned_package_asks_the_administrator_twice(qtbot, db, home, admin, t
     messages.answers = [True, True]
     page.start_import([unsigned])
     qtbot.waitUntil(lambda: page.job is None, timeout=30_000)
-    qtbot.waitUntil(lambda: page.job is None and page.results.item(0).text().startswith("✓"), timeout=30_000)
+    qtbot.waitUntil(lambda: page.job is None and page.import_box.results.item(0).text().startswith("✓"), timeout=30_000)
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(ServiceRecord)) == 12
         assert s.scalar(select(AuditEvent.actor).where(AuditEvent.action == "data.import_unsigned")) == admin.username

@@ -4,21 +4,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from dxdesk.ui.app import build_main_window, create_application
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from dxdesk.profile import get_profile, set_profile
-
-
-@pytest.fixture
-def window(qtbot, db, home, admin, captured_messages):
-    create_application()
-    win = build_main_window(db, home, admin)
-    qtbot.addWidget(win)
-    win.resize(1093, 614)  # 1366×768 at 125 %
-    win.show()
-    return win
 
 
 def test_sidebar_has_the_vietnamese_places(window):
@@ -102,7 +91,7 @@ def test_qt_texts_we_do_not_translate_stay_intact(window):
     assert QPageSize(QPageSize.PageSizeId.A4).name() != ""
 
 
-def test_outbox_is_sent_and_counted_on_a_shared_server(qtbot, pg_url, home, admin, captured_messages):
+def test_outbox_is_sent_and_counted_on_a_shared_server(qtbot, open_window, pg_url, home, admin):
     """Entries kept on the PC during a server outage go up when the window refreshes, and the count shows."""
     from sqlalchemy import func, select
 
@@ -115,9 +104,7 @@ def test_outbox_is_sent_and_counted_on_a_shared_server(qtbot, pg_url, home, admi
     try:
         queued = outbox.queue_record(home, admin, NewRecord(services=["vneid"]))
         assert outbox.pending_count(home) == 1
-        create_application()
-        win = build_main_window(db, home, admin)
-        qtbot.addWidget(win)
+        win = open_window(db, admin, catalogue=False, size=None)
         # sent by a worker: the window is usable meanwhile, the label follows when it reports
         qtbot.waitUntil(lambda: win.status_outbox.text() == "Hàng chờ gửi: 0" and not win.status_busy(), timeout=10_000)
         with db.session() as s:

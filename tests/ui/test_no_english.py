@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from dxdesk.ui.app import build_main_window, create_application
+from dxdesk.ui.app import create_application
 from dxdesk.ui.pages.registry import PAGES
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -143,18 +143,13 @@ def detector():
 
 
 @pytest.fixture
-def window(qtbot, db, home, admin, captured_messages):
+def window(open_window, db, admin):
     from dxdesk import demo
     from dxdesk.profile import set_profile
 
     set_profile(db, admin, "82", unit_code="28261")
     demo.fill(db, admin, records=300, seed=3)
-    create_application()
-    win = build_main_window(db, home, admin)
-    qtbot.addWidget(win)
-    win.resize(1093, 614)
-    win.show()
-    return win
+    return open_window(db, admin, catalogue=False)
 
 
 def test_the_detector_catches_english(detector):
@@ -166,15 +161,12 @@ def test_the_detector_catches_english(detector):
     assert detector.english("VNeID") is None
 
 
-def test_the_walk_reads_the_screen(qtbot, db, home, admin, captured_messages, detector):
+def test_the_walk_reads_the_screen(open_window, db, admin, detector):
     """The same walk over the window built in English finds English everywhere: it is not vacuous."""
     from dxdesk.i18n import set_language
 
     set_language("en")
-    create_application()
-    win = build_main_window(db, home, admin)
-    qtbot.addWidget(win)
-    win.show()
+    win = open_window(db, admin, catalogue=False, size=None)
     texts = visible_texts(win)
     english = {text for _where, text in texts if detector.english(text)}
     assert {"Counter", "Settings", "Help"} <= {_plain(t) for t in english}

@@ -14,7 +14,7 @@ import threading
 import time
 
 import pytest
-from dxdesk.ui.app import build_main_window, create_application
+from dxdesk.ui.app import create_application
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
@@ -109,12 +109,9 @@ def stored_count(db) -> int:
         return s.scalar(select(func.count()).select_from(ServiceRecord))
 
 
-def test_status_refresh_never_waits_for_a_silent_server(qtbot, relayed, home, admin, captured_messages):
+def test_status_refresh_never_waits_for_a_silent_server(qtbot, open_window, relayed, home, admin, captured_messages):
     db, relay = relayed
-    create_application()
-    win = build_main_window(db, home, admin)
-    qtbot.addWidget(win)
-    win.show()
+    win = open_window(db, admin, catalogue=False, size=None)
     qtbot.waitUntil(lambda: win.status_outbox.text() == "Hàng chờ gửi: 0" and not win.status_busy(), timeout=10_000)
     assert "Mất kết nối máy chủ" not in win.status_db.text()
 
@@ -202,7 +199,7 @@ def test_campaign_dialog_when_the_server_stops_answering_mid_write(qtbot, relaye
     assert dialog.result() == 1 and stored_count(db) == 1
 
 
-def test_a_page_that_meets_a_dead_server_says_so_instead_of_crashing(qtbot, relayed, home, admin, captured_messages):
+def test_a_page_that_meets_a_dead_server_says_so_instead_of_crashing(qtbot, open_window, relayed, home, admin, captured_messages):
     """Any page's query that reaches the exception hook with a lost-connection error: one short Vietnamese
     message (not the crash dialog, no crash file), the server marked down; a second one soon after stays quiet."""
     import sys
@@ -210,9 +207,7 @@ def test_a_page_that_meets_a_dead_server_says_so_instead_of_crashing(qtbot, rela
     from dxdesk.ui import crash
 
     db, relay = relayed
-    create_application()
-    win = build_main_window(db, home, admin)
-    qtbot.addWidget(win)
+    win = open_window(db, admin, catalogue=False, size=None)
     qtbot.waitUntil(lambda: not win.status_busy(), timeout=10_000)
     crash.install(home.logs, lambda: win)
     crash._last_server_message[0] = -1e9

@@ -3,10 +3,9 @@
 import datetime as dt
 
 import pytest
-from dxdesk.ui.app import build_main_window, create_application
+from dxdesk.ui.app import create_application
 
 from dxdesk import clock
-from dxdesk.catalogue import ensure_catalogue
 from dxdesk.periods import report_default
 
 
@@ -17,18 +16,15 @@ def test_report_default_is_the_month_before_in_the_first_days(today, expected):
     assert report_default(today).key == expected
 
 
-def test_report_and_exchange_pages_open_on_last_month_on_03_12(qtbot, db, home, admin, captured_messages, monkeypatch):
+def test_report_and_exchange_pages_open_on_last_month_on_03_12(qtbot, open_window, db, home, admin, captured_messages, monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 12, 3))
-    ensure_catalogue(db)
-    create_application()
-    win = build_main_window(db, home, admin)
-    qtbot.addWidget(win)
+    win = open_window(db, admin, size=None)
     reports = win.show_page("reports")
     assert reports.period().key == "2026-11"
     assert reports.month_box.currentText() == "Tháng 11" and reports.year_spin.value() == 2026
     exchange = win.show_page("exchange")
-    assert exchange.period_picker.period().key == "2026-11"
-    assert type(exchange.period_picker) is type(reports.picker)  # the same picker, not a third one
+    assert exchange.export_box.period_picker.period().key == "2026-11"
+    assert type(exchange.export_box.period_picker) is type(reports.picker)  # the same picker, not a third one
 
 
 def test_print_preview_toolbar_speaks_vietnamese(qtbot):

@@ -6,26 +6,19 @@ import os
 
 import pytest
 from dxdesk.ui import printing, schedule_dialogs
-from dxdesk.ui.app import build_main_window, create_application
 from dxdesk.ui.pages import schedule as schedule_module
 from icalendar import Calendar
 
 from dxdesk import clock, planning, roster
-from dxdesk.catalogue import ensure_catalogue
 
 D = dt.date
 SHOTS = os.environ.get("DXDESK_SHOTS")  # a folder: save screenshots there to look at
 
 
 @pytest.fixture
-def page(qtbot, db, home, admin, captured_messages, monkeypatch):
+def page(open_window, db, admin, monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: D(2024, 1, 15))
-    ensure_catalogue(db)
-    create_application()
-    win = build_main_window(db, home, admin)
-    qtbot.addWidget(win)
-    win.resize(1093, 614)
-    win.show()
+    win = open_window(db, admin)
     p = win.show_page("schedule")
     p.go_to(D(2024, 2, 1))
     return win, p
@@ -133,13 +126,10 @@ def test_week_view_and_keyboard_paging(page, qtbot):
     assert len(p.grid.buttons()) == 4
 
 
-def test_volunteer_role_sees_but_cannot_plan(qtbot, db, home, captured_messages, monkeypatch):
+def test_volunteer_role_sees_but_cannot_plan(qtbot, open_window, db, home, captured_messages, monkeypatch):
     from dxdesk.actor import Actor
 
-    ensure_catalogue(db)
-    create_application()
-    win = build_main_window(db, home, Actor(username="tnv", role="volunteer"))
-    qtbot.addWidget(win)
+    win = open_window(db, Actor(username="tnv", role="volunteer"), size=None)
     p = win.show_page("schedule")
     assert not p.plan_button.isEnabled() and not p.auto_button.isEnabled()
     assert planning.list_shifts(db, D(2024, 1, 1), D(2024, 12, 31)) == []

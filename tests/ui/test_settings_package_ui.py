@@ -7,6 +7,7 @@ import pytest
 from dxdesk.ui import keys_panel
 from dxdesk.ui.context import PageContext
 from dxdesk.ui.settings_package_dialog import MakeSettingsDialog, SettingsPackageBox
+from PySide6.QtWidgets import QLabel
 
 from dxdesk import counting, signing
 from dxdesk.actor import Actor
@@ -104,11 +105,31 @@ def test_province_makes_a_package_for_chosen_communes(qtbot, province, home, adm
     assert "số 1" in captured_messages[-1][2]
 
 
-def test_counter_shows_a_new_service_after_the_package_without_restart(qtbot, db, home, admin, province, tmp_path,
+def test_the_periods_are_chosen_with_the_one_period_picker(qtbot, province, home, admin, captured_messages):
+    """Make a settings package: the periods come from the same picker as Báo cáo and Chỉ tiêu, added to the list
+    once each, and the hint says which days they cover."""
+    from dxdesk.ui.period_picker import PeriodPicker
+    from PySide6.QtCore import Qt
+
+    dialog = MakeSettingsDialog(PageContext(province, home, admin))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert type(dialog.picker) is PeriodPicker
+    year = dt.date.today().year
+    picker = dialog.picker
+    picker.kind_box.setCurrentIndex(picker.kind_box.findData("quarter"))
+    picker.quarter_box.setCurrentIndex(1)
+    qtbot.mouseClick(dialog.add_period, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.add_period, Qt.MouseButton.LeftButton)  # the same quarter again: listed once
+    assert dialog.periods.text() == f"{year}, {year}-Q2"
+    hint = dialog.findChild(QLabel, "settings_periods_hint")
+    assert f"01/04/{year} – 30/06/{year}" in hint.text()
+
+
+def test_counter_shows_a_new_service_after_the_package_without_restart(qtbot, open_window, db, home, admin, province, tmp_path,
                                                                        captured_messages):
     """A settings package adds 'Zalo OA' and retires 'SIM chính chủ': the counter's buttons follow at once, and
     the new button's key logs the new service."""
-    from dxdesk.ui.app import build_main_window, create_application
     from PySide6.QtCore import Qt
     from sqlalchemy import select
 
@@ -116,11 +137,7 @@ def test_counter_shows_a_new_service_after_the_package_without_restart(qtbot, db
     from dxdesk.db.models import RecordService
 
     set_profile(db, admin, "82", unit_code="28261")
-    create_application()
-    window = build_main_window(db, home, admin)
-    qtbot.addWidget(window)
-    window.resize(1093, 614)
-    window.show()
+    window = open_window(db, admin, catalogue=False)
     page = window.show_page("counter")
     assert "zalo_oa" not in page.buttons and "sim_owner" in page.buttons
     save_service(province, admin, "zalo_oa", indicator_code="OTHER_APPS", name_vi="Hướng dẫn quan tâm Zalo OA",

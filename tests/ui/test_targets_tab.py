@@ -41,15 +41,15 @@ def _save(qtbot, tab):
 
 
 def _row(tab, code):
-    return tab.codes.index(code)
+    return tab.grid.codes.index(code)
 
 
 def _type(tab, code, text):
-    tab.table.item(_row(tab, code), 2).setText(text)
+    tab.grid.table.item(_row(tab, code), 2).setText(text)
 
 
 def _cell(tab, code, col):
-    return tab.table.item(_row(tab, code), col).text()
+    return tab.grid.table.item(_row(tab, code), col).text()
 
 
 def _log_installs(db, actor, n, day=dt.date(2026, 3, 6)):
@@ -63,10 +63,10 @@ def test_coordinator_sets_a_target_and_the_percent_shows(qtbot, any_db, home, ad
     _log_installs(any_db, admin, 6800)
     tab = _tab(qtbot, any_db, home, COORDINATOR)
     # only the indicators that have a target, none set yet: empty cells, no percent
-    assert tab.codes == ["APP_PROVINCE", "EWALLET", "SHOP_EPAY", "ECOM_PRODUCT"]
+    assert tab.grid.codes == ["APP_PROVINCE", "EWALLET", "SHOP_EPAY", "ECOM_PRODUCT"]
     assert _cell(tab, "APP_PROVINCE", 2) == "" and _cell(tab, "APP_PROVINCE", 3) == "6.800"
     assert _cell(tab, "APP_PROVINCE", 4) == "—"
-    assert tab.save_button.isVisible() and not tab.note.isVisible()
+    assert tab.actions.save_button.isVisible() and not tab.grid.note.isVisible()
 
     _type(tab, "APP_PROVINCE", "4802")
     assert _cell(tab, "APP_PROVINCE", 2) == "4.802"  # shown the Vietnamese way at once
@@ -78,7 +78,7 @@ def test_coordinator_sets_a_target_and_the_percent_shows(qtbot, any_db, home, ad
     assert counting.targets_for(any_db, parse_period("2026-Q1")) == {}  # only the period chosen
     qtbot.waitUntil(tab.settled, timeout=10000)
     assert _cell(tab, "APP_PROVINCE", 2) == "4.802" and _cell(tab, "APP_PROVINCE", 4) == "141,6 %"
-    assert "Đã lưu 2 chỉ tiêu cho Năm 2026" in tab.status.text()
+    assert "Đã lưu 2 chỉ tiêu cho Năm 2026" in tab.actions.status.text()
     assert tab.dirty() == {}
     with any_db.session() as session:
         assert session.scalar(select(func.count()).select_from(AuditEvent)
@@ -87,15 +87,15 @@ def test_coordinator_sets_a_target_and_the_percent_shows(qtbot, any_db, home, ad
     # a quarter is its own period: the year's target is not shown there
     tab.set_period("2026-Q1")
     qtbot.waitUntil(tab.settled, timeout=10000)
-    assert "Quý 1/2026" in tab.period_text.text()
+    assert "Quý 1/2026" in tab.scope.period_text.text()
     assert _cell(tab, "APP_PROVINCE", 2) == "" and _cell(tab, "APP_PROVINCE", 3) == "6.800"
 
 
 def test_changing_a_saved_target_and_the_kind_picker(qtbot, db, home, admin, captured_messages):
     set_target(db, admin, "SHOP_EPAY", 480, parse_period("2026-05"))
     tab = _tab(qtbot, db, home, COORDINATOR, period="2026-05")
-    assert tab.kind_box.currentData() == "month" and tab.month_box.isVisibleTo(tab)
-    assert not tab.quarter_box.isVisibleTo(tab)
+    assert tab.scope.picker.kind_box.currentData() == "month" and tab.scope.picker.month_box.isVisibleTo(tab)
+    assert not tab.scope.picker.quarter_box.isVisibleTo(tab)
     assert _cell(tab, "SHOP_EPAY", 2) == "480"
     _type(tab, "SHOP_EPAY", " 1 200 ")
     assert tab.dirty() == {"SHOP_EPAY": "1.200"}
@@ -104,9 +104,9 @@ def test_changing_a_saved_target_and_the_kind_picker(qtbot, db, home, admin, cap
     from dxdesk.ui import messages
 
     messages.answers = [False]
-    tab.year_spin.setValue(2025)
+    tab.scope.picker.year_spin.setValue(2025)
     assert captured_messages[-1][0] == "confirm"
-    assert tab.year_spin.value() == 2026 and _cell(tab, "SHOP_EPAY", 2) == "1.200"
+    assert tab.scope.picker.year_spin.value() == 2026 and _cell(tab, "SHOP_EPAY", 2) == "1.200"
     _save(qtbot, tab)
     assert counting.targets_for(db, parse_period("2026-05")) == {"SHOP_EPAY": 1200}
 
@@ -116,18 +116,18 @@ def test_volunteer_sees_the_table_read_only(qtbot, db, home, admin, captured_mes
     volunteer = Actor("tnv", "volunteer", display_name="Tình nguyện viên")
     tab = _tab(qtbot, db, home, volunteer)
     assert _cell(tab, "APP_PROVINCE", 2) == "4.802"
-    assert not tab.save_button.isVisible()
-    assert tab.note.isVisible() and "Chỉ điều phối viên" in tab.note.text()
+    assert not tab.actions.save_button.isVisible()
+    assert tab.grid.note.isVisible() and "Chỉ điều phối viên" in tab.grid.note.text()
     from PySide6.QtCore import Qt
 
-    assert not tab.table.item(_row(tab, "APP_PROVINCE"), 2).flags() & Qt.ItemFlag.ItemIsEditable
+    assert not tab.grid.table.item(_row(tab, "APP_PROVINCE"), 2).flags() & Qt.ItemFlag.ItemIsEditable
     _type(tab, "APP_PROVINCE", "9999")  # even if the cell were changed, saving is refused
     _save(qtbot, tab)
     assert captured_messages[-1][0] == "warning" and "điều phối viên" in captured_messages[-1][2]
     assert counting.targets_for(db, Y2026) == {"APP_PROVINCE": 4802}
     # a clerk is not a coordinator either
     clerk = _tab(qtbot, db, home, Actor("vt", "clerk", display_name="Văn thư"))
-    assert not clerk.save_button.isVisible() and clerk.note.isVisible()
+    assert not clerk.actions.save_button.isVisible() and clerk.grid.note.isVisible()
 
 
 @pytest.mark.parametrize("bad", ["-5", "abc", "4,5", "48.02", "2000000000"])
@@ -141,7 +141,7 @@ def test_bad_input_is_refused_and_nothing_is_saved(qtbot, db, home, captured_mes
     assert kind == "warning" and "số nguyên từ 0 trở lên" in text and "Chưa lưu gì" in text
     assert "ví điện tử" in text  # names the indicator
     assert counting.targets_for(db, Y2026) == {}
-    assert tab.table.currentRow() == _row(tab, "EWALLET")  # the cell to fix is selected
+    assert tab.grid.table.currentRow() == _row(tab, "EWALLET")  # the cell to fix is selected
     assert _cell(tab, "EWALLET", 4) == "—"
 
 
@@ -157,11 +157,11 @@ def test_emptying_a_saved_target_is_refused(qtbot, db, home, admin, captured_mes
 def test_province_sets_a_commune_target(qtbot, any_db, home, admin, captured_messages):
     set_profile(any_db, admin, "82")  # province level
     tab = _tab(qtbot, any_db, home, COORDINATOR)
-    assert tab.unit_box.isVisible() and tab.hint.isVisible()
-    assert "Tạo gói cài đặt" in tab.hint.text() and "Trao đổi dữ liệu" in tab.hint.text()
-    assert tab.unit_box.itemData(0) is None and "chỉ tiêu của tỉnh" in tab.unit_box.itemText(0)
-    assert tab.unit_box.count() == 1 + 102  # the province's own, then its 102 communes
-    tab.unit_box.setCurrentIndex(tab.unit_box.findData(MY_THO))
+    assert tab.scope.unit_box.isVisible() and tab.scope.hint.isVisible()
+    assert "Tạo gói cài đặt" in tab.scope.hint.text() and "Trao đổi dữ liệu" in tab.scope.hint.text()
+    assert tab.scope.unit_box.itemData(0) is None and "chỉ tiêu của tỉnh" in tab.scope.unit_box.itemText(0)
+    assert tab.scope.unit_box.count() == 1 + 102  # the province's own, then its 102 communes
+    tab.scope.unit_box.setCurrentIndex(tab.scope.unit_box.findData(MY_THO))
     qtbot.waitUntil(tab.settled, timeout=10000)
     assert tab.unit_code() == MY_THO
     _type(tab, "APP_PROVINCE", "4.802")
@@ -170,7 +170,7 @@ def test_province_sets_a_commune_target(qtbot, any_db, home, admin, captured_mes
     assert counting.targets_for(any_db, Y2026, MY_THO) == {"APP_PROVINCE": 4802}
     assert counting.targets_for(any_db, Y2026) == {}  # not the province's own
     # the province's own target, set the same way, does not touch the commune's
-    tab.unit_box.setCurrentIndex(0)
+    tab.scope.unit_box.setCurrentIndex(0)
     qtbot.waitUntil(tab.settled, timeout=10000)
     assert tab.unit_code() is None and _cell(tab, "APP_PROVINCE", 2) == ""
     _type(tab, "APP_PROVINCE", "60000")
@@ -182,7 +182,7 @@ def test_province_sets_a_commune_target(qtbot, any_db, home, admin, captured_mes
 def test_commune_database_has_no_unit_chooser(qtbot, db, home, admin):
     set_profile(db, admin, "82", unit_code=MY_THO)
     tab = _tab(qtbot, db, home, COORDINATOR)
-    assert not tab.unit_box.isVisible() and not tab.hint.isVisible() and tab.unit_code() is None
+    assert not tab.scope.unit_box.isVisible() and not tab.scope.hint.isVisible() and tab.unit_code() is None
 
 
 def test_settings_page_has_the_targets_tab(qtbot, db, home, admin):

@@ -7,23 +7,16 @@ import os
 import openpyxl
 import pytest
 from dxdesk.ui import volunteers_dialogs
-from dxdesk.ui.app import build_main_window, create_application
 from PySide6.QtCore import Qt
 
 from dxdesk import planning, roster
-from dxdesk.catalogue import ensure_catalogue
 
 SHOTS = os.environ.get("DXDESK_SHOTS")
 
 
 @pytest.fixture
-def page(qtbot, db, home, admin, captured_messages):
-    ensure_catalogue(db)
-    create_application()
-    win = build_main_window(db, home, admin)
-    qtbot.addWidget(win)
-    win.resize(1093, 614)
-    win.show()
+def page(open_window, db, admin):
+    win = open_window(db, admin)
     yield win, win.show_page("volunteers")
     volunteers_dialogs.exec_hook = None
     volunteers_dialogs.open_path_for_tests = None
@@ -132,13 +125,10 @@ def test_import_dialog_preview(page, captured_messages, db, tmp_path, qtbot):
         win.grab().save(os.path.join(SHOTS, "volunteers.png"))
 
 
-def test_clerk_cannot_edit(qtbot, db, home):
+def test_clerk_cannot_edit(qtbot, open_window, db, home):
     from dxdesk.actor import Actor
 
-    ensure_catalogue(db)
-    create_application()
-    win = build_main_window(db, home, Actor(username="vt", role="clerk"))
-    qtbot.addWidget(win)
+    win = open_window(db, Actor(username="vt", role="clerk"), size=None)
     p = win.show_page("volunteers")
     assert not p.add_button.isEnabled() and not p.import_button.isEnabled()
     assert p.table.editTriggers() == p.table.EditTrigger.NoEditTriggers

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dxdesk.ui import messages
+from dxdesk.ui import messages, ui_settings
 from dxdesk.ui.empty_hint import EmptyHint
 from dxdesk.ui.journal_model import CountWorker, ExportWorker, JournalModel
-from PySide6.QtCore import QDate, QSettings, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QDate, Qt, QThreadPool, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,6 +30,7 @@ from dxdesk.catalogue import list_services
 from dxdesk.db.models import Volunteer
 from dxdesk.i18n import N_, _
 from dxdesk.permissions import allowed
+from dxdesk.settings import JOURNAL_EXPORT_DIR
 from dxdesk.text import nfc
 from dxdesk.vnformat import fmt_int
 
@@ -301,8 +302,7 @@ class JournalPage(QWidget):
     def export(self, kind: str) -> None:
         if self.export_worker is not None:
             return
-        settings = QSettings(str(self.ctx.paths.ui_settings), QSettings.Format.IniFormat)
-        folder = settings.value("journal/export_dir", str(self.ctx.paths.home))
+        folder = ui_settings.value(self.ctx.paths, JOURNAL_EXPORT_DIR) or str(self.ctx.paths.home)
         name = f"nhat-ky-{clock.today().isoformat()}.{kind}"
         kinds = {"csv": _("CSV files (*.csv)"), "xlsx": _("Excel workbooks (*.xlsx)")}
         path, _chosen = QFileDialog.getSaveFileName(self, _("Export the journal"), f"{folder}/{name}", kinds[kind])
@@ -312,7 +312,7 @@ class JournalPage(QWidget):
             path += "." + kind
         from pathlib import Path
 
-        settings.setValue("journal/export_dir", str(Path(path).parent))
+        ui_settings.set_value(self.ctx.paths, JOURNAL_EXPORT_DIR, str(Path(path).parent))
         self.start_export(path, kind)
 
     def start_export(self, path: str, kind: str) -> ExportWorker:

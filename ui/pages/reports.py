@@ -10,11 +10,11 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from dxdesk.ui import messages
+from dxdesk.ui import messages, ui_settings
 from dxdesk.ui.dashboard import Dashboard
 from dxdesk.ui.report_breakdown import BreakdownView
 from dxdesk.ui.report_register import RegisterView
-from PySide6.QtCore import QDate, QObject, QRunnable, QSettings, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QDate, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -44,6 +44,7 @@ from dxdesk.paths import replaced_when_done
 from dxdesk.periods import Period, report_default
 from dxdesk.permissions import allowed, require
 from dxdesk.report_settings import ReportSettings, load, save
+from dxdesk.settings import REPORTS_SAVE_DIR
 from dxdesk.text import clean_free_text
 
 PERIOD_KINDS = (("month", N_("Month")), ("quarter", N_("Quarter")), ("year", N_("Year")), ("custom", N_("Custom")))
@@ -529,8 +530,7 @@ class ReportsPage(QWidget):
         return f"bao-cao-{report.tally.period.key.replace('..', '_')}.{ext}"
 
     def _save(self, report, data: bytes, name: str, file_filter: str, suffix: str) -> Path | None:
-        settings = QSettings(str(self.ctx.paths.ui_settings), QSettings.Format.IniFormat)
-        folder = settings.value("reports/save_dir", str(Path.home()))
+        folder = ui_settings.value(self.ctx.paths, REPORTS_SAVE_DIR) or str(Path.home())
         if save_path_for_tests is not None:
             chosen = str(save_path_for_tests)
         else:
@@ -543,7 +543,7 @@ class ReportsPage(QWidget):
             path = path.with_name(path.name + suffix)
         if not self._confirm(report, [(path, data)]):
             return None
-        settings.setValue("reports/save_dir", str(path.parent))
+        ui_settings.set_value(self.ctx.paths, REPORTS_SAVE_DIR, str(path.parent))
         self.status_label.setText(_("Saved: {path}").format(path=path))
         self.ctx.events.status_message.emit(_("Saved: {path}").format(path=path))
         return path

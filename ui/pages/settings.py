@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib
 import logging
 
-from dxdesk.ui import messages
+from dxdesk.ui import messages, ui_settings
 from dxdesk.ui.pages.registry import SETTINGS_TABS
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -28,8 +28,9 @@ from dxdesk import units
 from dxdesk.errors import UserError
 from dxdesk.i18n import _, language
 from dxdesk.profile import get_profile, set_profile
+from dxdesk.settings import LANGUAGE
 
-log = logging.getLogger("dxdesk.ui")
+log = logging.getLogger(__name__)
 
 
 class UnitProfileDialog(QDialog):
@@ -172,9 +173,7 @@ class UnitTab(QWidget):
         UnitProfileDialog(self.ctx, self).exec()
 
     def _language_chosen(self) -> None:
-        settings = QSettings(str(self.ctx.paths.ui_settings), QSettings.Format.IniFormat)
-        settings.setValue("language", self.language_box.currentData())
-        settings.sync()
+        ui_settings.set_value(self.ctx.paths, LANGUAGE, self.language_box.currentData() or "")
         self.ctx.events.status_message.emit(_("Language saved: it takes effect the next time dxdesk starts."))
 
 
