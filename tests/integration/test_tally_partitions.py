@@ -1,0 +1,37 @@
+"""PostgreSQL keeps the daily tallies partitioned by year (migration 0006): a year's tally reads that year's
+partition only, so it costs the same whatever other years the server stores (issue #13; bench_tally measures it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dxdesk import counting
+from dxdesk.periods import parse_period
+from dxdesk.records import NewRecord, log_record
+
+TABLES = ("tally_daily", "tally_daily_subjects", "tally_daily_services", "tally_daily_visits")
+
+
+def test_a_years_tally_reads_only_that_year(pg_url, home, admin):
+    from dxdesk.db.engine import open_database
+
+    db = open_database(pg_url, home)
+    try:
+        for year in (2024, 2025):
+            for day in (dt.datetime(year, 3, 2, 9), dt.datetime(year, 11, 6, 14)):
+                log_record(db, admin, NewRecord(services=["vneid"], occurred_at=day))
+        with db.engine.connect() as conn:
+            partitioned = {r[0] for r in conn.exec_driver_sql(
+                "SELECT c.relname FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid")}
+            assert set(TABLES) <= partitioned
+            # the rows of each year sit in that year's partition
+            assert conn.exec_driver_sql("SELECT sum(n) FROM tally_daily_y2025").scalar() == 2
+            assert conn.exec_driver_sql("SELECT sum(n) FROM tally_daily_y2024").scalar() == 2
+            plan = "\n".join(r[0] for r in conn.exec_driver_sql(
+                "EXPLAIN SELECT service_code, sum(n) FROM tally_daily "
+                "WHERE work_date >= '2025-01-01' AND work_date <= '2025-12-31' GROUP BY service_code"))
+        assert "tally_daily_y2025" in plan and "tally_daily_y2024" not in plan, plan
+        tally = counting.compute(db, parse_period("2025"))
+        assert tally.citizens == 2 and {s.code: s.count for s in tally.services}["vneid"] == 2
+    finally:
+        db.dispose()
