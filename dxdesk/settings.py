@@ -15,11 +15,10 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
-from dxdesk.db.models import Setting as _Row
+if TYPE_CHECKING:  # the GUI reads its UiSettings (the language) before the database layer loads (issue #16)
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True)
@@ -79,6 +78,8 @@ UI_SETTINGS: tuple[UiSetting, ...] = tuple(v for v in list(globals().values()) i
 
 def get(session: Session, setting: Setting) -> Any:
     """SETTING's stored value, or (a copy of) its default."""
+    from dxdesk.db.models import Setting as _Row
+
     row = session.get(_Row, setting.key)
     return json.loads(row.value) if row else copy.deepcopy(setting.default)
 
@@ -87,6 +88,8 @@ def put(session: Session, setting: Setting, value: Any) -> None:
     """Store VALUE (JSON) under SETTING; a value of another type is a programming error."""
     if not isinstance(value, setting.type) or isinstance(value, bool) and setting.type is int:
         raise TypeError(f"setting {setting.key}: {type(value).__name__} is not {setting.type}")
+    from dxdesk.db.models import Setting as _Row
+
     row = session.get(_Row, setting.key)
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     if row:
