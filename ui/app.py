@@ -143,8 +143,122 @@ def start_daily_backup(db, paths) -> threading.Thread:
     return thread
 
 
+def place_and_show(app, window) -> None:
+    """The window's size and place on the screen it opens on, then shown (maximised on the office PC's small
+    screen)."""
+    available = app.primaryScreen().availableGeometry()  # logical pixels: 1093×614 on 1366×768 at 125 %
+    window.resize(min(1280, available.width()), min(760, available.height()))
+    window.move(available.topLeft())
+    maximise = os.environ.get("DXDESK_MAXIMIZED") or opens_maximised(available.width(), available.height())
+    window.showMaximized() if maximise else window.show()
+
+
+def complete_start(window, db, paths, actor) -> None:
+    """The database is open and ACTOR signed in: the window gets its pages and status. The housekeeping (the
+    retention purge once a day, the day's backup copy, the upload queue's sender) starts once the page is painted:
+    the volunteer gets the Counter page first."""
+    from dxdesk.ui.context import PageContext
+    from dxdesk.ui.first_paint import call_after_first_paint
+
+    window.attach(PageContext(db=db, paths=paths, actor=actor))
+    start_page = os.environ.get("DXDESK_START_PAGE")  # for screenshots and kiosk set-ups
+    if start_page:
+        try:
+            window.show_page(start_page)
+        except StopIteration:
+            log.warning("unknown DXDESK_START_PAGE %r", start_page)
+    call_after_first_paint(window.stack.currentWidget(), lambda: start_housekeeping(window, db, paths))
+
+
+def start_housekeeping(window, db, paths) -> None:
+    from dxdesk.ui.signin import after_sign_in
+    from dxdesk.ui.upload_sender import UploadSender
+
+    after_sign_in(db)
+    start_daily_backup(db, paths)
+    window.upload_sender = UploadSender(window.ctx, window)  # sends the upload queue every minute, off the UI thread
+
+
+def open_in_window(app, window, cli_ctx) -> None:
+    """The second half of a frame-first start, run right after the main window's first paint: open the database
+    (loading SQLAlchemy and the models), sign in (a demo database opens as its coordinator; should a PIN be needed
+    after all, the dialog comes over the window), then the Counter page. Input typed meanwhile waits in the queue
+    and reaches the Counter page, which has the focus by then."""
+    from dxdesk.ui import messages
+    from dxdesk.ui.signin import sign_in
+
+    try:
+        db = cli_ctx.db
+        actor = sign_in(window, db, cli_ctx.paths)
+    except UserError as exc:
+        messages.error(window, _("Cannot open the database"), exc.message)
+        app.exit(2)
+        window.close()
+        return
+    except Exception:  # noqa: BLE001 - the crash hook logs it, writes the crash file and says so; then quit
+        sys.excepthook(*sys.exc_info())
+        app.exit(1)
+        window.close()
+        return
+    if actor is None:  # the sign-in dialog was cancelled
+        app.exit(0)
+        window.close()
+        return
+    complete_start(window, db, cli_ctx.paths, actor)
+    log.info("GUI started")  # the smoke tests of the built program look for this line: database open, page built
+
+
+def sign_in_first(cli_ctx):
+    """A start where a PIN will be asked (dxdesk.startup): the sign-in dialog is the first window, on screen before
+    the database layer loads; the database opens right after the dialog's first paint, while the person reads it
+    (what they type meanwhile waits in the queue and lands in the dialog). Returns (database, actor), or the exit
+    code when nobody signed in (0) or the database cannot be opened (2)."""
+    from dxdesk.ui import messages
+    from dxdesk.ui.first_paint import call_after_first_paint
+    from dxdesk.ui.signin import SignInDialog, sign_in
+    from PySide6.QtCore import QEventLoop
+
+    dialog = SignInDialog(None)
+    outcome: dict = {}
+    loop = QEventLoop()
+
+    def after_first_paint() -> None:
+        try:
+            if not dialog.isVisible():  # closed before the database opened: nobody signs in
+                return
+            db = outcome["db"] = cli_ctx.db
+            outcome["actor"] = sign_in(None, db, cli_ctx.paths, shown=dialog)
+        except BaseException as exc:  # noqa: BLE001 - raised again below, outside the event loop
+            outcome["error"] = exc
+        finally:
+            loop.quit()
+
+    dialog.show()
+    call_after_first_paint(dialog, after_first_paint)
+    loop.exec()
+    error = outcome.get("error")
+    if error is not None:
+        dialog.close()
+        if isinstance(error, UserError):
+            messages.error(None, _("Cannot open the database"), error.message)
+            return 2
+        raise error
+    if outcome.get("actor") is None:
+        return 0
+    return outcome["db"], outcome["actor"]
+
+
 def run_gui(cli_ctx) -> int:
-    load_core_before_qt()
+    """Three ways in (dxdesk.startup tells which from the database file, before the database layer loads):
+    * a demo database: the main window's frame is the first window; the database opens right after its first paint;
+    * a database with users: the sign-in dialog is the first window; the database opens right after its first paint;
+    * anything else (a first start, --db, a file that cannot be read): the splash, the database, then whatever
+      window comes next."""
+    from dxdesk.startup import MAIN_WINDOW, SIGN_IN, first_window
+
+    first = first_window(cli_ctx.paths, cli_ctx.db_url)
+    if first is None:
+        load_core_before_qt()
     from dxdesk.ui import ui_settings
 
     from dxdesk import settings
@@ -152,38 +266,41 @@ def run_gui(cli_ctx) -> int:
     if not getattr(cli_ctx.args, "lang", None) and not os.environ.get("DXDESK_LANG"):
         set_language(ui_settings.value(cli_ctx.paths, settings.LANGUAGE) or None)
     app = create_application()
-    splash = show_splash(app)
-    from dxdesk.ui import crash, messages
-    from dxdesk.ui.signin import sign_in
+    from dxdesk.ui import crash
+    from dxdesk.ui.main_window import MainWindow
 
     window = None
     crash.install(cli_ctx.paths.logs, lambda: window)
+    if first == MAIN_WINDOW:
+        window = MainWindow()
+        place_and_show(app, window)
+        window.call_after_first_paint(lambda: open_in_window(app, window, cli_ctx))
+        log.info("main window shown; opening the database")
+        return app.exec()
+    splash = show_splash(app) if first is None else None
     try:
-        try:
-            db = cli_ctx.db
-        except UserError as exc:
-            messages.error(None, _("Cannot open the database"), exc.message)
-            return 2
-        actor = sign_in(None, db, cli_ctx.paths)
-        if actor is None:
-            return 0
-        window = build_main_window(db, cli_ctx.paths, actor)
-        start_daily_backup(db, cli_ctx.paths)
-        from dxdesk.ui.upload_sender import UploadSender
+        if first == SIGN_IN:
+            signed_in = sign_in_first(cli_ctx)
+            if isinstance(signed_in, int):
+                return signed_in
+            db, actor = signed_in
+        else:
+            from dxdesk.ui import messages
+            from dxdesk.ui.signin import sign_in
 
-        window.upload_sender = UploadSender(window.ctx, window)  # sends the upload queue every minute, off the UI thread
-        available = app.primaryScreen().availableGeometry()  # logical pixels: 1093×614 on 1366×768 at 125 %
-        window.resize(min(1280, available.width()), min(760, available.height()))
-        window.move(available.topLeft())
-        maximise = os.environ.get("DXDESK_MAXIMIZED") or opens_maximised(available.width(), available.height())
-        window.showMaximized() if maximise else window.show()
+            try:
+                db = cli_ctx.db
+            except UserError as exc:
+                messages.error(None, _("Cannot open the database"), exc.message)
+                return 2
+            actor = sign_in(None, db, cli_ctx.paths)
+            if actor is None:
+                return 0
+        window = MainWindow()
+        complete_start(window, db, cli_ctx.paths, actor)
+        place_and_show(app, window)
     finally:
-        splash.close()  # already closed when another window showed; here for the ways out without one
-    start_page = os.environ.get("DXDESK_START_PAGE")  # for screenshots and kiosk set-ups
-    if start_page:
-        try:
-            window.show_page(start_page)
-        except StopIteration:
-            log.warning("unknown DXDESK_START_PAGE %r", start_page)
+        if splash is not None:
+            splash.close()  # already closed when another window showed; here for the ways out without one
     log.info("GUI started")
     return app.exec()

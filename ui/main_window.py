@@ -6,12 +6,12 @@ import dataclasses
 import datetime as dt
 import importlib
 import logging
+from typing import TYPE_CHECKING
 
 from dxdesk.ui.background import Job
 from dxdesk.ui.context import PageContext
 from dxdesk.ui.pages.registry import PAGES
-from PySide6.QtCore import QSize, Qt, QThreadPool, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QSize, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
 
 from dxdesk import clock
 from dxdesk.i18n import _
-from dxdesk.profile import Profile, get_profile
-from dxdesk.today import ShiftNow, current_shift
 from dxdesk.vnformat import fmt_date, fmt_int, weekday_name
+
+if TYPE_CHECKING:  # the database layer loads after the window's first paint (issue #16)
+    from dxdesk.profile import Profile
+    from dxdesk.today import ShiftNow
 
 log = logging.getLogger(__name__)
 OUTBOX_RETRY_MS = 20_000  # while entries wait or the server is down: try again this soon (the clock is 60 s)
@@ -50,6 +52,9 @@ class StatusFacts:
 def gather_status(db, paths, now: dt.datetime) -> StatusFacts:
     """The status bar's database facts. On a shared server this runs in a worker: a server that does not answer
     costs one connect timeout there, never in the window. The outbox is sent only when the server answered."""
+    from dxdesk.profile import get_profile
+    from dxdesk.today import current_shift
+
     facts = StatusFacts()
     shared = not db.is_sqlite
     if shared:
@@ -75,10 +80,19 @@ def gather_status(db, paths, now: dt.datetime) -> StatusFacts:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: PageContext):
+    """The sidebar of places, the chosen page and the status bar.
+
+    Built with a PageContext it is complete at once. Built without one it is the frame only (sidebar, an empty page
+    area saying the data is opening, status bar), which needs no database: the start-up shows it first and calls
+    `attach()` once the database is open and someone is signed in (issue #16). `ready` fires then."""
+
+    ready = Signal()
+
+    def __init__(self, ctx: PageContext | None = None):
         super().__init__()
-        self.ctx = ctx
+        self.ctx: PageContext | None = None
         self.setObjectName("main_window")
+        self.setWindowTitle("dxdesk")
         self.setMinimumSize(QSize(960, 560))
         self.pages: dict[str, QWidget] = {}
 
@@ -88,8 +102,7 @@ class MainWindow(QMainWindow):
         self.nav.setSpacing(2)
         for index, spec in enumerate(PAGES):
             icon = self.style().standardIcon(getattr(QStyle.StandardPixmap, spec.icon))
-            item = QListWidgetItem(icon, _(spec.title))
-            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item = QListWidgetItem(icon, _(spec.title))  # row i is PAGES[i]
             item.setToolTip(f"{_(spec.title)} (Ctrl+{index + 1})")
             self.nav.addItem(item)
         self.help_button = QPushButton(_("Help"), objectName="help_button")
@@ -102,6 +115,17 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(self.help_button)
 
         self.stack = QStackedWidget(objectName="stack")
+        # Until the database is open (a moment after the first paint): the page area says so, in the splash's words,
+        # in the middle. (Centred by stretches, not Qt.AlignmentFlag: the first use of the Qt namespace creates its
+        # ~90 enum types, a fifth of a bare window's whole start-up, and nothing else before the first paint needs it.)
+        self.opening = QWidget(objectName="opening")
+        opening_text = QLabel(_("Opening the database…"), objectName="opening_text")
+        opening_text.setStyleSheet("color: #5f6368;")
+        opening_layout = QHBoxLayout(self.opening)
+        opening_layout.addStretch(1)
+        opening_layout.addWidget(opening_text)
+        opening_layout.addStretch(1)
+        self.stack.addWidget(self.opening)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -124,45 +148,70 @@ class MainWindow(QMainWindow):
             bar.addPermanentWidget(widget)
         bar.insertPermanentWidget(0, self.user_label)
         bar.insertPermanentWidget(1, self.switch_button)
+        self.switch_button.hide()  # nobody to switch from until someone is signed in (attach)
+        self._show_day(clock.now())
 
         self.nav.currentRowChanged.connect(self._show_row)
-        for index in range(len(PAGES)):
-            action = QAction(self)
-            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-            action.triggered.connect(lambda _checked=False, i=index: self.nav.setCurrentRow(i))
-            self.addAction(action)
-        help_action = QAction(self)
-        help_action.setShortcut(QKeySequence("Ctrl+F1"))
-        help_action.triggered.connect(self.show_help)
-        self.addAction(help_action)
-        switch_action = QAction(self)
-        switch_action.setShortcut(QKeySequence("Ctrl+U"))
-        switch_action.triggered.connect(self.switch_user)
-        self.addAction(switch_action)
-        quit_action = QAction(self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.triggered.connect(self.close)
-        self.addAction(quit_action)
 
         self._profile: Profile | None = None
         self._status_running = False  # one status worker (and so one outbox flush) at a time
         self._status_again = False  # asked again while it ran: run once more when it reports
         self._status_job: Job | None = None
         self._closing = False
+        self._clock = QTimer(self, interval=60_000)
+        self._clock.timeout.connect(self.refresh_status)
+        self._outbox_timer = QTimer(self, singleShot=True, interval=OUTBOX_RETRY_MS)
+        self._outbox_timer.timeout.connect(self.refresh_outbox)
+        self.tally_check = None
+        self.nav.blockSignals(True)  # the frame shows the Counter's place chosen; its page comes with the database
+        self.nav.setCurrentRow(0)
+        self.nav.blockSignals(False)
+        self.nav.setFocus()  # the sidebar has the keyboard in the frame; the page takes it when shown
+        if ctx is not None:
+            self.attach(ctx)
+
+    def attach(self, ctx: PageContext) -> None:
+        """The database is open and someone signed in: fill the status bar and show the chosen place's page (the
+        Counter unless another was picked meanwhile). Called once."""
+        from dxdesk.ui.tally_check import DailyTallyCheck
+
+        self.ctx = ctx
+        self._add_shortcuts()
+        self.switch_button.show()
         ctx.events.profile_changed.connect(self.refresh_status)
         ctx.events.actor_changed.connect(self.refresh_status)
         ctx.events.records_changed.connect(self._records_changed)
         ctx.events.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
-        self._clock = QTimer(self, interval=60_000)
-        self._clock.timeout.connect(self.refresh_status)
         self._clock.start()
-        self._outbox_timer = QTimer(self, singleShot=True, interval=OUTBOX_RETRY_MS)
-        self._outbox_timer.timeout.connect(self.refresh_outbox)
-        from dxdesk.ui.tally_check import DailyTallyCheck
-
         self.tally_check = DailyTallyCheck(ctx, self)
         self.refresh_status()
-        self.nav.setCurrentRow(0)
+        self._show_row(max(0, self.nav.currentRow()))
+        self.stack.removeWidget(self.opening)
+        self.opening.deleteLater()
+        self.ready.emit()
+
+    def _add_shortcuts(self) -> None:
+        """Ctrl+1…8 for the places, Ctrl+F1 help, Ctrl+U switch user, Ctrl+Q quit. Added with the database, not in the
+        frame: the first shortcut makes PySide create the ~90 enum types of the Qt namespace (tens of milliseconds),
+        and keys pressed before the Counter page is there wait in the queue until then anyway."""
+        from PySide6.QtGui import QAction, QKeySequence
+
+        for index in range(len(PAGES)):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _checked=False, i=index: self.nav.setCurrentRow(i))
+            self.addAction(action)
+        for keys, slot in (("Ctrl+F1", self.show_help), ("Ctrl+U", self.switch_user), ("Ctrl+Q", self.close)):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(slot)
+            self.addAction(action)
+
+    def call_after_first_paint(self, fn) -> None:
+        """Run FN once the window has been painted, so what FN loads comes after a window the user already sees."""
+        from dxdesk.ui.first_paint import call_after_first_paint
+
+        call_after_first_paint(self, fn)
 
     def page(self, key: str) -> QWidget:
         """The page for KEY, built on first use."""
@@ -181,7 +230,7 @@ class MainWindow(QMainWindow):
         return self.page(key)
 
     def _show_row(self, row: int) -> None:
-        if row < 0:
+        if row < 0 or self.ctx is None:  # the frame, before the database is open: the page comes with it
             return
         widget = self.page(PAGES[row].key)
         self.stack.setCurrentWidget(widget)
@@ -194,11 +243,14 @@ class MainWindow(QMainWindow):
         self._show_user()
         self.status_db.setText(self.ctx.db.describe())
         now = clock.now()
-        self.status_day.setText(f"{weekday_name(now.date())} {fmt_date(now.date())}")
+        self._show_day(now)
         if self.ctx.db.is_sqlite:
             self._apply_status(gather_status(self.ctx.db, self.ctx.paths, now))
         else:
             self._start_status_worker()
+
+    def _show_day(self, now: dt.datetime) -> None:
+        self.status_day.setText(f"{weekday_name(now.date())} {fmt_date(now.date())}")
 
     def refresh_outbox(self) -> None:
         """On a shared server: send what the outbox kept during an outage and show how many still wait — in a
@@ -333,6 +385,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def switch_user(self) -> None:
+        if self.ctx is None:  # nobody is signed in yet
+            return
         from dxdesk.ui.switch_user import switch_user
 
         switch_user(self, self.ctx)

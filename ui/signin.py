@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from dxdesk import auth
 from dxdesk.actor import Actor
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
@@ -35,8 +34,11 @@ class SignInDialog(QDialog):
     """User name + PIN/password. `actor` holds who signed in after accept()."""
 
     def __init__(self, db, parent=None, title: str | None = None, username: str = ""):
+        """DB may be None: the dialog is then shown before the database is open, and `open_database(db)` completes
+        it (names to complete, the demo hint) a moment later; a click or key meanwhile waits in the queue."""
         super().__init__(parent)
-        self.db = db
+        self.setObjectName("signin")
+        self.db = None
         self.actor: Actor | None = None
         self.setWindowTitle(title or _("Sign in to dxdesk"))
         self.setMinimumWidth(420)
@@ -45,10 +47,6 @@ class SignInDialog(QDialog):
         intro.setWordWrap(True)
         self.username = QLineEdit(username, objectName="username")
         self.username.setMaxLength(60)
-        names = auth.sign_in_names(db)
-        completer = QCompleter(names, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.username.setCompleter(completer)
         self.secret = _secret_edit("secret")
         self.message = QLabel("", objectName="signin_message")
         self.message.setWordWrap(True)
@@ -66,23 +64,40 @@ class SignInDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         self.buttons.accepted.connect(self.try_sign_in)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        if _is_demo(db):  # demo data: how to sign in is on the dialog, not only in docs/permissions.md
-            demo_hint = QLabel(auth.demo_sign_in_text(), objectName="demo_hint", wordWrap=True)
-            demo_hint.setStyleSheet("color: #1b7a2f; font-weight: bold;")
-            demo_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            layout.addWidget(demo_hint)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.addWidget(intro)
+        self.layout_.addLayout(form)
+        self.layout_.addWidget(self.message)
+        self.layout_.addWidget(self.buttons)
         self._timer = QTimer(self, interval=1000)
         self._timer.timeout.connect(self._tick)
         self.username.textChanged.connect(self._tick)  # a locked account shows its wait as soon as it is named
         (self.secret if username else self.username).setFocus()
+        if db is not None:
+            self.open_database(db)
+
+    def open_database(self, db) -> None:
+        """The database is open: the user names to complete and, on demo data, how to sign in."""
+        from dxdesk import auth  # the dialog can be on screen before the database layer loads
+
+        self.db = db
+        completer = QCompleter(auth.sign_in_names(db), self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.username.setCompleter(completer)
+        if _is_demo(db):  # demo data: how to sign in is on the dialog, not only in docs/permissions.md
+            demo_hint = QLabel(auth.demo_sign_in_text(), objectName="demo_hint", wordWrap=True)
+            demo_hint.setStyleSheet("color: #1b7a2f; font-weight: bold;")
+            demo_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.layout_.insertWidget(1, demo_hint)
+        if self.username.text():
+            self._tick()
 
     def _tick(self) -> None:
         """While the account is locked the PIN field and the button are off and the time left counts down."""
+        if self.db is None:  # not open yet: open_database() looks again
+            return
+        from dxdesk import auth
+
         left = auth.lockout_remaining(self.db, self.username.text())
         if left <= 0:
             locked = not self.secret.isEnabled()
@@ -100,6 +115,10 @@ class SignInDialog(QDialog):
             self._timer.start()
 
     def try_sign_in(self) -> None:
+        if self.db is None:  # not open yet (the click came before it): nothing to check against
+            return
+        from dxdesk import auth
+
         if not self.username.text().strip():
             self.message.setText(_("Write your user name."))
             self.username.setFocus()
@@ -159,6 +178,8 @@ class FirstAdminDialog(QDialog):
         self.display.setFocus()
 
     def create(self) -> None:
+        from dxdesk import auth
+
         if self.secret.text() != self.again.text():
             self.message.setText(_("The two entries differ."))
             self.again.clear()
@@ -182,6 +203,8 @@ def _is_demo(db) -> bool:
 
 def demo_actor(db) -> Actor | None:
     """A demo database opens signed in as its coordinator (display name marked as demo)."""
+    from dxdesk import auth
+
     if not _is_demo(db):
         return None
     coordinator = auth.demo_coordinator(db)
@@ -197,8 +220,9 @@ def demo_actor(db) -> Actor | None:
     return coordinator
 
 
-def _after_sign_in(db) -> None:
-    """Housekeeping once someone is in: the automatic retention purge of contact fields (once a day)."""
+def after_sign_in(db) -> None:
+    """Housekeeping once someone is in at the start (dxdesk.ui.app): the automatic retention purge of contact
+    fields (once a day)."""
     from dxdesk import privacy
 
     try:
@@ -207,13 +231,25 @@ def _after_sign_in(db) -> None:
         log.exception("automatic retention purge failed")
 
 
-def sign_in(parent, db, paths) -> Actor | None:
-    """The actor for this session, or None when the user gave up signing in."""
+def sign_in(parent, db, paths, shown: SignInDialog | None = None) -> Actor | None:
+    """The actor for this session, or None when the user gave up signing in. SHOWN: a sign-in dialog already on
+    screen, put up before the database opened (dxdesk.startup guessed a PIN would be asked): it is used when this
+    database does ask for one, and closed when another way in applies (demo data, a first start)."""
+    from dxdesk import auth
+
     actor = demo_actor(db)
     if actor is None:
-        dialog = SignInDialog(db, parent) if auth.has_users(db) else FirstAdminDialog(db, parent)
+        if auth.has_users(db):
+            dialog = shown if shown is not None else SignInDialog(db, parent)
+            if shown is not None:
+                shown.open_database(db)
+        else:
+            dialog = FirstAdminDialog(db, parent)
+        if shown is not None and dialog is not shown:
+            shown.close()
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         actor = dialog.actor
-    _after_sign_in(db)
+    elif shown is not None:
+        shown.close()
     return actor

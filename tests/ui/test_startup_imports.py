@@ -1,8 +1,10 @@
 """Start-up loads only what the first window needs (issue #16): the real entry point `dxdesk --home H gui`, in a fresh
-process, on a database already at the newest schema. A splash is on screen while the database opens. When the event
-loop is about to start (the main window shown), none of the renderers (reportlab, qrcode), the XLSX/DOCX writers,
-Alembic, keyring or the chart and print modules of Qt are loaded, and only the Counter page is built. The command
-line's help and `log` load no renderer either.
+process. On a demo database (no dialog comes before the main window) the main window's frame is painted before the
+database layer loads: at its first paint neither SQLAlchemy nor the models are there, nor a splash. Once the
+database is open and the Counter page built, none of the renderers (reportlab, qrcode), the XLSX/DOCX writers,
+Alembic, keyring or the chart and print modules of Qt are loaded, and only the Counter page is built. Any other
+start (a PIN to ask, a first start) shows the splash while the database opens. The command line's help and `log`
+load no renderer either.
 
 Each check runs in its own process: in the test process these modules are long loaded by other tests."""
 
@@ -19,33 +21,110 @@ QT_NOT_AT_START = ("PySide6.QtCharts", "PySide6.QtPrintSupport", "PySide6.QtPdf"
 
 _GUI_PROBE = r"""
 import json, sys
-from PySide6.QtWidgets import QApplication, QMainWindow
-from dxdesk.db import engine
+from dxdesk.ui import app as gui
 
+facts = {}
+_open_in_window = gui.open_in_window
+
+def _state(window):
+    from PySide6.QtWidgets import QApplication
+
+    focus = QApplication.focusWidget()
+    return {"modules": sorted(sys.modules), "title": window.windowTitle(), "pages": sorted(window.pages),
+            "visible": sorted(w.objectName() for w in QApplication.topLevelWidgets() if w.isVisible()),
+            "page_shown": window.stack.currentWidget().objectName(),
+            "focus_in": focus.window().objectName() if focus else None,
+            "focus_page": next((p for p, w in window.pages.items() if focus and w.isAncestorOf(focus) or focus is w),
+                               None)}
+
+def _ready(window):
+    from dxdesk.ui.first_paint import call_after_first_paint
+
+    facts["ready"] = _state(window)
+    # closed once the page is painted and its housekeeping started; closing waits for the pages' background work
+    call_after_first_paint(window.stack.currentWidget(), window.close)
+
+def _after_first_paint(app, window, cli_ctx):
+    facts["first_paint"] = _state(window)
+    window.ready.connect(lambda: _ready(window))
+    _open_in_window(app, window, cli_ctx)
+
+gui.open_in_window = _after_first_paint
+from dxdesk.cli import main
+code = main(["--home", sys.argv[1], "gui"])
+print(json.dumps(facts))
+sys.exit(code)
+"""
+
+_SIGN_IN_PROBE = r"""
+import json, sys
+from dxdesk.ui import first_paint, signin
+
+facts = {}
+_call_after_first_paint = first_paint.call_after_first_paint
+
+def _state():
+    from PySide6.QtWidgets import QApplication
+
+    return {"modules": sorted(sys.modules),
+            "visible": sorted(w.objectName() for w in QApplication.topLevelWidgets() if w.isVisible())}
+
+def _after_first_paint(widget, fn):
+    def first():
+        facts["first_paint"] = _state()
+        fn()
+    _call_after_first_paint(widget, first)
+
+def _exec(dialog):  # the dialog waits for a person: record what it offers, then Cancel
+    completer = dialog.username.completer()
+    facts["asking"] = {**_state(), "names": completer.model().stringList() if completer else None}
+    return 0
+
+first_paint.call_after_first_paint = _after_first_paint
+signin.SignInDialog.exec = _exec
+from dxdesk.cli import main
+code = main(["--home", sys.argv[1], "gui"])
+print(json.dumps(facts))
+sys.exit(code)
+"""
+
+_FIRST_START_PROBE = r"""
+import json, sys
+from dxdesk.db import engine
+from dxdesk.ui import signin
+
+facts = {}
 _open_database = engine.open_database
-shown_while_opening = []
 
 def _visible():
+    from PySide6.QtWidgets import QApplication
+
     return sorted(w.objectName() for w in QApplication.topLevelWidgets() if w.isVisible())
 
 def _opening(*args, **kwargs):
-    shown_while_opening.extend(_visible())
+    facts["while_opening"] = _visible()
     return _open_database(*args, **kwargs)
 
-engine.open_database = _opening
-
-def _at_event_loop(*args):
-    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
-    print(json.dumps({"modules": sorted(sys.modules), "title": windows[0].windowTitle() if windows else None,
-                      "pages": sorted(windows[0].pages) if windows else None,
-                      "shown_while_opening": shown_while_opening, "shown_at_start": _visible()}))
-    for window in windows:
-        window.close()  # waits for the pages' background work
+def _exec(dialog):  # the first-admin dialog waits for a person: Cancel
+    facts["asking"] = type(dialog).__name__
     return 0
 
-QApplication.exec = staticmethod(_at_event_loop)
+engine.open_database = _opening
+signin.FirstAdminDialog.exec = _exec
 from dxdesk.cli import main
-sys.exit(main(["--home", sys.argv[1], "gui"]))
+code = main(["--home", sys.argv[1], "gui"])
+print(json.dumps(facts))
+sys.exit(code)
+"""
+
+_MESSAGES_PROBE = r"""
+import json, sys
+from dxdesk.ui import messages
+
+messages.captured = []
+from dxdesk.cli import main
+code = main(["--home", sys.argv[1], "gui"])
+print(json.dumps({"code": code, "messages": messages.captured}))
 """
 
 _CLI_PROBE = r"""
@@ -82,21 +161,87 @@ def _cli(*args) -> dict:
     return json.loads(result.stderr.strip().splitlines()[-1])
 
 
-def test_main_window_start_up_loads_no_renderer_nor_alembic(demo_home):
+def test_main_window_is_painted_before_the_database_layer_loads_and_no_renderer_loads(demo_home):
     result = subprocess.run([sys.executable, "-c", _GUI_PROBE, str(demo_home)], capture_output=True, text=True,
                             env=_env(), timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     facts = json.loads(result.stdout.strip().splitlines()[-1])
-    assert facts["title"] and "dxdesk" in facts["title"], facts["title"]  # the main window is up, with its unit
-    assert facts["pages"] == ["counter"]  # the other places are built when first shown
-    assert facts["shown_while_opening"] == ["splash"]  # something on screen at once, before the database opens
-    assert facts["shown_at_start"] == ["main_window"]  # and gone once the main window is there
-    modules = facts["modules"]
+    first, ready = facts["first_paint"], facts["ready"]
+    # the first window on screen is the main window itself (no splash before it), painted without the database
+    assert first["visible"] == ["main_window"]
+    assert first["pages"] == [] and first["page_shown"] == "opening"
+    assert _loaded(first["modules"], ("sqlalchemy", "dxdesk.db")) == []
+    # then the database opens, the demo coordinator is signed in and the Counter page takes the keyboard
+    assert "dxdesk" in ready["title"] and "Mỹ Tho" in ready["title"]  # the unit, from the database
+    assert ready["pages"] == ["counter"]  # the other places are built when first shown
+    assert ready["page_shown"] == "page_counter"
+    assert ready["focus_in"] == "main_window" and ready["focus_page"] == "counter"
+    assert ready["visible"] == ["main_window"]
+    modules = ready["modules"]
     assert "sqlalchemy" in modules  # the probe saw a real start-up, database open
     assert _loaded(modules, NOT_AT_START) == []
     assert _loaded(modules, QT_NOT_AT_START) == []
-    # the day's backup copy was made off the UI thread, finished before the window closed
+    # the day's backup copy was made off the UI thread, finished before the process ended
     assert [p.name for p in (demo_home / "backups").glob("daily-*.sqlite3")]
+
+
+@pytest.fixture(scope="module")
+def office_home(tmp_path_factory):
+    """A data folder as a commune has it: its unit and a user with a PIN (every start asks who signs in)."""
+    home = tmp_path_factory.mktemp("startup") / "office"
+    cli = [sys.executable, "-m", "dxdesk", "--home", str(home)]
+    subprocess.run([*cli, "init", "--province-code", "82", "--unit-code", "28261"], check=True, capture_output=True,
+                   env=_env(), timeout=120)
+    subprocess.run([*cli, "user", "add", "--name", "Chị Lan", "--role", "coordinator", "lan"], input="135792\n135792\n",
+                   text=True, check=True, capture_output=True, env=_env(), timeout=120)
+    return home
+
+
+def test_the_sign_in_dialog_is_painted_before_the_database_layer_loads(office_home):
+    result = subprocess.run([sys.executable, "-c", _SIGN_IN_PROBE, str(office_home)], capture_output=True, text=True,
+                            env=_env(), timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]  # Cancel: nobody signed in, no error
+    facts = json.loads(result.stdout.strip().splitlines()[-1])
+    first, asking = facts["first_paint"], facts["asking"]
+    assert first["visible"] == ["signin"]  # the dialog is the first window: no splash, no main window
+    assert _loaded(first["modules"], ("sqlalchemy", "dxdesk.db")) == []
+    # the database opened behind it: the dialog now completes the user names (from dxdesk.auth, the one place)
+    assert asking["names"] == ["lan"]
+    assert asking["visible"] == ["signin"]
+    assert "sqlalchemy" in asking["modules"]
+    assert _loaded(asking["modules"], NOT_AT_START + QT_NOT_AT_START) == []
+
+
+def test_a_first_start_shows_the_splash_while_the_database_is_made(tmp_path):
+    """No database yet: nothing to read which window comes first, so the splash is on screen while the database
+    is created, then the administrator is asked for."""
+    result = subprocess.run([sys.executable, "-c", _FIRST_START_PROBE, str(tmp_path / "new")], capture_output=True,
+                            text=True, env=_env(), timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    facts = json.loads(result.stdout.strip().splitlines()[-1])
+    assert facts == {"while_opening": ["splash"], "asking": "FirstAdminDialog"}
+
+
+def test_a_database_that_cannot_be_opened_behind_the_frame_says_so_and_ends(tmp_path, demo_home):
+    """The frame came first (demo data), then the database turns out to be from a newer dxdesk: one clear message
+    over the window, exit 2, the file unchanged."""
+    import shutil
+    import sqlite3
+
+    home = tmp_path / "newer"
+    shutil.copytree(demo_home, home)
+    con = sqlite3.connect(home / "dxdesk.sqlite3")
+    con.execute("UPDATE alembic_version SET version_num = '9999'")
+    con.commit()
+    con.close()
+    before = (home / "dxdesk.sqlite3").read_bytes()
+    result = subprocess.run([sys.executable, "-c", _MESSAGES_PROBE, str(home)], capture_output=True, text=True,
+                            env=_env(), timeout=120)
+    facts = json.loads(result.stdout.strip().splitlines()[-1])
+    assert facts["code"] == 2
+    assert [(kind, title) for kind, title, _text in facts["messages"]] == [("error", "Không mở được cơ sở dữ liệu")]
+    assert "phiên bản dxdesk mới hơn" in facts["messages"][0][2]
+    assert (home / "dxdesk.sqlite3").read_bytes() == before
 
 
 def test_cli_help_and_log_load_no_renderer(demo_home):
