@@ -19,6 +19,14 @@ import pytest
 NOT_AT_START = ("reportlab", "qrcode", "openpyxl", "docx", "alembic", "keyring", "icalendar", "PIL")
 QT_NOT_AT_START = ("PySide6.QtCharts", "PySide6.QtPrintSupport", "PySide6.QtPdf")
 
+# Each probe ends the same way: the real entry point, then what it saw (`facts`) as one JSON line.
+_RUN_GUI_AND_REPORT = r"""
+from dxdesk.cli import main
+code = main(["--home", sys.argv[1], "gui"])
+print(json.dumps(facts))
+sys.exit(code)
+"""
+
 _GUI_PROBE = r"""
 import json, sys
 from dxdesk.ui import app as gui
@@ -50,11 +58,7 @@ def _after_first_paint(app, window, cli_ctx):
     _open_in_window(app, window, cli_ctx)
 
 gui.open_in_window = _after_first_paint
-from dxdesk.cli import main
-code = main(["--home", sys.argv[1], "gui"])
-print(json.dumps(facts))
-sys.exit(code)
-"""
+""" + _RUN_GUI_AND_REPORT
 
 _SIGN_IN_PROBE = r"""
 import json, sys
@@ -82,11 +86,7 @@ def _exec(dialog):  # the dialog waits for a person: record what it offers, then
 
 first_paint.call_after_first_paint = _after_first_paint
 signin.SignInDialog.exec = _exec
-from dxdesk.cli import main
-code = main(["--home", sys.argv[1], "gui"])
-print(json.dumps(facts))
-sys.exit(code)
-"""
+""" + _RUN_GUI_AND_REPORT
 
 _FIRST_START_PROBE = r"""
 import json, sys
@@ -111,11 +111,7 @@ def _exec(dialog):  # the first-admin dialog waits for a person: Cancel
 
 engine.open_database = _opening
 signin.FirstAdminDialog.exec = _exec
-from dxdesk.cli import main
-code = main(["--home", sys.argv[1], "gui"])
-print(json.dumps(facts))
-sys.exit(code)
-"""
+""" + _RUN_GUI_AND_REPORT
 
 _MESSAGES_PROBE = r"""
 import json, sys
