@@ -32,6 +32,8 @@ COMPANIONS = {
     "vneid": ["dvc_account", "province_app", "vssid"], "dvc_account": ["dvc_payment", "vneid"],
     "ewallet": ["dvc_payment", "shop_epay"], "province_app": ["vneid", "health_app"],
 }
+# Outcome of a visit (weights): most are done at once, some need a second visit, a few are sent elsewhere.
+OUTCOME_MIX = {"done": 88, "partial": 8, "referred": 4}
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Đặng", "Bùi", "Đỗ", "Hồ", "Dương", "Lâm"]
 MIDDLE = ["Thị", "Văn", "Minh", "Ngọc", "Hoàng", "Thanh", "Quốc", "Thùy", "Đức", "Bảo"]
 GIVEN = ["Lan", "Minh", "Hương", "Tuấn", "Thảo", "Khoa", "Như", "Phúc", "Yến", "Trí", "Vy", "Quân", "Ngân", "Duy",
@@ -221,7 +223,7 @@ def _insert_records(db, rng, records, counter_shifts, staff, weekend_days, codes
     written = 0
     with db.session() as session:
         next_id = (session.scalar(select(func.max(ServiceRecord.id))) or 0) + 1
-    outcomes, outcome_w = ["done", "partial", "referred"], [88, 8, 4]
+    outcomes, outcome_w = list(OUTCOME_MIX), list(OUTCOME_MIX.values())
     search_cache: dict[tuple, str] = {}
 
     def search_text(chosen: list[str], volunteer: int, place: str) -> str:
