@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.util
+import json
 import os
 import re
 import resource
@@ -46,6 +47,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 DOC = ROOT / "docs" / "scale.md"
+RESULTS = ROOT / "bench-results"
 START, END = "<!-- scale:start -->", "<!-- scale:end -->"
 # communes, years, records per commune and year (average)
 SIZES = {
@@ -148,8 +150,9 @@ def _sizes(target: _Target) -> dict[str, float]:
     def total(*tables: str) -> int:
         return sum(int(target.scalar("SELECT pg_total_relation_size(%s)", t)) for t in tables)
 
+    indexes = sum(int(target.scalar("SELECT pg_indexes_size(%s)", t)) for t in ("service_records", "record_services"))
     return {"database": int(target.scalar("SELECT pg_database_size(current_database())")),
-            "records": total("service_records", "record_services"),
+            "records": total("service_records", "record_services"), "record_indexes": indexes,
             "tallies": total(DAILY.name, SUBJECTS.name, SERVICES.name, VISITS.name)}
 
 
@@ -384,18 +387,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--packages", type=Path, help="keep the packages in this folder (reused by the next run)")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database at the end")
     parser.add_argument("--write-docs", action="store_true", help=f"write the figures into {DOC.relative_to(ROOT)}")
+    parser.add_argument("--from-json", type=Path, help="no run: print (and write) the report of a saved run")
     args = parser.parse_args(argv)
-    t0 = time.perf_counter()
-    out = measure(args.size, communes=args.communes, years=args.years, per_commune=args.per_commune,
-                  url=args.pg_url, packages=args.packages, keep_db=args.keep_db,
-                  log=lambda text: print(f"national: {text} [{time.perf_counter() - t0:.0f} s]", file=sys.stderr,
-                                         flush=True))
+    if args.from_json:
+        info = json.loads(args.from_json.read_text(encoding="utf-8"))
+        info["started"] = dt.datetime.fromisoformat(info["started"])
+        out = {"info": info, "rows": _rows(info)}
+    else:
+        out = _measured(args)
     text = report(out["info"], out["rows"])
     print(text)
     if args.write_docs:
         write_doc(text)
         print(f"written into {DOC}", file=sys.stderr)
     return 0
+
+
+def _measured(args) -> dict:
+    t0 = time.perf_counter()
+    out = measure(args.size, communes=args.communes, years=args.years, per_commune=args.per_commune,
+                  url=args.pg_url, packages=args.packages, keep_db=args.keep_db,
+                  log=lambda text: print(f"national: {text} [{time.perf_counter() - t0:.0f} s]", file=sys.stderr,
+                                         flush=True))
+    saved = RESULTS / f"national-{args.size}.json"
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps(out["info"], default=str, indent=1), encoding="utf-8")
+    print(f"national: the run's figures are in {saved} (--from-json re-prints them)", file=sys.stderr)
+    return out
 
 
 if __name__ == "__main__":
