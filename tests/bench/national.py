@@ -56,7 +56,7 @@ class Package:
 
 @dataclass
 class Plan:
-    """What was generated: the packages (in the order to import them: by year, newest first, then province)
+    """What was generated: the packages (in the order to import them: by year, oldest first, then province)
     and the enrolment file of each province's key."""
 
     communes: int
@@ -72,7 +72,7 @@ class Plan:
         return sum(p.records for p in self.packages)
 
     def key(self) -> dict:
-        return {"communes": self.communes, "years": self.years, "per_commune": self.per_commune, "seed": self.seed}
+        return {"communes": self.communes, "years": sorted(self.years), "per_commune": self.per_commune, "seed": self.seed}
 
     def save(self, folder: Path) -> None:
         (folder / PLAN_FILE).write_text(json.dumps(asdict(self), indent=1), encoding="utf-8")
@@ -112,11 +112,11 @@ def choose_communes(n: int) -> list:
 
 
 def default_years(count: int) -> list[int]:
-    """The COUNT last whole years, newest first (the order the bench imports them in)."""
+    """The COUNT last whole years, oldest first: the order they accumulate in, and the bench imports them in."""
     from dxdesk import clock
 
     last = clock.today().year - 1
-    return [last - k for k in range(count)]
+    return [last - k for k in reversed(range(count))]
 
 
 def generate(out: Path, communes: int, years: int | list[int], per_commune: int, seed: int = 1,
@@ -128,6 +128,9 @@ def generate(out: Path, communes: int, years: int | list[int], per_commune: int,
     plan = Plan(communes, year_list, per_commune, seed)
     old = Plan.load(out)
     if old is not None and old.key() == plan.key():
+        order = {y: i for i, y in enumerate(year_list)}
+        old.years = year_list
+        old.packages.sort(key=lambda p: (order[p.year], p.province_code, p.unit_code))
         return old
     t0 = time.perf_counter()
     chosen = choose_communes(communes)
