@@ -163,7 +163,11 @@ def _sizes(target: _Target) -> dict[str, float]:
         return sum(int(target.scalar("SELECT pg_total_relation_size(%s)", t)) for t in tables)
 
     indexes = sum(int(target.scalar("SELECT pg_indexes_size(%s)", t)) for t in ("service_records", "record_services"))
-    return {"database": int(target.scalar("SELECT pg_database_size(current_database())")),
+    uuid_index = int(target.scalar(
+        "SELECT sum(pg_relation_size(indexrelid)) FROM pg_index WHERE indrelid = 'service_records'::regclass "
+        "AND indisunique AND indkey::text = (SELECT attnum::text FROM pg_attribute "
+        "WHERE attrelid = 'service_records'::regclass AND attname = 'uuid')") or 0)
+    return {"database": int(target.scalar("SELECT pg_database_size(current_database())")), "uuid_index": uuid_index,
             "records": total("service_records", "record_services"), "record_indexes": indexes,
             "tallies": total(DAILY.name, SUBJECTS.name, SERVICES.name, VISITS.name)}
 
@@ -380,7 +384,16 @@ def report(info: dict, rows: list[dict]) -> str:
         "",
         "PostgreSQL: " + ", ".join(f"{k} = {v}" for k, v in settings.items()) + ".",
     ]
-    said = info["phases"][-1].get("resend_said", "")
+    last = info["phases"][-1]
+    sizes = last["sizes"]
+    if "uuid_index" in sizes:
+        per_m = 2**20 * last["records"] / 1_000_000
+        lines += ["", f"Sizes with {_fmt(last['records'])} records, per million records: the database "
+                      f"{sizes['database'] / per_m:.0f} MB, the record tables {sizes['records'] / per_m:.0f} MB (their "
+                      f"indexes {sizes['record_indexes'] / per_m:.0f} MB, of which the UUID index "
+                      f"{sizes['uuid_index'] / per_m:.0f} MB), the daily tallies {sizes['tallies'] / per_m:.0f} MB. "
+                      f"VACUUM ANALYZE + CHECKPOINT before the measurements: {last.get('settle_s', 0):.0f} s."]
+    said = last.get("resend_said", "")
     if said:
         lines += ["", f"The importer on the re-sent package: “{said}”"]
     return "\n".join(lines) + "\n"
