@@ -159,8 +159,10 @@ def _sizes(target: _Target) -> dict[str, float]:
     """Bytes: the whole database, the record tables with their indexes, the daily tally tables."""
     from dxdesk.counting.store import DAILY, SERVICES, SUBJECTS, VISITS
 
-    def total(*tables: str) -> int:
-        return sum(int(target.scalar("SELECT pg_total_relation_size(%s)", t)) for t in tables)
+    def total(*tables: str) -> int:  # a partitioned table's size is its partitions'
+        return sum(int(target.scalar(
+            "SELECT coalesce((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree(%s::regclass)), "
+            "pg_total_relation_size(%s::regclass))", t, t)) for t in tables)
 
     indexes = sum(int(target.scalar("SELECT pg_indexes_size(%s)", t)) for t in ("service_records", "record_services"))
     uuid_index = int(target.scalar(
