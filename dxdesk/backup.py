@@ -257,3 +257,30 @@ def note_restore(db, actor: Actor, source: Path) -> None:
     require(actor, "backup.manage")
     with db.write() as session:
         audit.record(session, actor, "backup.restore", "database", "", file=Path(source).name)
+
+
+def restore_database(actor: Actor, live: Path, source: Path, paths, db=None, url: str | None = None) -> Path:
+    """The one restore sequence, for the command line and the backup page: SOURCE swapped in for the file LIVE
+    (`restore`: proven good first, the old file kept in the backups folder), brought to this version (an older
+    backup is migrated after its own copy, and gets the catalogue), and the restore noted in its audit log.
+
+    DB: a window's open database on LIVE: it lets go of the file for the swap and takes up the restored one (the
+    same object, so every page keeps it). Without DB the restored file (URL, else the one under PATHS) is opened for
+    the note and closed again. Returns where the old file was kept."""
+    from dxdesk import database
+
+    if db is not None:
+        db.dispose()
+    try:
+        kept = restore(actor, live, source, paths.backups)  # refused while any dxdesk process has LIVE open
+    finally:
+        if db is not None:
+            db.reopen()  # the restored file, or the untouched one
+    target = db if db is not None else database.open_database(url, paths, migrate_now=False)
+    try:
+        database.ready(target)
+        note_restore(target, actor, source)
+    finally:
+        if db is None:
+            target.dispose()
+    return kept

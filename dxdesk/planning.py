@@ -527,6 +527,13 @@ def list_shifts(db, start: dt.date, end: dt.date, volunteer_id: int | None = Non
     return views
 
 
+def get_shift(db, shift_id: int) -> ShiftView:
+    """One shift as the schedule shows it (staff, holiday, conflicts); a UserError for an unknown id."""
+    with db.session() as session:
+        day = _shift(session, shift_id).date
+    return next(s for s in list_shifts(db, day, day) if s.id == shift_id)
+
+
 # --- auto-assign ------------------------------------------------------------------------------------
 
 @dataclass

@@ -123,10 +123,33 @@ class VolunteerRow:
     weekdays: str
     active: bool
     pseudonym: str
+    user_id: int | None = None  # the user account linked to this volunteer, if any
 
     @property
     def can_vneid(self) -> bool:
         return "vneid" in self.skills.split(",")
+
+
+def volunteer_order(name: str, volunteer_id: int = 0) -> tuple:
+    """The one order of volunteers in every list, box and sheet: by given name as Vietnamese lists sort (D before
+    Đ, "Lan" before "Mai" whatever the family name), then the whole name, then the id."""
+    return (*name_sort_key(name), volunteer_id)
+
+
+def sort_volunteers(rows, name=lambda r: r.name, volunteer_id=lambda r: r.id) -> list:
+    """ROWS in the one volunteer order (`volunteer_order`)."""
+    return sorted(rows, key=lambda r: volunteer_order(name(r), volunteer_id(r)))
+
+
+def volunteer_names(db, include_inactive: bool = False) -> list[tuple[int, str]]:
+    """(id, name) of the volunteers (the active ones unless INCLUDE_INACTIVE), in the one volunteer order: what a
+    volunteer box of the counter, the journal or the users page offers."""
+    with db.session() as session:
+        q = select(Volunteer.id, Volunteer.name)
+        if not include_inactive:
+            q = q.where(Volunteer.active.is_(True))
+        rows = session.execute(q).all()
+    return [(vid, name) for vid, name in sort_volunteers(rows, name=lambda r: r[1], volunteer_id=lambda r: r[0])]
 
 
 def list_volunteers(db, include_inactive: bool = True) -> list[VolunteerRow]:
@@ -137,9 +160,10 @@ def list_volunteers(db, include_inactive: bool = True) -> list[VolunteerRow]:
             q = q.where(Volunteer.active.is_(True))
         vols = session.scalars(q).all()
     rows = [VolunteerRow(v.id, v.name, v.phone or "", v.team_id, teams.get(v.team_id, ""), v.role,
-                         bool(v.youth_union), v.skills or "", v.weekdays or "", bool(v.active), v.pseudonym)
+                         bool(v.youth_union), v.skills or "", v.weekdays or "", bool(v.active), v.pseudonym,
+                         v.user_id)
             for v in vols]
-    rows.sort(key=lambda r: (not r.active, name_sort_key(r.name), r.id))
+    rows.sort(key=lambda r: (not r.active, volunteer_order(r.name, r.id)))
     return rows
 
 

@@ -1,5 +1,5 @@
 """The shift roster (A4, one row per shift with the volunteers' names, days off shown) and the volunteer
-hours report for Youth Union recognition. reportlab only, no Qt."""
+hours report for Youth Union recognition. reportlab only, no Qt; the data comes from `dxdesk.schedule_sheets`."""
 
 from __future__ import annotations
 
@@ -13,14 +13,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from dxdesk import calendar_vn, clock
-from dxdesk.attendance import hours_report
 from dxdesk.i18n import _, official
 from dxdesk.periods import Period
-from dxdesk.planning import KIND_LABELS, get_rule, list_shifts
-from dxdesk.profile import get_profile
-from dxdesk.roster import WEEKDAY_CODES
-from dxdesk.text import name_sort_key
+from dxdesk.planning import KIND_LABELS
+from dxdesk.schedule_sheets import HoursSheet, RosterSheet, SheetHeading
 from dxdesk.vnformat import fmt_date, fmt_date_nd30, weekday_name
 
 GREY = colors.HexColor("#e6e6e6")
@@ -47,9 +43,8 @@ def _p(text: str, style) -> Paragraph:
     return Paragraph(xml_text(text), style)
 
 
-def _header(db, st, title: str, period: Period) -> list:
-    profile = get_profile(db)
-    unit = profile.display_name if profile else ""
+def _header(heading: SheetHeading, st, title: str, period: Period) -> list:
+    unit = heading.unit_name
     out = []
     if unit:
         out.append(_p(unit.upper(), st["unit"]))
@@ -59,10 +54,8 @@ def _header(db, st, title: str, period: Period) -> list:
     return out
 
 
-def _signature(db, st, width: float) -> KeepTogether:
-    profile = get_profile(db)
-    place = profile.place_name if profile else ""
-    line = (f"{place}, " if place else "") + fmt_date_nd30(clock.today())
+def _signature(heading: SheetHeading, st, width: float) -> KeepTogether:
+    line = (f"{heading.place}, " if heading.place else "") + fmt_date_nd30(heading.day)
     t = Table([["", _p(line, st["date"])], ["", _p(_("PREPARED BY"), st["sign"])]],
               colWidths=[width * 0.45, width * 0.55])
     t.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 1), ("FONTNAME", (0, 0), (-1, -1), SERIF)]))
@@ -82,7 +75,7 @@ def _footer_for(label: str):
 
 
 @official  # an official document is Vietnamese, whatever the UI language (issue #18)
-def roster_pdf(db, period: Period) -> bytes:
+def roster_pdf(sheet: RosterSheet) -> bytes:
     """One row per shift (date, weekday, time, kind/place, volunteers with 'signature' column), the rule's
     weekdays that fall on a day off as grey rows with the holiday's name."""
     st = _styles()
@@ -90,18 +83,13 @@ def roster_pdf(db, period: Period) -> bytes:
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=14 * mm,
                             bottomMargin=16 * mm, title=nfc(_("Shift roster")), author="dxdesk", initialFontName=SERIF)
     width = A4[0] - 30 * mm
-    shifts = [s for s in list_shifts(db, period.start, period.end)]
-    rule = get_rule(db)
-    off = calendar_vn.days_off(db, period.start, period.end)
+    shifts, period = sheet.shifts, sheet.period
     rows = [[_p(h, st["head"]) for h in (_("Date"), _("Weekday"), _("Time"), _("Shift / place"),
                                           _("Volunteers"), _("Staff"))]]
     styles = [("FONTNAME", (0, 0), (-1, -1), SERIF), ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
               ("BACKGROUND", (0, 0), (-1, 0), GREY), ("REPEATROWS", (0, 0), (-1, 0))]
     items: list[tuple] = [(s.date, s.start.strftime("%H:%M"), "shift", s) for s in shifts]
-    planned_days = {s.date for s in shifts}
-    for day, name in off.items():
-        if WEEKDAY_CODES[day.weekday()] in rule.weekdays.split(",") and day not in planned_days:
-            items.append((day, "", "off", name))
+    items += [(day, "", "off", name) for day, name in sheet.days_off]
     items.sort(key=lambda t: (t[0], t[1]))
     understaffed = 0
     for day, _key, what, obj in items:
@@ -129,7 +117,7 @@ def roster_pdf(db, period: Period) -> bytes:
             styles.append(("BACKGROUND", (5, r), (5, r), AMBER))
     table = Table(rows, colWidths=[w * width for w in (0.13, 0.11, 0.13, 0.22, 0.31, 0.10)], repeatRows=1)
     table.setStyle(TableStyle(styles))
-    story = _header(db, st, _("SHIFT ROSTER OF THE DIGITAL SUPPORT COUNTER"), period)
+    story = _header(sheet.heading, st, _("SHIFT ROSTER OF THE DIGITAL SUPPORT COUNTER"), period)
     if len(rows) == 1:
         story.append(_p(_("No shifts planned in this period."), st["note"]))
     else:
@@ -141,7 +129,7 @@ def roster_pdf(db, period: Period) -> bytes:
     for n in notes:
         story.append(_p(n, st["note"]))
     story.append(Spacer(1, 6 * mm))
-    story.append(_signature(db, st, width))
+    story.append(_signature(sheet.heading, st, width))
     footer = _footer_for(_("dxdesk — shift roster"))
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
@@ -153,7 +141,7 @@ def _num(x: float) -> str:
 
 
 @official  # an official document is Vietnamese, whatever the UI language (issue #18)
-def hours_pdf(db, period: Period) -> bytes:
+def hours_pdf(sheet: HoursSheet) -> bytes:
     """Per volunteer: shifts, attended, no-shows, absences, confirmed hours, citizens helped."""
     st = _styles()
     buf = io.BytesIO()
@@ -161,8 +149,7 @@ def hours_pdf(db, period: Period) -> bytes:
     doc = SimpleDocTemplate(buf, pagesize=page, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=14 * mm,
                             bottomMargin=16 * mm, title=nfc(_("Volunteer hours")), author="dxdesk", initialFontName=SERIF)
     width = page[0] - 30 * mm
-    data = sorted((h for h in hours_report(db, period.start, period.end) if h.shifts or h.services or h.absences),
-                  key=lambda h: (name_sort_key(h.name), h.volunteer_id))  # as on the Volunteers page: D before Đ
+    data = sheet.rows  # in the one volunteer order, as on the Volunteers page: D before Đ
     head = (_("No."), _("Full name"), _("Team"), _("Youth Union member"), _("Shifts"), _("Attended"),
             _("No-shows"), _("Absences (with reason)"), _("Hours confirmed"), _("Hours from logged services"),
             _("Hours not yet confirmed"), _("Citizens helped"))
@@ -187,7 +174,7 @@ def hours_pdf(db, period: Period) -> bytes:
                                                         0.08, 0.07, 0.07)], repeatRows=1)
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), SERIF), ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                ("BACKGROUND", (0, 0), (-1, 0), GREY)]))
-    story = _header(db, st, _("VOLUNTEER HOURS"), period)
+    story = _header(sheet.heading, st, _("VOLUNTEER HOURS"), sheet.period)
     story.append(table if data else _p(_("No volunteer work recorded in this period."), st["note"]))
     story.append(Spacer(1, 3 * mm))
     story.append(_p(_("Hours confirmed: from check-in to check-out at the counter. Hours from logged services: "
@@ -195,7 +182,7 @@ def hours_pdf(db, period: Period) -> bytes:
                       "Hours not yet confirmed: assigned shifts without attendance taken or services logged."),
                     st["note"]))
     story.append(Spacer(1, 6 * mm))
-    story.append(_signature(db, st, width))
+    story.append(_signature(sheet.heading, st, width))
     footer = _footer_for(_("dxdesk — volunteer hours"))
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()

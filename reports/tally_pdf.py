@@ -10,15 +10,14 @@ target, % achieved; header repeated on every page it runs over), the other tasks
 Page numbers: centred in the top margin from page 2. The Youth Union variant puts "ĐOÀN TNCS HỒ CHÍ MINH" where
 the Quốc hiệu is and writes its number "Số: 12-BC/ĐTN".
 
-`prepare()` gathers the content (shared with the Word copy in `tally_docx`), `render()` draws it.
+`dxdesk.tally_report` gathers the content into a plain `TallyReport` (shared with the Word copy in `tally_docx`);
+`render()` draws it. Nothing here reads the database.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from dxdesk.reports.fonts import (
     SERIF,
@@ -45,11 +44,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from dxdesk import clock, counting
 from dxdesk.i18n import _, official
-from dxdesk.periods import Period
-from dxdesk.profile import get_profile
-from dxdesk.report_settings import ReportSettings, load
+from dxdesk.tally_report import ReportTexts, TallyReport, draft_number  # noqa: F401 - the renderers' input
 from dxdesk.vnformat import fmt_date_nd30, fmt_int, fmt_percent
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -61,73 +57,6 @@ MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 20 * mm, 20 * mm, 30 * mm
 FRAME_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 165 mm
 LEFT_COL = 72 * mm  # the agency column; the rest is the Quốc hiệu column
 BODY = 13
-
-
-@dataclass
-class ReportTexts:
-    """What the clerk writes in: free text, checked with `clean_free_text` by whoever takes it in."""
-
-    difficulties: str = ""
-    proposals: str = ""
-    next_plan: str = ""
-
-
-@dataclass
-class TallyReport:
-    tally: counting.Tally
-    breakdown: counting.Breakdown
-    settings: ReportSettings
-    number_text: str  # after "Số: " — "12/BC-TCNSCĐ", or "    /BC-TCNSCĐ" for a draft
-    place: str
-    day: dt.date
-    doan: bool
-    unit_name: str
-    texts: ReportTexts = field(default_factory=ReportTexts)
-
-    @property
-    def subject(self) -> str:
-        label = self.tally.period.label()
-        label = label[:1].lower() + label[1:]
-        return _("Results of the community digital technology team's work, {period}").format(period=label)
-
-    @property
-    def period_line(self) -> str:
-        p = self.tally.period
-        return _("(from {a} to {b})").format(a=p.start.strftime("%d/%m/%Y"), b=p.end.strftime("%d/%m/%Y"))
-
-
-def draft_number(symbol: str, doan: bool = False) -> str:
-    """The number line before a number is registered: blank for the clerk to write in."""
-    return f"      -{symbol}" if doan else f"      /{symbol}"
-
-
-@official  # an official document is Vietnamese, whatever the UI language (issue #18)
-def prepare(db, period: Period, unit_code: str | None = None, doan: bool = False, texts: ReportTexts | None = None,
-            number_text: str | None = None, day: dt.date | None = None,
-            settings: ReportSettings | None = None) -> TallyReport:
-    """Gather everything the report shows (the counts come from `dxdesk.tally`)."""
-    settings = settings or load(db, doan)
-    profile = get_profile(db)
-    unit_name = ""
-    if unit_code:
-        from dxdesk.units import find_unit
-
-        entry = find_unit(unit_code)
-        unit_name = entry.unit_name if entry else unit_code
-    elif profile:
-        unit_name = profile.display_name
-    place = profile.place_name if profile else ""
-    return TallyReport(
-        tally=counting.compute(db, period, unit_code),
-        breakdown=counting.breakdown(db, period, unit_code, weeks=False, matrix=False),  # channels, age, sex
-        settings=settings,
-        number_text=number_text or draft_number(settings.symbol, doan),
-        place=place,
-        day=day or clock.today(),
-        doan=doan,
-        unit_name=unit_name,
-        texts=texts or ReportTexts(),
-    )
 
 
 # --- content shared with the Word copy -----------------------------------------------------------------
@@ -432,18 +361,3 @@ def render(report: TallyReport, progress: Callable[[int, int], None] | None = No
     if progress:
         progress(2, 2)
     return buf.getvalue()
-
-
-def tally_pdf(db, period: Period, **kwargs) -> bytes:
-    """Convenience: prepare and render in one call (see `prepare` for the keyword arguments)."""
-    return render(prepare(db, period, **kwargs))
-
-
-def build(db, actor, period: Period, *, number_text: str | None = None, **kwargs) -> TallyReport:
-    """The report as a user asks for it: checks `report.print`; NUMBER_TEXT is what follows "Số: " (a
-    `reportnumbers.Reservation`'s text; registered by the caller once the document is written), else a blank
-    draft number."""
-    from dxdesk.permissions import require
-
-    require(actor, "report.print")
-    return prepare(db, period, number_text=number_text, **kwargs)

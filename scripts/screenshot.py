@@ -31,7 +31,7 @@ def main() -> int:
 
     from dxdesk import demo
     from dxdesk.actor import cli_actor
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
     from dxdesk.i18n import set_language
     from dxdesk.paths import AppPaths
 

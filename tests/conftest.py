@@ -104,7 +104,7 @@ def admin() -> Actor:
 
 @pytest.fixture
 def db(home):
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
 
     database = open_database(None, home)
     yield database
@@ -140,7 +140,7 @@ def pg_url():
 @pytest.fixture(params=["sqlite", "postgres"])
 def any_db(request, home):
     """The same test on SQLite and on PostgreSQL."""
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
 
     url = None if request.param == "sqlite" else request.getfixturevalue("pg_url")
     database = open_database(url, home)

@@ -126,7 +126,7 @@ class ShiftDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        (self.view,) = [s for s in planning.list_shifts(self.ctx.db, self._date(), self._date()) if s.id == self.shift_id]
+        self.view = planning.get_shift(self.ctx.db, self.shift_id)
         s = self.view
         kind = _(planning.KIND_LABELS[s.kind])
         self.setWindowTitle(kind)
@@ -167,15 +167,6 @@ class ShiftDialog(QDialog):
         self.volunteer_box.blockSignals(False)
         self._check()
         self._update_buttons()
-
-    def _date(self) -> dt.date:
-        from dxdesk.db.models import Shift
-
-        with self.ctx.db.session() as session:
-            sh = session.get(Shift, self.shift_id)
-            if sh is None:
-                raise UserError(_("Unknown shift id {id}.").format(id=self.shift_id))
-            return sh.date
 
     def _selected(self) -> tuple[int | None, str]:
         item = self.staff_list.currentItem()

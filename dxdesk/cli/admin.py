@@ -95,7 +95,6 @@ def cmd_backup(ctx, args) -> int:
 def cmd_restore(ctx, args) -> int:
     """Never opens or migrates the live database before the backup is proven good."""
     from dxdesk import backup
-    from dxdesk.db.engine import open_database
     from dxdesk.vnformat import fmt_int
 
     url = ctx.db_url
@@ -104,12 +103,7 @@ def cmd_restore(ctx, args) -> int:
                           "(see the backup chapter of the documentation)."))
     live = Path(url.split(":///", 1)[1]) if url else ctx.paths.database
     info = backup.verify(Path(args.file), schema=True)
-    kept = backup.restore(ctx.actor, live, Path(args.file), ctx.paths.backups)  # refused while dxdesk runs on it
-    db = open_database(url, ctx.paths)  # migrates an older backup (after its own copy)
-    try:
-        backup.note_restore(db, ctx.actor, Path(args.file))
-    finally:
-        db.dispose()
+    kept = backup.restore_database(ctx.actor, live, Path(args.file), ctx.paths, url=url)  # refused while dxdesk runs
     ctx.out(_("Database restored from {path}: {n} entries. The previous file is kept as {kept}.").format(
         path=args.file, n=fmt_int(info.records), kept=kept))
     return 0

@@ -25,7 +25,7 @@ class Context:
     @property
     def db(self):
         if self._db is None:
-            from dxdesk.db.engine import open_database
+            from dxdesk.database import open_database
 
             self._db = open_database(self.db_url, self.paths)
         return self._db

@@ -9,7 +9,6 @@ from dxdesk.cli.argtypes import ID, NUMBER
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 from dxdesk.paths import replaced_when_done
-from dxdesk.text import nfc
 
 
 def register_report(kinds) -> None:
@@ -39,6 +38,7 @@ def _writable(path: str, suffix: str) -> Path:
 
 
 def cmd_report_tally(ctx, args) -> int:
+    from dxdesk import tally_report
     from dxdesk.periods import parse_date, parse_period
     from dxdesk.reports import tally_pdf
     from dxdesk.text import clean_free_text
@@ -55,45 +55,35 @@ def cmd_report_tally(ctx, args) -> int:
 
         if find_unit(args.unit) is None:
             raise UserError(_("Unknown commune code '{code}' (QĐ 19/2025 list).").format(code=args.unit))
-    texts = tally_pdf.ReportTexts(clean_free_text(args.difficulties, max_length=4000),
-                                  clean_free_text(args.proposals, max_length=4000),
-                                  clean_free_text(args.plan, max_length=4000))
-    from dxdesk import reportnumbers
-    from dxdesk.report_settings import load
-
-    settings = load(ctx.db, args.doan)
+    texts = tally_report.ReportTexts(clean_free_text(args.difficulties, max_length=4000),
+                                     clean_free_text(args.proposals, max_length=4000),
+                                     clean_free_text(args.plan, max_length=4000))
     day = day or clock.today()
-    report = tally_pdf.build(ctx.db, ctx.actor, period, unit_code=args.unit, doan=args.doan, texts=texts, day=day,
-                             settings=settings)
+    report = tally_report.build(ctx.db, ctx.actor, period, unit_code=args.unit, doan=args.doan, texts=texts, day=day)
 
-    def pdf(number_text: str | None) -> bytes:
-        report.number_text = number_text or report.number_text
-        return tally_pdf.render(report)
-
-    def docx(number_text: str | None) -> bytes:
+    def docx(numbered) -> bytes:
         from dxdesk.reports import tally_docx
 
-        report.number_text = number_text or report.number_text
-        return tally_docx.render(report)
+        return tally_docx.render(numbered)
 
-    def png(_number_text: str | None) -> bytes:  # the Zalo card carries no report number
+    def png(numbered) -> bytes:  # the Zalo card carries no report number
         from dxdesk.reports import zalo
 
-        return zalo.render(report.tally, report.unit_name, report.day)
+        return zalo.render(numbered.tally, numbered.unit_name, numbered.day)
 
-    files = [(out, pdf)] + ([(docx_out, docx)] if docx_out else []) + ([(png_out, png)] if png_out else [])
+    files = [(out, tally_pdf.render)] + ([(docx_out, docx)] if docx_out else []) + ([(png_out, png)] if png_out else [])
     if args.draft:
         for path, render in files:
             with replaced_when_done(path) as part:
                 try:
-                    part.write_bytes(render(None))
+                    part.write_bytes(render(report))
                 except OSError as exc:
                     raise UserError(_("The file could not be written: {reason}").format(
                         reason=exc.strerror or str(exc))) from None
         ctx.out(_("Draft report (number left blank) written to {path}.").format(path=out))
         return 0
-    reservation = reportnumbers.reserve(ctx.db, settings.symbol, day.year, args.number, args.doan)
-    issued = reportnumbers.write_numbered(ctx.db, ctx.actor, reservation, nfc(report.subject), period.key, files)
+    reservation = tally_report.reserve(ctx.db, ctx.actor, args.doan, day.year, args.number)
+    issued = tally_report.issue_files(ctx.db, ctx.actor, report, reservation, files)
     ctx.out(_("Report No. {number} written to {path}.").format(number=issued.text(args.doan), path=out))
     return 0
 

@@ -186,7 +186,8 @@ def _sqlite_engine(path: Path) -> Engine:
 
 
 def open_database(url: str | None = None, paths: AppPaths | None = None, migrate_now: bool = True) -> Database:
-    """Open (creating if needed) and migrate the database at URL, or the SQLite file under PATHS."""
+    """Open (creating if needed) and migrate the database at URL, or the SQLite file under PATHS. Tables only: the
+    application opens through `dxdesk.database.open_database`, which also loads what the core needs in it."""
     if url and not url.startswith("sqlite"):
         if not url.startswith("postgresql"):
             raise UserError(_("Unsupported database URL: use an SQLite file or postgresql+psycopg://…"))
@@ -231,10 +232,7 @@ def open_database(url: str | None = None, paths: AppPaths | None = None, migrate
         in_use = InUse(path).hold()  # before the first connection: waits while a restore replaces the file
         db = Database("sqlite:///" + path.as_posix(), _sqlite_engine(path), paths, in_use)
     if migrate_now:
-        from dxdesk.catalogue import ensure_catalogue
-
         migrate(db)
-        ensure_catalogue(db)
     return db
 
 

@@ -176,9 +176,10 @@ def _write_member(zf: zipfile.ZipFile, name: str, data: bytes) -> str:
 def _report_pdf(db, actor: Actor, period: Period, unit: _Unit) -> bytes:
     """The official tally report of the period (the renderer of `dxdesk report tally`), as a draft: the
     number is left blank, so exporting twice never uses up numbers of the register."""
+    from dxdesk import tally_report
     from dxdesk.reports import tally_pdf
 
-    report = tally_pdf.build(db, actor, period, unit_code=unit.unit_code if unit.unit_only else None)
+    report = tally_report.build(db, actor, period, unit_code=unit.unit_code if unit.unit_only else None)
     return tally_pdf.render(report)
 
 

@@ -234,3 +234,47 @@ def _flush(db, paths: AppPaths) -> tuple[int, int]:
             conn.execute("DELETE FROM outbox WHERE uuid = ?", (record_uuid,))
             sent += 1
     return sent, failed
+
+
+# --- the counter's questions: the one place that decides "this PC's SQLite file, or a shared server with an outbox" --
+
+
+def server_down(db) -> bool:
+    """True while DB is a shared server known not to answer (then the counter does not ask it). An SQLite file on
+    this PC is never down."""
+    return not db.is_sqlite and server_unreachable(db)
+
+
+def through_server(db, fn, *args) -> bool:
+    """Run FN(*ARGS), which reads or writes DB, unless a shared server is known to be down. On a shared server a
+    connection failure marks it down (and is logged) instead of raising; any other error, and every error on
+    SQLite, is raised. False when FN did not run through."""
+    if server_down(db):
+        return False
+    try:
+        fn(*args)
+    except Exception as exc:
+        if db.is_sqlite or not is_connection_error(exc):
+            raise
+        mark_unreachable(db)
+        log.warning("server unreachable (%s)", exc.__class__.__name__)
+        return False
+    return True
+
+
+def save_at_counter(db, paths: AppPaths, actor: Actor, rec: NewRecord) -> tuple[str, bool]:
+    """The counter's save. Returns (uuid, queued). SQLite: straight into the file. A shared server: logging goes
+    on through a network or server outage (`log_or_queue`: kept in this PC's outbox; an entry with a call-back
+    contact is refused offline with its own message, the contact never kept). Bad input: UserError, nothing kept."""
+    if db.is_sqlite:
+        from dxdesk.records import log_record
+
+        return log_record(db, actor, rec), False
+    return log_or_queue(db, paths, actor, rec)
+
+
+def waiting_at_counter(db, paths: AppPaths, day: dt.date) -> list[Pending]:
+    """The entries of DAY kept on this PC until the shared server is back, newest first (none on SQLite)."""
+    if db.is_sqlite:
+        return []
+    return list(reversed(pending(paths, day)))

@@ -25,7 +25,7 @@ import resource, sys, time
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
 from dxdesk.actor import cli_actor
-from dxdesk.db.engine import open_database
+from dxdesk.database import open_database
 from dxdesk.paths import AppPaths
 from dxdesk.ui.app import build_main_window, create_application
 
@@ -70,7 +70,7 @@ def _open(home: Path, mode: str) -> tuple[float, float]:
 def run(quick: bool) -> list[dict]:
     from dxdesk.actor import cli_actor
     from dxdesk.catalogue import ensure_catalogue
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
     from dxdesk.demo import fill
     from dxdesk.paths import AppPaths
     from dxdesk.records import NewRecord, log_record

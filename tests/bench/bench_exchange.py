@@ -33,7 +33,7 @@ def _median(fn, repeat: int = 3) -> float:
 def run(quick: bool) -> list[dict]:
     from dxdesk import demo
     from dxdesk.actor import cli_actor
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
     from dxdesk.exchange.export import _rows_sql, export_package
     from dxdesk.exchange.importer import import_package
     from dxdesk.paths import AppPaths

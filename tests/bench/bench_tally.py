@@ -9,7 +9,7 @@ sum interleaved, 101 times each).
   year (sqlite3); target ≤ 2×.
 * breakdown: `dxdesk.counting.breakdown(db, year)` (channel, volunteer, weekday×hour, age, sex, ISO weeks,
   indicator × channel × volunteer × reception point), against the raw aggregate.
-* full PDF: `reports.tally_pdf.prepare` + `render` for the year (what "Lưu PDF" waits for), against the year
+* full PDF: `tally_report.prepare` + `render` for the year (what "Lưu PDF" waits for), against the year
   tally alone (what laying out the PDF adds).
 * PostgreSQL (when DXDESK_TEST_PG_URL names a server): the tally of one year in a database holding that one year
   against the same tally in a database holding three years (same records per year): target 0,8–1,2×.
@@ -59,9 +59,9 @@ def _interleaved(first, second, repeats: int) -> tuple[float, float]:
 def run(quick: bool) -> list[dict]:
     from dxdesk.reports import tally_pdf
 
-    from dxdesk import counting, demo
+    from dxdesk import counting, demo, tally_report
     from dxdesk.actor import cli_actor
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
     from dxdesk.i18n import set_language
     from dxdesk.paths import AppPaths
     from dxdesk.periods import parse_period
@@ -101,7 +101,7 @@ def run(quick: bool) -> list[dict]:
         # the two sub-millisecond figures interleaved, many times: a busy moment of the machine falls on both alike
         daily_med, tally_med = _interleaved(daily, ours, 101)
         breakdown_med = _median(lambda: counting.breakdown(db, period), repeats)
-        pdf_med = _median(lambda: tally_pdf.render(tally_pdf.prepare(db, period)), max(3, repeats - 2))
+        pdf_med = _median(lambda: tally_pdf.render(tally_report.prepare(db, period)), max(3, repeats - 2))
         conn.close()
         db.dispose()
     note = f"{label} records ({in_year:,} in {year_text}; {daily_rows:,} daily-tally rows)".replace(",", ".")
@@ -132,7 +132,7 @@ def _postgres_years(quick: bool) -> list[dict]:
 
     from dxdesk import counting, demo
     from dxdesk.actor import cli_actor
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
     from dxdesk.paths import AppPaths
     from dxdesk.periods import parse_period
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from dxdesk import backup, records
 from dxdesk.actor import Actor
-from dxdesk.db.engine import open_database
+from dxdesk.database import open_database
 from dxdesk.db.models import ServiceRecord
 from dxdesk.errors import UserError
 

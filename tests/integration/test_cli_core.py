@@ -37,7 +37,7 @@ def test_init_log_stats(engine, cli, request):
 
 
 def _record_count(db_url, home):
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
 
     database = open_database(db_url, home)
     try:

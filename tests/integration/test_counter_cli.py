@@ -5,7 +5,7 @@ import json
 from sqlalchemy import func, select
 
 from dxdesk import clock
-from dxdesk.db.engine import open_database
+from dxdesk.database import open_database
 from dxdesk.db.models import ServiceRecord
 from dxdesk.records import undo_record, void_record
 

@@ -15,7 +15,7 @@ LOGGER = textwrap.dedent("""
     from pathlib import Path
     from dxdesk.actor import cli_actor
     from dxdesk.catalogue import ensure_catalogue
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
     from dxdesk.paths import AppPaths
     from dxdesk.records import NewRecord, log_record
 

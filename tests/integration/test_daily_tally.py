@@ -14,7 +14,7 @@ from sqlalchemy import func, select, update
 from dxdesk import backup, counting, privacy
 from dxdesk.contact import ContactInput
 from dxdesk.counting import store
-from dxdesk.db.engine import open_database
+from dxdesk.database import open_database
 from dxdesk.db.models import AuditEvent, DailyTally, RecordService, ServiceRecord
 from dxdesk.errors import UserError
 from dxdesk.exchange import trust

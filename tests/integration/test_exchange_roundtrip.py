@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from dxdesk import counting, demo
 from dxdesk.actor import Actor
-from dxdesk.db.engine import open_database
+from dxdesk.database import open_database
 from dxdesk.db.models import AuditEvent, ImportBatch, ServiceRecord, Unit, Volunteer
 from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dxdesk import counting, demo
-from dxdesk.db.engine import open_database
+from dxdesk.database import open_database
 from dxdesk.db.models import ServiceRecord
 from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg

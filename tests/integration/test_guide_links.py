@@ -139,7 +139,7 @@ def test_only_an_administrator_extends_the_list_audited(any_db, admin, cli):
 def test_settings_package_with_a_look_alike_link_is_refused(tmp_path, admin):
     """The downward path: the province's package carries a guide whose link is a look-alike (its own list was
     extended by mistake) — the commune refuses it, by its own allow-list."""
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
     from dxdesk.exchange.settings_package import apply_settings_package, make_settings_package
     from dxdesk.paths import AppPaths
     from tests.signing_helpers import pin_sender

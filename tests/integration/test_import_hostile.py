@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from dxdesk import demo
-from dxdesk.db.engine import open_database
+from dxdesk.database import open_database
 from dxdesk.db.models import ImportBatch, RecordService, ServiceRecord
 from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg

@@ -3,8 +3,9 @@ and for every common network file system, read from a /proc/mounts-style table g
 
 import pytest
 
+from dxdesk.database import open_database
 from dxdesk.db import engine as dbengine
-from dxdesk.db.engine import is_network_path, open_database, parse_mounts
+from dxdesk.db.engine import is_network_path, parse_mounts
 from dxdesk.errors import UserError
 from dxdesk.paths import AppPaths
 

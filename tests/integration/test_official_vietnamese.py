@@ -24,10 +24,12 @@ def _text(pdf: bytes, tmp_path, name="r") -> str:
 def test_english_ui_prints_the_vietnamese_report_and_roster(db, admin, tmp_path):
     from dxdesk.reports import roster, tally_docx, tally_pdf
 
+    from dxdesk import tally_report
+
     set_profile(db, admin, "82", unit_code="28261")
     set_language("en")
     try:
-        report = tally_pdf.prepare(db, parse_period("2026-11"), day=dt.date(2026, 12, 3))
+        report = tally_report.prepare(db, parse_period("2026-11"), day=dt.date(2026, 12, 3))
         text = _text(tally_pdf.render(report), tmp_path)
         assert "ngày 03 tháng 12 năm 2026" in text and "day 03 month 12" not in text
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "BÁO CÁO" in text

@@ -10,7 +10,8 @@ from sqlalchemy import create_engine, func, select
 from dxdesk import counting
 from dxdesk.actor import Actor
 from dxdesk.contact import ContactInput
-from dxdesk.db.engine import Database, open_database
+from dxdesk.database import open_database
+from dxdesk.db.engine import Database
 from dxdesk.db.models import ServiceRecord
 from dxdesk.errors import UserError
 from dxdesk.exchange import outbox

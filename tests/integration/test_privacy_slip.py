@@ -6,6 +6,7 @@ import subprocess
 from dxdesk.reports.consent_slip import consent_slip_for, recovery_sheet_pdf
 
 from dxdesk import privacy, profile
+from dxdesk.privacy import consent_slip
 
 
 def _text(pdf: bytes, tmp_path) -> tuple[str, str]:
@@ -19,7 +20,7 @@ def _text(pdf: bytes, tmp_path) -> tuple[str, str]:
 def test_consent_slip(db, admin, tmp_path):
     profile.set_profile(db, admin, "82", unit_code="28261")
     privacy.set_retention_days(db, admin, 60)
-    text, fonts = _text(consent_slip_for(db), tmp_path)
+    text, fonts = _text(consent_slip_for(consent_slip(db)), tmp_path)
     assert text.count("PHIẾU ĐỒNG Ý XỬ LÝ DỮ LIỆU CÁ NHÂN") == 2
     assert "cộng 60 ngày" in text and "91/2025/QH15" in text and "356/2025/NĐ-CP" in text
     assert "không ghi số CCCD" in text

@@ -7,7 +7,7 @@ import pytest
 from dxdesk import fieldcrypt, privacy, records, recovery
 from dxdesk.actor import Actor
 from dxdesk.contact import ContactInput, read_contact
-from dxdesk.db.engine import open_database
+from dxdesk.database import open_database
 from dxdesk.errors import UserError
 from dxdesk.paths import AppPaths
 

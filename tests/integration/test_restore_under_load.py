@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from dxdesk import backup, records
 from dxdesk.actor import Actor
-from dxdesk.db.engine import open_database
+from dxdesk.database import open_database
 from dxdesk.db.models import ServiceRecord
 from dxdesk.errors import UserError
 from tests.conftest import run_cli_process
@@ -23,7 +23,7 @@ WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from dxdesk.actor import cli_actor
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
     from dxdesk.paths import AppPaths
     from dxdesk.records import NewRecord, log_record
 

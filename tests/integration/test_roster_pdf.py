@@ -45,7 +45,7 @@ def test_roster_pdf_names_holidays_fonts(cli, tmp_path):
 def test_hours_pdf(cli, tmp_path, home):
     _setup(cli)
     from dxdesk.actor import cli_actor
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
 
     db = open_database(None, home)
     shift = planning.list_shifts(db, D(2024, 2, 2), D(2024, 2, 2))[0]

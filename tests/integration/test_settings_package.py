@@ -15,7 +15,7 @@ from sqlalchemy import select, text
 from dxdesk import calendar_vn, counting, demo, guides
 from dxdesk.actor import Actor
 from dxdesk.catalogue import list_services, save_service
-from dxdesk.db.engine import open_database
+from dxdesk.database import open_database
 from dxdesk.db.models import AuditEvent
 from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg

@@ -21,7 +21,7 @@ from sqlalchemy import func, select, text
 from dxdesk import audit as _audit  # noqa: F401 - the audit table is read below through the model
 from dxdesk import backup, counting, demo, fieldcrypt, recovery, signing
 from dxdesk.actor import Actor
-from dxdesk.db.engine import open_database
+from dxdesk.database import open_database
 from dxdesk.db.models import AuditEvent, Base, ServiceRecord, TrustedKey
 from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg

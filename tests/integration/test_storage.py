@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from dxdesk.database import open_database
 from dxdesk.db import engine as dbengine
-from dxdesk.db.engine import is_network_path, open_database
+from dxdesk.db.engine import is_network_path
 from dxdesk.errors import UserError
 from dxdesk.paths import AppPaths
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from dxdesk import counting, reportnumbers
+from dxdesk import counting, reportnumbers, tally_report
 from dxdesk.actor import Actor
 from dxdesk.db.models import AuditEvent, ReportNumber
 from dxdesk.errors import UserError
@@ -74,7 +74,7 @@ def test_article_pdf_text(any_db, admin, tmp_path):
 
     _article(any_db, admin)
     number = reportnumbers.reserve(any_db, "BC-TCNSCĐ", 2026).text()
-    report = tally_pdf.build(any_db, admin, parse_period("2023"), day=dt.date(2026, 2, 5), number_text=number)
+    report = tally_report.build(any_db, admin, parse_period("2023"), day=dt.date(2026, 2, 5), number_text=number)
     pdf = tally_pdf.render(report)
     text = _pdftext(pdf, tmp_path)
     for expected in ("6.800", "141,6 %", "143,1 %", "154 %", "52,5 %", "4.292", "21.438", "46.189", "10.303"):
@@ -106,7 +106,7 @@ def test_page_numbers_from_page_two_and_repeated_table_header(db, admin, tmp_pat
 
     set_profile(db, admin, "82", unit_code="28261")
     period = parse_period("2023")
-    report = tally_pdf.prepare(db, period, day=dt.date(2026, 2, 5))
+    report = tally_report.prepare(db, period, day=dt.date(2026, 2, 5))
     rows = [counting.IndicatorRow(f"IND{i}", f"Chỉ tiêu thử số {i}", "lượt", True, 100 + i, 100 + i, 200, Decimal("50.0"))
             for i in range(70)]
     report.tally = counting.Tally(period, None, rows, [])
@@ -258,7 +258,7 @@ def test_youth_union_variant(db, admin, tmp_path):
 
     set_profile(db, admin, "82", unit_code="28261")
     number = reportnumbers.reserve(db, "BC/ĐTN", 2026, doan=True).text()
-    report = tally_pdf.build(db, admin, parse_period("2023"), doan=True, day=dt.date(2026, 3, 15), number_text=number)
+    report = tally_report.build(db, admin, parse_period("2023"), doan=True, day=dt.date(2026, 3, 15), number_text=number)
     text = _pdftext(tally_pdf.render(report), tmp_path)
     assert "ĐOÀN TNCS HỒ CHÍ MINH" in text and QUOC_HIEU not in text
     assert "BCH ĐOÀN PHƯỜNG MỸ THO" in text and "Số: 1-BC/ĐTN" in text

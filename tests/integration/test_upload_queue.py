@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from dxdesk import clock
-from dxdesk.db.engine import open_database
+from dxdesk.database import open_database
 from dxdesk.db.models import AuditEvent, Setting
 from dxdesk.errors import UserError
 from dxdesk.exchange import upload

@@ -81,7 +81,7 @@ def test_restore_closes_its_own_connections_reopens_and_refuses_while_another_pr
     tab.ctx.events.records_changed.connect(lambda: changed.append(1))
     # another dxdesk process has the database open: refused, and this window goes on working
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from pathlib import Path; from dxdesk.db.engine import open_database; "
+        "import sys, time; from pathlib import Path; from dxdesk.database import open_database; "
         "from dxdesk.paths import AppPaths; db = open_database(None, AppPaths(Path(sys.argv[1]))); print('open', "
         "flush=True); sys.stdin.read()"), str(home.home)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:

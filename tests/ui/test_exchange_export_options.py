@@ -9,7 +9,7 @@ from dxdesk.ui.context import PageContext
 from dxdesk.ui.pages.exchange import ExchangePage
 
 from dxdesk import demo
-from dxdesk.db.engine import open_database
+from dxdesk.database import open_database
 from dxdesk.exchange import package as pkg
 from dxdesk.exchange.export import export_package
 from dxdesk.exchange.importer import import_package

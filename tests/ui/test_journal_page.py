@@ -97,7 +97,7 @@ def test_filters_voided_and_export_worker(window, qtbot, tmp_path):
 @pytest.mark.slow
 def test_log_browser_on_a_million_records_scrolls_to_the_end(qtbot, open_window, home, admin, tmp_path_factory):
     """Builds a 1.000.000-record SQLite database (bulk inserts, ~15-30 s), then opens and scrolls it."""
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
 
     db = open_database(None, home)
     try:

@@ -11,7 +11,7 @@ from dxdesk.ui.pages.settings import UnitTab
 from sqlalchemy import func, select
 
 from dxdesk import demo, signing
-from dxdesk.db.engine import open_database
+from dxdesk.database import open_database
 from dxdesk.db.models import AuditEvent, ServiceRecord
 from dxdesk.exchange import trust
 from dxdesk.exchange.export import export_package

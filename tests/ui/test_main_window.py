@@ -95,7 +95,7 @@ def test_outbox_is_sent_and_counted_on_a_shared_server(qtbot, open_window, pg_ur
     """Entries kept on the PC during a server outage go up when the window refreshes, and the count shows."""
     from sqlalchemy import func, select
 
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
     from dxdesk.db.models import ServiceRecord
     from dxdesk.exchange import outbox
     from dxdesk.records import NewRecord

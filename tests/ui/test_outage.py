@@ -18,7 +18,7 @@ from dxdesk.ui.app import create_application
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from dxdesk.db.engine import open_database
+from dxdesk.database import open_database
 from dxdesk.db.models import ServiceRecord
 from dxdesk.exchange import outbox
 

@@ -164,7 +164,7 @@ def test_volunteer_cannot_print_and_bad_range_is_refused(qtbot, filled, home, ca
 def test_province_database_reports_the_whole_province_or_one_commune(qtbot, db, home, admin, tmp_path):
     """Units stay apart after a roll-up: the Đơn vị box lists the communes imported, and the report and the
     dashboard count only the chosen one (or all of them for Toàn tỉnh)."""
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
     from dxdesk.exchange.export import export_package
     from dxdesk.exchange.importer import import_package
     from dxdesk.paths import AppPaths

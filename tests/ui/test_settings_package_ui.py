@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel
 
 from dxdesk import counting, signing
 from dxdesk.actor import Actor
-from dxdesk.db.engine import open_database
+from dxdesk.database import open_database
 from dxdesk.exchange import trust
 from dxdesk.exchange.settings_package import make_settings_package
 from dxdesk.paths import AppPaths

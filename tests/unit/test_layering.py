@@ -11,8 +11,8 @@ session; storage knows nothing of the rules above it. A few small modules withou
 paths …) are the foundation every layer may use."""
 
 import ast
-import re
 import importlib.util
+import re
 from dataclasses import dataclass
 from pathlib import Path
 

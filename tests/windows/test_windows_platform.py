@@ -51,7 +51,7 @@ def test_contact_key_lives_in_the_windows_credential_store(db):
 
 def test_database_backup_and_restore_in_folders_with_vietnamese_names(tmp_path, admin):
     from dxdesk import backup, records
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
     from dxdesk.paths import AppPaths
 
     paths = AppPaths(tmp_path / "Tài liệu" / "xã Mỹ Tho").ensure()
@@ -74,7 +74,7 @@ def test_database_backup_and_restore_in_folders_with_vietnamese_names(tmp_path, 
 def test_an_open_database_file_cannot_be_replaced_and_restore_says_so_plainly(tmp_path, admin):
     """Windows refuses to rename over a file another connection holds open (Linux allows it)."""
     from dxdesk import backup
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
     from dxdesk.paths import AppPaths
 
     paths = AppPaths(tmp_path / "home").ensure()

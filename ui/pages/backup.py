@@ -251,20 +251,9 @@ class BackupTab(QWidget):
             messages.warning(self, _("Restore"), _("dxdesk is still busy with another task (an export, a count…). "
                                                    "Wait until it is done, then restore again. Nothing was changed."))
             return
-        db.dispose()  # this window lets go of the file first: the restore needs it closed everywhere
 
-        def work():
-            from dxdesk.catalogue import ensure_catalogue
-            from dxdesk.db.engine import migrate
-
-            try:
-                kept = backup.restore(actor, live, source, paths.backups)
-            finally:
-                db.reopen()  # the same Database, on the restored file (or the untouched one): every page keeps it
-            migrate(db)  # an older backup is brought to this version (after its own copy)
-            ensure_catalogue(db)
-            backup.note_restore(db, actor, source)
-            return kept
+        def work():  # this window lets go of the file for the swap and keeps the same Database on the restored one
+            return backup.restore_database(actor, live, source, paths, db=db)
 
         def done(kept) -> None:
             events = self.ctx.events
@@ -349,4 +338,6 @@ class BackupTab(QWidget):
         from dxdesk.reports.consent_slip import consent_slip_for
         from dxdesk.ui.printing import print_pdf
 
-        print_pdf(self, consent_slip_for(self.ctx.db), _("Consent slip"))
+        from dxdesk.privacy import consent_slip
+
+        print_pdf(self, consent_slip_for(consent_slip(self.ctx.db)), _("Consent slip"))

@@ -23,13 +23,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from dxdesk import clock, journal
 from dxdesk.catalogue import list_services
-from dxdesk.db.models import Volunteer
 from dxdesk.i18n import N_, _
 from dxdesk.permissions import allowed
+from dxdesk.roster import volunteer_names
 from dxdesk.settings import JOURNAL_EXPORT_DIR
 from dxdesk.text import nfc
 from dxdesk.vnformat import fmt_int
@@ -187,8 +186,7 @@ class JournalPage(QWidget):
         current = self.volunteer_box.currentData()
         people = []
         if allowed(self.ctx.actor, "record.view_all"):  # the names of the others are not a volunteer's to browse
-            with self.ctx.db.session() as session:
-                people = session.execute(select(Volunteer.id, Volunteer.name).order_by(Volunteer.name)).all()
+            people = volunteer_names(self.ctx.db, include_inactive=True)
         self.volunteer_box.blockSignals(True)
         self.volunteer_box.clear()
         self.volunteer_box.addItem(_("All volunteers"), None)

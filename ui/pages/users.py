@@ -23,10 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from dxdesk import auth
-from dxdesk.db.models import Volunteer
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 from dxdesk.permissions import ACTIONS, ROLE_LABELS, ROLE_ORDER, allowed
@@ -34,9 +32,9 @@ from dxdesk.vnformat import fmt_date
 
 
 def _volunteers(db) -> list[tuple[int, str, int | None]]:
-    with db.session() as session:
-        return [(v.id, v.name, v.user_id) for v in session.scalars(
-            select(Volunteer).where(Volunteer.active.is_(True)).order_by(Volunteer.name_folded))]
+    from dxdesk.roster import list_volunteers
+
+    return [(v.id, v.name, v.user_id) for v in list_volunteers(db, include_inactive=False)]
 
 
 def _secret(name: str) -> QLineEdit:
