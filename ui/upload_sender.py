@@ -1,17 +1,17 @@
 """The automatic upload sender: every minute, packages in the upload queue whose next try is due are sent in a
 worker thread, so retries with back-off happen while the office works, without anyone pressing "Gửi ngay".
 
-Nothing happens without an upload address, or while a send is still running. The worker only touches the
-database and the network; the result comes back through a queued signal and is shown in the status bar."""
+Nothing happens without an upload address, or while a send is still running. The job (ui/background.Job)
+only touches the database and the network; the result comes back through a queued signal and is shown in the status
+bar; a failure is logged and said in one short sentence."""
 
 from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
-from sqlalchemy.exc import OperationalError
+from dxdesk.ui.background import Job
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
-from dxdesk.errors import UserError
 from dxdesk.i18n import _
 
 log = logging.getLogger("dxdesk.ui.upload_sender")
@@ -19,32 +19,24 @@ INTERVAL_MS = 60_000
 FIRST_MS = 15_000  # not during start-up
 
 
-class _Signals(QObject):
-    done = Signal(object)
+def send_due(db) -> dict:
+    """What the job does off the UI thread: the totals of one pass over the queue, {"idle": True} when nothing is
+    due, no address is set, or the shared database server does not answer (the counter's outbox covers it; the
+    next minute tries again). Any other failure is raised: the job logs it and says one short sentence."""
+    from dxdesk.exchange import (  # loaded by tick() on the UI thread already; this only looks them up
+        outbox,
+        upload,
+    )
 
-
-class _Send(QRunnable):
-    def __init__(self, db, signals: _Signals):
-        super().__init__()
-        self.db, self.signals = db, signals
-
-    def run(self) -> None:
-        from dxdesk.exchange import upload  # loaded by tick() on the UI thread already; this only looks it up
-
-        try:
-            if not upload.get_endpoint(self.db) or not upload.due_count(self.db):
-                totals = {"idle": True}
-            else:
-                totals = upload.process_queue(self.db, upload.background_actor())
-        except UserError as exc:  # e.g. the address was removed meanwhile
-            totals = {"error": exc.message}
-        except OperationalError:  # the shared server is down: the outbox covers the counter; try next minute
-            log.info("automatic upload: database not reachable now", exc_info=True)
-            totals = {"idle": True}
-        except Exception:  # noqa: BLE001 - a background job never crashes the window; the log has it
-            log.exception("automatic upload")
-            totals = {"error": _("The automatic upload failed; details are in the log file.")}
-        self.signals.done.emit(totals)
+    try:
+        if not upload.get_endpoint(db) or not upload.due_count(db):
+            return {"idle": True}
+        return upload.process_queue(db, upload.background_actor())
+    except Exception as exc:
+        if not outbox.is_connection_error(exc):
+            raise
+        log.info("automatic upload: database not reachable now", exc_info=True)
+        return {"idle": True}
 
 
 class UploadSender(QObject):
@@ -56,7 +48,7 @@ class UploadSender(QObject):
         super().__init__(parent)
         self.ctx = ctx
         self.running = False
-        self._signals: _Signals | None = None
+        self._job: Job | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.tick)
@@ -69,17 +61,22 @@ class UploadSender(QObject):
         returns False when one is still running."""
         if self.running:
             return False
-        import dxdesk.exchange.upload  # noqa: F401 - loaded at the first tick, not at start-up (issue #16)
+        import dxdesk.exchange.outbox  # noqa: F401 - loaded at the first tick, not at start-up (issue #16)
+        import dxdesk.exchange.upload  # noqa: F401
 
         self.running = True
-        self._signals = _Signals()
-        self._signals.done.connect(self._done)
-        QThreadPool.globalInstance().start(_Send(self.ctx.db, self._signals))
+        db = self.ctx.db
+        self._job = Job(lambda: send_due(db), what="automatic upload")
+        self._job.signals.done.connect(self._done)
+        # a UserError (e.g. the address was removed meanwhile) in its own words; anything else is logged by the job
+        # and said in one short sentence, never the exception's text
+        self._job.signals.failed.connect(lambda text: self._done({"error": text}))
+        QThreadPool.globalInstance().start(self._job)
         return True
 
     def _done(self, totals: dict) -> None:
         self.running = False
-        self._signals = None
+        self._job = None
         if "error" in totals:
             self.ctx.events.status_message.emit(totals["error"])
         elif totals.get("failed"):  # refused by the server (or the address moved): needs a person

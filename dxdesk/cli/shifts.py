@@ -154,16 +154,18 @@ def register_report(kinds) -> None:
 
 
 def cmd_report(ctx, args) -> int:
-    from dxdesk import permissions
+    from dxdesk import schedule_sheets
     from dxdesk.periods import parse_period
     from dxdesk.reports.roster import hours_pdf, roster_pdf
 
-    permissions.require(ctx.actor, "report.print")
     period = parse_period(args.period)
     out = Path(args.out)
     if not out.parent.is_dir():
         raise UserError(_("The folder {folder} does not exist.").format(folder=out.parent))
-    pdf = roster_pdf(ctx.db, period) if args.report_what == "roster" else hours_pdf(ctx.db, period)
+    if args.report_what == "roster":
+        pdf = roster_pdf(schedule_sheets.roster_sheet(ctx.db, ctx.actor, period))
+    else:
+        pdf = hours_pdf(schedule_sheets.hours_sheet(ctx.db, ctx.actor, period))
     try:
         out.write_bytes(pdf)
     except OSError as exc:

@@ -93,6 +93,7 @@ def test_forgotten_check_in_is_credited_from_first_to_last_service_and_told_apar
 
     from dxdesk.periods import parse_period
     from dxdesk.records import void_record
+    from dxdesk.schedule_sheets import hours_sheet
 
     db, sid, _aft, a, b = shift
     attendance.check_in(db, admin, sid, a, at=T(2024, 3, 8, 7, 40))
@@ -109,7 +110,7 @@ def test_forgotten_check_in_is_credited_from_first_to_last_service_and_told_apar
     assert (report[b].hours, report[b].service_hours, report[b].service_shifts, report[b].planned_hours,
             report[b].attended, report[b].services) == (0, pytest.approx(2.5), 1, 0, 0, 3)
     path = tmp_path / "hours.pdf"
-    path.write_bytes(hours_pdf(db, parse_period("2024-03")))
+    path.write_bytes(hours_pdf(hours_sheet(db, admin, parse_period("2024-03"))))
     import subprocess
 
     text = " ".join(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True)

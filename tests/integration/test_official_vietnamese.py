@@ -24,7 +24,7 @@ def _text(pdf: bytes, tmp_path, name="r") -> str:
 def test_english_ui_prints_the_vietnamese_report_and_roster(db, admin, tmp_path):
     from dxdesk.reports import roster, tally_docx, tally_pdf
 
-    from dxdesk import tally_report
+    from dxdesk import schedule_sheets, tally_report
 
     set_profile(db, admin, "82", unit_code="28261")
     set_language("en")
@@ -35,7 +35,7 @@ def test_english_ui_prints_the_vietnamese_report_and_roster(db, admin, tmp_path)
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "BÁO CÁO" in text
         docx = tally_docx.render(report)
         assert b"PK" == docx[:2]
-        hours = _text(roster.hours_pdf(db, parse_period("2026-11")), tmp_path, "h")
+        hours = _text(roster.hours_pdf(schedule_sheets.hours_sheet(db, admin, parse_period("2026-11"))), tmp_path, "h")
         assert "Giờ đã xác nhận" in hours or "GIỜ" in hours.upper()
         assert "Volunteer hours" not in hours and "Hours confirmed" not in hours
         assert language() == "en" and _("Cancel") == "Cancel"  # the screen stays English

@@ -9,6 +9,7 @@ from dxdesk.reports.roster import hours_pdf
 
 from dxdesk import planning, roster
 from dxdesk.periods import month_period
+from dxdesk.schedule_sheets import hours_sheet
 
 D = dt.date
 NAMES = ("Đặng Ngọc Trí", "Đỗ Minh Nhân", "Dương Ngọc Nhân", "Dương Đức Như", "Lê Văn Dũng", "Hồ Quốc Duy",
@@ -34,7 +35,7 @@ def test_volunteer_list_order(any_db, admin):
 def test_hours_pdf_order(any_db, admin, tmp_path):
     _people_with_shifts(any_db, admin)
     out = tmp_path / "hours.pdf"
-    out.write_bytes(hours_pdf(any_db, month_period(2024, 3)))
+    out.write_bytes(hours_pdf(hours_sheet(any_db, admin, month_period(2024, 3))))
     text = unicodedata.normalize("NFC", subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
                                                        text=True, check=True).stdout)
     positions = [text.index(n) for n in EXPECTED]

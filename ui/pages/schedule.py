@@ -346,9 +346,10 @@ class SchedulePage(QWidget):
     def _roster_pdf(self) -> bytes | None:
         from dxdesk.reports.roster import roster_pdf
 
+        from dxdesk.schedule_sheets import roster_sheet
+
         try:
-            permissions.require(self.ctx.actor, "report.print")
-            return roster_pdf(self.ctx.db, self.month())
+            return roster_pdf(roster_sheet(self.ctx.db, self.ctx.actor, self.month()))
         except UserError as exc:
             messages.warning(self, _("Print roster"), str(exc))
             return None
