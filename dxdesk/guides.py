@@ -9,6 +9,7 @@ text (e.g. the SIM-owner SMS instruction, for the citizen's own phone: dxdesk ne
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import asdict, dataclass, field, replace
@@ -365,3 +366,73 @@ def restore_default(db, actor: Actor, code: str) -> Guide:
             session.delete(row)
             audit.record(session, actor, "guide.restore", "guide", code)
     return default
+
+
+# --- what goes on paper: chosen here, drawn by dxdesk.reports.guides ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    unit_name: str | None  # None before `init`: the footer then carries the date only
+    day: dt.date
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """What a citizen's sheet leaves out of one guide: its unfilled links, or (whole=True) the guide itself."""
+    guide: Guide
+    links: tuple[Link, ...]
+    whole: bool
+
+    def describe(self) -> str:
+        if self.whole:
+            return _("{guide} (its link is not filled in yet)").format(guide=self.guide.title())
+        return _("{guide}: the link “{links}” (not filled in yet)").format(
+            guide=self.guide.title(), links="”, “".join(link.label() for link in self.links))
+
+
+def for_citizens(guides) -> tuple[list[Guide], list[LeftOut]]:
+    """The guides as they may be put in front of a citizen: links not filled in and checked are left out, and so
+    is a guide that had links but has none left (its sheet would carry no code). Guides without links (an SMS
+    instruction) stay. Returns (the guides to print, what was left out)."""
+    kept, left_out = [], []
+    for guide in guides:
+        missing = tuple(link for link in guide.links if not link.printable)
+        if not missing:
+            kept.append(guide)
+            continue
+        links = tuple(link for link in guide.links if link.printable)
+        left_out.append(LeftOut(guide, missing, whole=not links))
+        if links:
+            kept.append(replace(guide, links=links))
+    return kept, left_out
+
+
+def sheet_info(db) -> SheetInfo:
+    """Footer data: the unit's name from its profile (None before `init`) and today's date."""
+    from dxdesk.profile import get_profile
+
+    profile = get_profile(db) if db is not None else None
+    return SheetInfo(unit_name=profile.display_name if profile else None, day=clock.today())
+
+
+@dataclass(frozen=True)
+class GuidesToPrint:
+    guides: list[Guide]  # as a citizen may be handed them (`for_citizens`)
+    left_out: list[LeftOut]  # said to the clerk, never printed on a citizen's sheet
+    layout: str
+    info: SheetInfo
+
+
+def guides_to_print(db, actor: Actor, codes, layout: str) -> GuidesToPrint:
+    """The chosen guides (all when CODES is empty) as they stand in this database, ready for a layout, and what was
+    left out because a link is not filled in. Nothing printable at all is a UserError saying why."""
+    require(actor, "guide.print")
+    if layout not in LAYOUTS:
+        raise UserError(_("Unknown layout '{layout}': use one of {layouts}.").format(
+            layout=layout, layouts=", ".join(LAYOUTS)))
+    guides, left_out = for_citizens(select_guides(db, list(codes or ())))
+    if not guides:
+        raise UserError(_("Nothing to print: {guides}. Fill in and check the link in QR guides first.").format(
+            guides="; ".join(item.describe() for item in left_out)))
+    return GuidesToPrint(guides, left_out, layout, sheet_info(db))

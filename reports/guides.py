@@ -10,10 +10,8 @@ Fonts: the bundled Liberation Serif, NFC text.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 
 from dxdesk.reports import qr
 from dxdesk.reports.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, nfc, register_fonts, xml_text
@@ -26,7 +24,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from dxdesk.guides import LAYOUTS, Guide, Link
+from dxdesk.guides import LAYOUTS, Guide, GuidesToPrint, LeftOut, Link, SheetInfo, for_citizens  # noqa: F401
 from dxdesk.i18n import _, language
 from dxdesk.vnformat import fmt_date
 
@@ -35,12 +33,6 @@ MARGIN = 1.2 * cm
 GREY = Color(0.35, 0.35, 0.35)
 LIGHT = Color(0.85, 0.85, 0.85)
 ECC = "M"
-
-
-@dataclass(frozen=True)
-class SheetInfo:
-    unit_name: str | None  # None before `init`: the footer then carries the date only
-    day: dt.date
 
 
 def _steps(guide: Guide) -> tuple[str, ...]:
@@ -388,37 +380,6 @@ def _counter_page(c: Canvas, guides: Sequence[Guide], info: SheetInfo) -> None:
 # --- entry point -----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LeftOut:
-    """What a citizen's sheet leaves out of one guide: its unfilled links, or (whole=True) the guide itself."""
-    guide: Guide
-    links: tuple[Link, ...]
-    whole: bool
-
-    def describe(self) -> str:
-        if self.whole:
-            return _("{guide} (its link is not filled in yet)").format(guide=self.guide.title())
-        return _("{guide}: the link “{links}” (not filled in yet)").format(
-            guide=self.guide.title(), links="”, “".join(link.label() for link in self.links))
-
-
-def for_citizens(guides: Sequence[Guide]) -> tuple[list[Guide], list[LeftOut]]:
-    """The guides as they may be put in front of a citizen: links not filled in and checked are left out, and so
-    is a guide that had links but has none left (its sheet would carry no code). Guides without links (an SMS
-    instruction) stay. Returns (the guides to print, what was left out)."""
-    kept, left_out = [], []
-    for guide in guides:
-        missing = tuple(link for link in guide.links if not link.printable)
-        if not missing:
-            kept.append(guide)
-            continue
-        links = tuple(link for link in guide.links if link.printable)
-        left_out.append(LeftOut(guide, missing, whole=not links))
-        if links:
-            kept.append(replace(guide, links=links))
-    return kept, left_out
-
-
 def render(guides: Sequence[Guide], layout: str, info: SheetInfo) -> bytes:
     """The sheets for these guides in one layout, as A4 PDF bytes; unfilled links are left out (`for_citizens`)."""
     if layout not in LAYOUTS:
@@ -479,31 +440,10 @@ def expected_codes(guides: Sequence[Guide], layout: str) -> set[str]:
 __all__ = ["LAYOUTS", "LeftOut", "SheetInfo", "for_citizens", "render", "expected_codes", "draw_link"]
 
 
-def sheet_info(db) -> SheetInfo:
-    """Footer data: the unit's name from its profile (None before `init`) and today's date."""
-    from dxdesk import clock
-    from dxdesk.profile import get_profile
-
-    profile = get_profile(db) if db is not None else None
-    return SheetInfo(unit_name=profile.display_name if profile else None, day=clock.today())
-
-
-def render_for(db, actor, codes: Sequence[str] | None, layout: str) -> tuple[bytes, list[Guide], list[LeftOut]]:
-    """The PDF for the chosen guides (all when `codes` is empty) as they stand in this database, the guides printed
-    and what was left out because a link is not filled in. Nothing printable at all is a UserError saying why."""
-    from dxdesk.errors import UserError
-    from dxdesk.guides import select_guides
-    from dxdesk.permissions import require
-
-    require(actor, "guide.print")
-    if layout not in LAYOUTS:
-        raise UserError(_("Unknown layout '{layout}': use one of {layouts}.").format(
-            layout=layout, layouts=", ".join(LAYOUTS)))
-    guides, left_out = for_citizens(select_guides(db, list(codes or ())))
-    if not guides:
-        raise UserError(_("Nothing to print: {guides}. Fill in and check the link in QR guides first.").format(
-            guides="; ".join(item.describe() for item in left_out)))
-    return render(guides, layout, sheet_info(db)), guides, left_out
+def render_for(chosen: GuidesToPrint) -> bytes:
+    """The PDF of what `dxdesk.guides.guides_to_print` chose (the guides as they stand in the database, in its
+    layout, with its footer)."""
+    return render(chosen.guides, chosen.layout, chosen.info)
 
 
 def qr_count(guides: Sequence[Guide], layout: str) -> int:

@@ -22,12 +22,14 @@ def register(sub) -> None:
 
 
 def cmd_guides(ctx, args) -> int:
+    from dxdesk.guides import guides_to_print
     from dxdesk.reports.guides import qr_count, render_for
 
     out = Path(args.out)
     if not out.parent.is_dir():
         raise UserError(_("The folder {folder} does not exist.").format(folder=out.parent))
-    pdf, guides, left_out = render_for(ctx.db, ctx.actor, args.services, args.layout)
+    chosen = guides_to_print(ctx.db, ctx.actor, args.services, args.layout)
+    pdf, guides, left_out = render_for(chosen), chosen.guides, chosen.left_out
     try:
         out.write_bytes(pdf)
     except OSError as exc:

@@ -29,6 +29,7 @@ from dxdesk.actor import Actor
 from dxdesk.db.models import AuditEvent, Shift
 from dxdesk.errors import UserError
 from dxdesk.exchange import settings_package
+from dxdesk.guides import guides_to_print
 from dxdesk.periods import parse_period
 
 ROLES = permissions.ROLE_ORDER
@@ -62,7 +63,7 @@ def _calls(db, actor, admin, tmp_path, vol, shift_id):
         "tally.check": lambda: counting.check(db, actor),
         "record.view_all": None,
         "report.print": None,
-        "guide.print": lambda: render_for(db, actor, ["vneid"], "poster"),
+        "guide.print": lambda: render_for(guides_to_print(db, actor, ["vneid"], "poster")),
         "data.export": lambda: journal.export(db, actor, journal.JournalFilter(), tmp_path / f"j-{actor.role}.csv", "csv"),
         "record.edit_any": lambda: records.void_record(db, actor, other, "sai dịch vụ"),
         "volunteer.manage": lambda: roster.add_volunteer(db, actor, "Lê Thị Cúc"),

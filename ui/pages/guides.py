@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from dxdesk import guides as guide_store
 from dxdesk.errors import UserError
-from dxdesk.guides import Guide
+from dxdesk.guides import Guide, guides_to_print, sheet_info
 from dxdesk.i18n import _
 from dxdesk.permissions import allowed
 
@@ -146,7 +146,7 @@ class GuidesPage(QWidget):
             self.sheet.show_text(_("Not printed for citizens: {items}.\nFill in the link and tick “checked”.").format(
                 items="; ".join(item.describe() for item in left_out)))
             return
-        self._preview_pdf = sheets.render(printable, self.sheet.layout_key(), sheets.sheet_info(self.ctx.db))
+        self._preview_pdf = sheets.render(printable, self.sheet.layout_key(), sheet_info(self.ctx.db))
         self.sheet.show_pdf(self._preview_pdf)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -195,9 +195,10 @@ class GuidesPage(QWidget):
             messages.info(self, _("QR guides"), _("Save the changes first: printing uses the saved guide."))
             return None
         try:
-            pdf, _guides, left_out = sheets.render_for(self.ctx.db, self.ctx.actor,
-                                                       [] if self.sheet.every_guide() else [self.current.code],
-                                                       self.sheet.layout_key())
+            chosen = guides_to_print(self.ctx.db, self.ctx.actor,
+                                     [] if self.sheet.every_guide() else [self.current.code],
+                                     self.sheet.layout_key())
+            pdf, left_out = sheets.render_for(chosen), chosen.left_out
         except UserError as exc:
             messages.warning(self, _("QR guides"), exc.message)
             return None
