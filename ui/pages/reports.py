@@ -37,12 +37,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dxdesk import clock, counting, reportnumbers
+from dxdesk import clock, counting, tally_report
 from dxdesk.errors import UserError
 from dxdesk.i18n import N_, _
 from dxdesk.paths import replaced_when_done
 from dxdesk.periods import Period, report_default
-from dxdesk.permissions import allowed, require
+from dxdesk.permissions import allowed
 from dxdesk.report_settings import ReportSettings, load, save
 from dxdesk.settings import REPORTS_SAVE_DIR
 from dxdesk.text import clean_free_text
@@ -77,6 +77,8 @@ class ReportWorker(QRunnable):
     def run(self) -> None:
         from dxdesk.reports import tally_pdf
 
+        from dxdesk import tally_report
+
         steps = 3
         try:
             self.signals.progress.emit(0, steps, self.generation)
@@ -85,8 +87,12 @@ class ReportWorker(QRunnable):
                           "breakdown": counting.breakdown(self.db, self.period, self.unit_code)}
                 self.signals.done.emit(result, self.generation)
                 return
-            report = tally_pdf.prepare(self.db, self.period, unit_code=self.unit_code, doan=self.doan, texts=self.texts,
-                                       day=self.day, number_text=self.number_text)
+            what = dict(unit_code=self.unit_code, doan=self.doan, texts=self.texts, day=self.day,
+                        number_text=self.number_text)
+            if self.purpose in ("pdf", "docx"):  # the document itself: what `report tally` makes, checked the same
+                report = tally_report.build(self.db, self.actor, self.period, **what)
+            else:  # page 1's preview and the Zalo card: any role that sees the page
+                report = tally_report.prepare(self.db, self.period, **what)
             self.signals.progress.emit(1, steps, self.generation)
             if self.cancel:
                 return
@@ -320,7 +326,7 @@ class ReportsPage(QWidget):
         return self.report_kind.currentData() == "doan"
 
     def texts(self):
-        from dxdesk.reports.tally_pdf import ReportTexts
+        from dxdesk.tally_report import ReportTexts
 
         return ReportTexts(clean_free_text(self.difficulties_edit.toPlainText(), max_length=4000),
                            clean_free_text(self.proposals_edit.toPlainText(), max_length=4000),
@@ -376,14 +382,11 @@ class ReportsPage(QWidget):
         self.start("dashboard" if self.tabs.currentIndex() in (1, 2) else "preview")
 
     def _update_number(self, period: Period) -> None:
-        settings = load(self.ctx.db, self.doan)
         given = self.issued.get(self._key(period))
         if given:
             self.number_label.setText(_("{number} (registered)").format(number=given))
         else:
-            year = self.date_edit.date().year()
-            n = reportnumbers.next_number(self.ctx.db, settings.symbol, year)
-            text = f"{n}-{settings.symbol}" if self.doan else f"{n}/{settings.symbol}"
+            text = tally_report.next_number_text(self.ctx.db, self.doan, self.date_edit.date().year())
             self.number_label.setText(_("{number} (given when printed or saved)").format(number=text))
 
     def start(self, purpose: str) -> ReportWorker | None:
@@ -399,10 +402,9 @@ class ReportsPage(QWidget):
                 self._ask_signer_once()  # an empty signer's name is asked for once, kept and printed
             number_text = self.issued.get(self._key(period))
             if number_text is None:  # the next number, registered only once the document is printed or saved
-                try:
-                    require(self.ctx.actor, "report.print")  # refused before anything is made
-                    self.reservation = reportnumbers.reserve(self.ctx.db, load(self.ctx.db, self.doan).symbol,
-                                                             self.date_edit.date().year(), doan=self.doan)
+                try:  # refused before anything is made
+                    self.reservation = tally_report.reserve(self.ctx.db, self.ctx.actor, self.doan,
+                                                            self.date_edit.date().year())
                 except UserError as exc:
                     messages.warning(self, _("Reports"), str(exc))
                     return None
@@ -438,14 +440,12 @@ class ReportsPage(QWidget):
                     with replaced_when_done(path) as part:
                         part.write_bytes(data)
                 return True
-            if files:
-                issued = reportnumbers.write_numbered(self.ctx.db, self.ctx.actor, reservation, report.subject,
-                                                      report.tally.period.key,
-                                                      [(path, lambda _text, d=data: d) for path, data in files],
-                                                      attempts=1)
+            if files:  # made with the reserved number already (the preview shows it): written as they are
+                issued = tally_report.issue_files(self.ctx.db, self.ctx.actor, report, reservation,
+                                                  [(path, lambda _report, d=data: d) for path, data in files],
+                                                  attempts=1)
             else:
-                issued = reportnumbers.confirm(self.ctx.db, self.ctx.actor, reservation, report.subject,
-                                               report.tally.period.key)
+                issued = tally_report.issue_printed(self.ctx.db, self.ctx.actor, report, reservation)
         except OSError as exc:
             messages.warning(self, _("Save the report"),
                              _("The file could not be written: {reason}").format(reason=exc.strerror or str(exc)))
