@@ -1,161 +1,49 @@
 """Báo cáo: choose a period (Tháng / Quý / Năm / Tùy chọn) and the report kind, see page 1 live, print it
 (system dialog), save it as PDF or Word, copy a tally card for Zalo; a Dashboard tab with four charts.
 
-All counting and rendering runs in a QThreadPool worker (progress bar, cancel button); the widgets are only
+The page is composed of the widgets in `reports_parts` (one a file). All counting and rendering runs in a worker (progress bar, cancel button); the widgets are only
 touched on the main thread. Printing and saving register the report number first ("Số: …" never repeats)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
 from dxdesk.ui import messages, ui_settings
-from dxdesk.ui.dashboard import Dashboard
+from dxdesk.ui.pages.reports_parts.dashboard_tab import DashboardTab
+from dxdesk.ui.pages.reports_parts.period_bar import PeriodBar
+from dxdesk.ui.pages.reports_parts.preview_pane import PreviewPane
+from dxdesk.ui.pages.reports_parts.report_form import ReportForm
+from dxdesk.ui.pages.reports_parts.signer_dialog import SignerDialog
+from dxdesk.ui.pages.reports_parts.worker import ReportWorker
 from dxdesk.ui.report_breakdown import BreakdownView
 from dxdesk.ui.report_register import RegisterView
-from PySide6.QtCore import QDate, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtGui import QGuiApplication, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
-    QPlainTextEdit,
-    QProgressBar,
-    QPushButton,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from dxdesk import clock, counting, tally_report
+from dxdesk import clock, tally_report
 from dxdesk.errors import UserError
-from dxdesk.i18n import N_, _
+from dxdesk.i18n import _
 from dxdesk.paths import replaced_when_done
 from dxdesk.periods import Period, report_default
 from dxdesk.permissions import allowed
-from dxdesk.report_settings import ReportSettings, load, save
+from dxdesk.report_settings import load, save
 from dxdesk.settings import REPORTS_SAVE_DIR
 from dxdesk.text import clean_free_text
-
-PERIOD_KINDS = (("month", N_("Month")), ("quarter", N_("Quarter")), ("year", N_("Year")), ("custom", N_("Custom")))
-REPORT_KINDS = (("state", N_("Results report (state layout, ND 30/2020)")),
-                ("doan", N_("Results report (Youth Union layout)")))
 
 # Tests set these instead of answering file dialogs.
 save_path_for_tests: str | Path | None = None
 signer_answers_for_tests: list[tuple[str, bool]] | None = None  # answers to "who signs?" (text, OK pressed)
-
-
-class _Signals(QObject):
-    progress = Signal(int, int, int)  # step, steps, generation
-    done = Signal(object, int)  # result dict, generation
-    failed = Signal(str, int)
-
-
-class ReportWorker(QRunnable):
-    """Counts, then renders what was asked: 'preview' (PDF), 'pdf', 'docx', 'zalo' (PNG), 'dashboard' (data)."""
-
-    def __init__(self, db, actor, period: Period, doan: bool, texts, day: dt.date, purpose: str, generation: int,
-                 number_text: str | None = None, unit_code: str | None = None):
-        super().__init__()
-        self.db, self.actor, self.period, self.doan, self.texts, self.day = db, actor, period, doan, texts, day
-        self.unit_code = unit_code  # one commune of a province database; None: the whole database
-        self.purpose, self.generation, self.number_text = purpose, generation, number_text
-        self.signals = _Signals()
-        self.cancel = False
-
-    def run(self) -> None:
-        from dxdesk.reports import tally_pdf
-
-        from dxdesk import tally_report
-
-        steps = 3
-        try:
-            self.signals.progress.emit(0, steps, self.generation)
-            if self.purpose == "dashboard":
-                result = {"tally": counting.compute(self.db, self.period, self.unit_code),
-                          "breakdown": counting.breakdown(self.db, self.period, self.unit_code)}
-                self.signals.done.emit(result, self.generation)
-                return
-            what = dict(unit_code=self.unit_code, doan=self.doan, texts=self.texts, day=self.day,
-                        number_text=self.number_text)
-            if self.purpose in ("pdf", "docx"):  # the document itself: what `report tally` makes, checked the same
-                report = tally_report.build(self.db, self.actor, self.period, **what)
-            else:  # page 1's preview and the Zalo card: any role that sees the page
-                report = tally_report.prepare(self.db, self.period, **what)
-            self.signals.progress.emit(1, steps, self.generation)
-            if self.cancel:
-                return
-            result = {"report": report}
-            if self.purpose == "zalo":
-                from dxdesk.reports import zalo
-
-                result["png"] = zalo.render(report.tally, report.unit_name, self.day)
-            elif self.purpose == "docx":
-                from dxdesk.reports import tally_docx
-
-                result["docx"] = tally_docx.render(report)
-            else:
-                result["pdf"] = tally_pdf.render(report)
-            self.signals.progress.emit(steps, steps, self.generation)
-            if not self.cancel:
-                self.signals.done.emit(result, self.generation)
-        except UserError as exc:
-            self.signals.failed.emit(str(exc), self.generation)
-        except Exception as exc:  # noqa: BLE001 - shown on the page, never a crash in a thread
-            self.signals.failed.emit(_("The report could not be made: {error}").format(error=exc), self.generation)
-
-
-class SignerDialog(QDialog):
-    """Issuing body, signer and recipients of the report (stored in the database's settings)."""
-
-    def __init__(self, value: ReportSettings, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(_("Signer and recipients"))
-        self.parent_edit = QLineEdit(value.parent_agency, objectName="parent_edit")
-        self.body_edit = QLineEdit(value.issuing_body, objectName="body_edit")
-        self.symbol_edit = QLineEdit(value.symbol, objectName="symbol_edit")
-        self.authority_edit = QLineEdit(value.signer_authority, objectName="authority_edit")
-        self.position_edit = QLineEdit(value.signer_position, objectName="position_edit")
-        self.name_edit = QLineEdit(value.signer_name, objectName="name_edit")
-        self.recipients_edit = QPlainTextEdit("\n".join(value.recipients), objectName="recipients_edit")
-        self.recipients_edit.setTabChangesFocus(True)
-        self.recipients_edit.setFixedHeight(90)
-        form = QFormLayout()
-        form.addRow(_("&Parent agency:"), self.parent_edit)
-        form.addRow(_("&Issuing body:"), self.body_edit)
-        form.addRow(_("S&ymbol (BC-…):"), self.symbol_edit)
-        form.addRow(_("Signing &authority (TM./KT.):"), self.authority_edit)
-        form.addRow(_("P&osition:"), self.position_edit)
-        form.addRow(_("Signer's &name:"), self.name_edit)
-        form.addRow(_("&Recipients (one a line):"), self.recipients_edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-        self.resize(560, 380)
-
-    def value(self) -> ReportSettings:
-        return ReportSettings(
-            parent_agency=self.parent_edit.text().strip(), issuing_body=self.body_edit.text().strip(),
-            symbol=self.symbol_edit.text().strip(), signer_authority=self.authority_edit.text().strip(),
-            signer_position=self.position_edit.text().strip(), signer_name=self.name_edit.text().strip(),
-            recipients=[line.strip() for line in self.recipients_edit.toPlainText().splitlines() if line.strip()],
-        )
 
 
 class ReportsPage(QWidget):
@@ -173,128 +61,36 @@ class ReportsPage(QWidget):
         self._signer_asked: set[bool] = set()  # report kinds (doan or not) whose signer was asked for
         self.dashboard_data: dict | None = None
 
+        # The page, as read: the period (every tab); the report tab (the form, page 1's preview); the dashboard;
+        # the breakdown; the register of numbers.
         today = clock.today()
-        # --- period picker (shared by both tabs): the one PeriodPicker, opened on the month a clerk would print ---
-        from dxdesk.ui.period_picker import PeriodPicker
-
-        self.picker = PeriodPicker(report_default(today), kinds=[k for k, _label in PERIOD_KINDS])
-        self.kind_box, self.year_spin = self.picker.kind_box, self.picker.year_spin
-        self.month_box, self.quarter_box = self.picker.month_box, self.picker.quarter_box
-        self.from_edit, self.to_edit = self.picker.from_edit, self.picker.to_edit
-        period_label = QLabel(_("&Period:"))
-        period_label.setBuddy(self.kind_box)
-        self.period_text = QLabel(objectName="period_text")
-        # a province database: the whole province or one of the communes rolled up into it
-        self.unit_box = QComboBox(objectName="unit_box")
-        self.unit_label = QLabel(_("&Unit:"))
-        self.unit_label.setBuddy(self.unit_box)
+        self.period_bar = PeriodBar(report_default(today))
+        self.form = ReportForm(today)
+        self.preview_pane = PreviewPane()
+        self.dash_tab = DashboardTab()
+        self.breakdown_view = BreakdownView()
+        self.register_tab = RegisterView(self.ctx.db)
+        self._name_parts()
         self._fill_units()
-        top = QHBoxLayout()
-        top.addWidget(period_label)
-        top.addWidget(self.picker)
-        top.addWidget(self.period_text, 1)
-        top.addWidget(self.unit_label)
-        top.addWidget(self.unit_box)
-
-        # --- report tab ---
-        self.report_kind = QComboBox(objectName="report_kind")
-        for key, label in REPORT_KINDS:
-            self.report_kind.addItem(_(label), key)
-        self.date_edit = QDateEdit(objectName="report_date", calendarPopup=True)
-        self.date_edit.setDisplayFormat("dd/MM/yyyy")
-        self.date_edit.setDate(QDate(today.year, today.month, today.day))
-        self.number_label = QLabel(objectName="number_label")
-        self.texts_tabs = QTabWidget(objectName="texts_tabs")
-        self.difficulties_edit = QPlainTextEdit(objectName="difficulties_edit")
-        self.proposals_edit = QPlainTextEdit(objectName="proposals_edit")
-        self.plan_edit = QPlainTextEdit(objectName="plan_edit")
-        for edit, label in ((self.difficulties_edit, _("Difficulties")), (self.proposals_edit, _("Proposals")),
-                            (self.plan_edit, _("Next period"))):
-            edit.setTabChangesFocus(True)
-            edit.setPlaceholderText(_("Left empty, the report prints dotted lines to write on."))
-            self.texts_tabs.addTab(edit, label)
-        self.signer_button = QPushButton(_("Si&gner and recipients…"), objectName="signer_button")
-        self.print_button = QPushButton(_("&Print…"), objectName="print_button")
-        self.pdf_button = QPushButton(_("Save P&DF"), objectName="pdf_button")
-        self.docx_button = QPushButton(_("Save &Word"), objectName="docx_button")
-        self.zalo_button = QPushButton(_("Copy &image (Zalo)"), objectName="zalo_button")
-        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
-        self.progress = QProgressBar(objectName="progress")
-        self.progress.setTextVisible(False)
-        self.cancel_button = QPushButton(_("Cancel"), objectName="cancel_button")
-        self.status_label = QLabel(objectName="status_label")
-        self.status_label.setWordWrap(True)
-
-        form = QFormLayout()
-        kind_label = QLabel(_("Report &kind:"))
-        kind_label.setBuddy(self.report_kind)
-        form.addRow(kind_label, self.report_kind)
-        date_label = QLabel(_("Report &date:"))
-        date_label.setBuddy(self.date_edit)
-        form.addRow(date_label, self.date_edit)
-        form.addRow(_("Number:"), self.number_label)
-        left = QVBoxLayout()
-        left.addLayout(form)
-        left.addWidget(self.texts_tabs, 1)
-        left.addWidget(self.signer_button)
-        buttons = QGridLayout()
-        buttons.addWidget(self.print_button, 0, 0)
-        buttons.addWidget(self.pdf_button, 0, 1)
-        buttons.addWidget(self.docx_button, 1, 0)
-        buttons.addWidget(self.zalo_button, 1, 1)
-        left.addLayout(buttons)
-        busy = QHBoxLayout()
-        busy.addWidget(self.progress, 1)
-        busy.addWidget(self.cancel_button)
-        left.addLayout(busy)
-        left.addWidget(self.status_label)
-        left_box = QWidget()
-        left_box.setLayout(left)
-        left_box.setFixedWidth(340)
-
-        self.preview = QLabel(objectName="preview")
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.preview.setText(_("Preparing the preview…"))
-        self.preview_area = QScrollArea(objectName="preview_area")
-        self.preview_area.setWidget(self.preview)
-        self.preview_area.setWidgetResizable(True)
-        self.preview_area.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         report_tab = QWidget()
         row = QHBoxLayout(report_tab)
         row.setContentsMargins(0, 4, 0, 0)
-        row.addWidget(left_box)
-        row.addWidget(self.preview_area, 1)
-
-        # --- dashboard tab ---
-        self.dashboard = Dashboard()
-        self.dash_copy = QPushButton(_("Copy d&ashboard image"), objectName="dash_copy")
-        dash_tab = QWidget()
-        dash_layout = QVBoxLayout(dash_tab)
-        dash_layout.setContentsMargins(0, 4, 0, 0)
-        dash_layout.addWidget(self.dashboard, 1)
-        dash_row = QHBoxLayout()
-        dash_row.addStretch(1)
-        dash_row.addWidget(self.dash_copy)
-        dash_layout.addLayout(dash_row)
-
+        row.addWidget(self.form)
+        row.addWidget(self.preview_pane, 1)
         self.tabs = QTabWidget(objectName="report_tabs")
         self.tabs.addTab(report_tab, _("&Report"))
-        self.tabs.addTab(dash_tab, _("Dash&board"))
-        self.breakdown_view = BreakdownView()
+        self.tabs.addTab(self.dash_tab, _("Dash&board"))
         self.tabs.addTab(self.breakdown_view, _("Break&down"))
-        self.register_tab = RegisterView(self.ctx.db)
         self.tabs.addTab(self.register_tab, _("Number re&gister"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
-        layout.addLayout(top)
+        layout.addWidget(self.period_bar)
         layout.addWidget(self.tabs, 1)
 
         # --- behaviour ---
         self.refresh_timer = QTimer(self, singleShot=True, interval=350)
         self.refresh_timer.timeout.connect(self.refresh)
-        for signal in (self.picker.changed, self.unit_box.currentIndexChanged, self.report_kind.currentIndexChanged,
-                       self.date_edit.dateChanged, self.difficulties_edit.textChanged,
-                       self.proposals_edit.textChanged, self.plan_edit.textChanged):
+        for signal in (self.picker.changed, self.unit_box.currentIndexChanged, *self.form.changed_signals()):
             signal.connect(self.schedule_refresh)
         self.tabs.currentChanged.connect(lambda _i: self.schedule_refresh())
         self.print_button.clicked.connect(lambda: self.start("print"))
@@ -312,6 +108,20 @@ class ReportsPage(QWidget):
         self._apply_permissions()
         self.schedule_refresh()
 
+    def _name_parts(self) -> None:
+        """The parts' widgets by the names the page (and its tests) use."""
+        self.picker = self.period_bar.picker
+        for name in ("kind_box", "year_spin", "month_box", "quarter_box", "from_edit", "to_edit"):
+            setattr(self, name, getattr(self.picker, name))
+        for name in ("period_text", "unit_box", "unit_label"):
+            setattr(self, name, getattr(self.period_bar, name))
+        for name in ("report_kind", "date_edit", "number_label", "texts_tabs", "difficulties_edit", "proposals_edit",
+                     "plan_edit", "signer_button", "print_button", "pdf_button", "docx_button", "zalo_button",
+                     "progress", "cancel_button", "status_label"):
+            setattr(self, name, getattr(self.form, name))
+        self.preview, self.preview_area = self.preview_pane.label, self.preview_pane
+        self.dashboard, self.dash_copy = self.dash_tab.dashboard, self.dash_tab.copy_button
+
     # --- inputs ---
     def period(self) -> Period:
         return self.picker.period()
@@ -323,7 +133,7 @@ class ReportsPage(QWidget):
 
     @property
     def doan(self) -> bool:
-        return self.report_kind.currentData() == "doan"
+        return self.form.doan
 
     def texts(self):
         from dxdesk.tally_report import ReportTexts
@@ -347,22 +157,11 @@ class ReportsPage(QWidget):
         from dxdesk.profile import get_profile, rolled_up_units
 
         profile = get_profile(self.ctx.db)
-        current = self.unit_box.currentData()
-        self.unit_box.blockSignals(True)
-        self.unit_box.clear()
         province_level = profile is not None and profile.unit_code is None
-        if province_level:
-            self.unit_box.addItem(_("Whole province"), None)
-            for code, name in rolled_up_units(self.ctx.db).items():
-                self.unit_box.addItem(f"{name} ({code})", code)
-            index = self.unit_box.findData(current)
-            self.unit_box.setCurrentIndex(max(index, 0))
-        self.unit_box.blockSignals(False)
-        self.unit_box.setVisible(province_level)
-        self.unit_label.setVisible(province_level)
+        self.period_bar.show_units(rolled_up_units(self.ctx.db) if province_level else None)
 
     def unit_code(self) -> str | None:
-        return self.unit_box.currentData() if self.unit_box.count() else None
+        return self.period_bar.unit_code()
 
     def _key(self, period: Period) -> tuple:
         return (period.key, self.doan, load(self.ctx.db, self.doan).symbol, self.unit_code())
@@ -474,10 +273,7 @@ class ReportsPage(QWidget):
         self.status_label.setText(_("Cancelled."))
 
     def _set_busy(self, busy: bool) -> None:
-        self.progress.setVisible(busy)
-        self.cancel_button.setVisible(busy)
-        if busy:
-            self.progress.setRange(0, 0)
+        self.form.set_busy(busy)
 
     def _progress(self, step: int, steps: int, generation: int) -> None:
         if generation == self.generation:
@@ -572,25 +368,10 @@ class ReportsPage(QWidget):
         if self.dashboard_data is None:
             self.status_label.setText(_("The charts are not ready yet."))
             return None
-        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-
-        pixmap = self.dashboard.grab()
-        data = QByteArray()
-        buffer = QBuffer(data)
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        pixmap.save(buffer, "PNG")
-        buffer.close()
-        return self._copy_png(bytes(data.data()), self.dashboard_data["tally"].period)
+        return self._copy_png(self.dash_tab.png(), self.dashboard_data["tally"].period)
 
     def _show_preview(self, pdf: bytes) -> None:
-        from dxdesk.ui.printing import render_page
-
-        width = max(300, self.preview_area.viewport().width() - 16)
-        image = render_page(pdf, 0, dpi=width / 8.27)  # A4 is 8,27 in wide: page 1 fits the width
-        if image is None:
-            self.preview.setText(_("The preview could not be drawn."))
-            return
-        self.preview.setPixmap(QPixmap.fromImage(image))
+        self.preview_pane.show_pdf(pdf)
 
     def _ask_signer_once(self) -> None:
         """The signer's name is empty out of the box ("Họ tên người ký" printed blank): before the first print or
