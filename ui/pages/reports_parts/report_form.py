@@ -68,8 +68,7 @@ class ReportForm(QWidget):
         date_label.setBuddy(self.date_edit)
         form.addRow(date_label, self.date_edit)
         form.addRow(_("Number:"), self.number_label)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(self)  # the style's margins: the form stands clear of the tab's frame
         column.addLayout(form)
         column.addWidget(self.texts_tabs, 1)
         column.addWidget(self.signer_button)
