@@ -122,6 +122,8 @@ def issue_files(db, actor: Actor, report: TallyReport, reservation: reportnumber
     """Write each FILES entry (path, render(report) -> bytes) with the reserved number on it, then register the
     number (`reportnumbers.write_numbered`: no file and no number when anything fails; a number taken meanwhile is
     given up for the next one, up to ATTEMPTS). REPORT carries the number registered when this returns."""
+    require(actor, "report.print")  # before any file is rendered or written
+
     def numbered(render: Callable[[TallyReport], bytes]) -> Callable[[str], bytes]:
         return lambda number_text: render(replace(report, number_text=number_text))
 
@@ -134,4 +136,5 @@ def issue_files(db, actor: Actor, report: TallyReport, reservation: reportnumber
 def issue_printed(db, actor: Actor, report: TallyReport,
                   reservation: reportnumbers.Reservation) -> reportnumbers.IssuedNumber:
     """Register the reserved number of a report that has been printed (NumberTaken if another report got it)."""
+    require(actor, "report.print")
     return reportnumbers.confirm(db, actor, reservation, register_title(report), report.tally.period.key)

@@ -55,6 +55,8 @@ NO_ACTOR = {
     "dxdesk.planning.list_shifts": "the schedule everyone sees",
     "dxdesk.ical.build_calendar": "the schedule as iCal",
     "dxdesk.roster.list_volunteers": "the roster the counter and the schedule choose from",
+    "dxdesk.roster.volunteer_names": "names only, for the volunteer boxes (counter, journal filter); as list_volunteers",
+    "dxdesk.today.on_shift": "names only, of who is on the shift now: the counter's duty box",
     "dxdesk.roster.get_volunteer": "one roster entry",
     "dxdesk.roster.preview_import": "reads a sheet file; writing it is apply_import (volunteer.manage)",
 }
