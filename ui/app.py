@@ -66,7 +66,8 @@ def build_main_window(db, paths, actor):
 # more when loaded after PySide6. They are pure Python (SQLAlchemy, the models, sign-in, profile, today's entries).
 _LOADED_BEFORE_QT = ("sqlalchemy.orm", "sqlalchemy.dialects.sqlite", "dxdesk.db.engine", "dxdesk.auth",
                      "dxdesk.profile", "dxdesk.today", "dxdesk.records", "dxdesk.catalogue", "dxdesk.privacy",
-                     "dxdesk.backup", "dxdesk.journal", "dxdesk.contact", "dxdesk.periods")
+                     "dxdesk.backup", "dxdesk.journal", "dxdesk.contact", "dxdesk.periods", "dxdesk.roster",
+                     "dxdesk.exchange.outbox")
 
 
 def load_core_before_qt() -> None:
