@@ -70,9 +70,12 @@ class UploadSender(QObject):
         self._job.signals.done.connect(self._done)
         # a UserError (e.g. the address was removed meanwhile) in its own words; anything else is logged by the job
         # and said in one short sentence, never the exception's text
-        self._job.signals.failed.connect(lambda text: self._done({"error": text}))
+        self._job.signals.failed.connect(self._failed)
         QThreadPool.globalInstance().start(self._job)
         return True
+
+    def _failed(self, text: str) -> None:
+        self._done({"error": text})
 
     def _done(self, totals: dict) -> None:
         self.running = False

@@ -58,7 +58,7 @@ class CounterPage(QWidget):
         self._last_queued = False  # the last save went to the outbox (undo takes it back out of it)
         self._figures_generation = 0
         self.figures_shown = -1  # generation of the figures on screen (tests wait for it)
-        self._jobs: set[Job] = set()  # the figures' jobs, alive until they report
+        self._jobs: dict[object, tuple[Job, int]] = {}  # a figures job's signals -> (the job, its generation)
         self.quick_window_ms = QUICK_WINDOW_MS
         self._quick_deadline: float | None = None
 
@@ -429,16 +429,22 @@ class CounterPage(QWidget):
         self._figures_generation += 1
         generation, db = self._figures_generation, self.ctx.db
         job = Job(lambda: (day_totals(db), today_progress(db)), what="today's figures")
-        job.signals.done.connect(lambda figures, g=generation, j=job: self._show_figures(g, figures, j))
-        job.signals.failed.connect(lambda _text, j=job: self._jobs.discard(j))  # logged; the last figures stay
-        self._jobs.add(job)
+        self._jobs[job.signals] = (job, generation)
+        job.signals.done.connect(self._figures_done)  # bound methods: a page closed meanwhile is never called
+        job.signals.failed.connect(self._figures_failed)  # logged by the job; the last figures stay
         QThreadPool.globalInstance().start(job)
 
     def figures_current(self) -> bool:
         return self.figures_shown == self._figures_generation
 
-    def _show_figures(self, generation: int, figures, job=None) -> None:
-        self._jobs.discard(job)
+    def _figures_done(self, figures) -> None:
+        _job, generation = self._jobs.pop(self.sender(), (None, -1))
+        self._show_figures(generation, figures)
+
+    def _figures_failed(self, _text: str) -> None:
+        self._jobs.pop(self.sender(), None)
+
+    def _show_figures(self, generation: int, figures) -> None:
         if generation != self._figures_generation or figures is None:
             return
         (today, week), progress = figures

@@ -1,8 +1,8 @@
 """Báo cáo: choose a period (Tháng / Quý / Năm / Tùy chọn) and the report kind, see page 1 live, print it
 (system dialog), save it as PDF or Word, copy a tally card for Zalo; a Dashboard tab with four charts.
 
-The page is composed of the widgets in `reports_parts` (one a file). All counting and rendering runs in a worker (progress bar, cancel button); the widgets are only
-touched on the main thread. Printing and saving register the report number first ("Số: …" never repeats)."""
+The page is composed of the widgets in `reports_parts` (one a file). All counting and rendering runs in a background
+job (progress bar, cancel button); the widgets are only touched on the main thread. Printing and saving register the report number first ("Số: …" never repeats)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from dxdesk.ui import messages, ui_settings
+from dxdesk.ui.background import Job
 from dxdesk.ui.pages.reports_parts.dashboard_tab import DashboardTab
 from dxdesk.ui.pages.reports_parts.period_bar import PeriodBar
 from dxdesk.ui.pages.reports_parts.preview_pane import PreviewPane
 from dxdesk.ui.pages.reports_parts.report_form import ReportForm
 from dxdesk.ui.pages.reports_parts.signer_dialog import SignerDialog
-from dxdesk.ui.pages.reports_parts.worker import ReportWorker
+from dxdesk.ui.pages.reports_parts.worker import report_job
 from dxdesk.ui.report_breakdown import BreakdownView
 from dxdesk.ui.report_register import RegisterView
 from PySide6.QtCore import QThreadPool, QTimer
@@ -52,9 +53,9 @@ class ReportsPage(QWidget):
         self.ctx = ctx
         self.pool = QThreadPool.globalInstance()
         self.generation = 0
-        self.worker: ReportWorker | None = None
-        self.pending: str | None = None  # what the running worker is for
-        self._workers: set = set()
+        self.worker: Job | None = None  # the job making what the page asked for last
+        self.pending: str | None = None  # what it is for
+        self._jobs: dict[object, tuple[Job, int]] = {}  # a job's signals -> (the job, alive until it reports; its generation)
         self.last_pdf: bytes | None = None
         self.last_png: bytes | None = None
         self.issued: dict[tuple, str] = {}  # (period, kind, symbol) -> number text given in this session
@@ -188,7 +189,7 @@ class ReportsPage(QWidget):
             text = tally_report.next_number_text(self.ctx.db, self.doan, self.date_edit.date().year())
             self.number_label.setText(_("{number} (given when printed or saved)").format(number=text))
 
-    def start(self, purpose: str) -> ReportWorker | None:
+    def start(self, purpose: str) -> Job | None:
         try:
             period, texts = self.period(), self.texts()
         except UserError as exc:
@@ -211,22 +212,22 @@ class ReportsPage(QWidget):
         elif purpose == "preview":
             number_text = self.issued.get(self._key(period))
         if self.worker is not None:
-            self.worker.cancel = True
+            self.worker.stop.set()
         self.generation += 1
+        generation = self.generation
         render_purpose = {"print": "pdf"}.get(purpose, purpose)
-        worker = ReportWorker(self.ctx.db, self.ctx.actor, period, self.doan, texts, self.date_edit.date().toPython(),
-                              render_purpose, self.generation, number_text, self.unit_code())
-        worker.setAutoDelete(False)
-        self._workers.add(worker)
-        self.worker, self.pending = worker, purpose
-        worker.signals.progress.connect(self._progress)
-        worker.signals.done.connect(self._done)
-        worker.signals.failed.connect(self._failed)
-        worker.signals.done.connect(lambda *_a, w=worker: self._workers.discard(w))
-        worker.signals.failed.connect(lambda *_a, w=worker: self._workers.discard(w))
+        job = report_job(self.ctx.db, self.ctx.actor, period, self.doan, texts, self.date_edit.date().toPython(),
+                         render_purpose, number_text, self.unit_code())
+        self._jobs[job.signals] = (job, generation)
+        self.worker, self.pending = job, purpose
+        # bound methods of this page: a page closed meanwhile is never called (lambdas would be)
+        job.signals.progress.connect(self._job_progress)
+        job.signals.done.connect(self._job_done)
+        job.signals.failed.connect(self._job_failed)
+        job.signals.cancelled.connect(self._job_generation)
         self._set_busy(True)
-        self.pool.start(worker)
-        return worker
+        self.pool.start(job)
+        return job
 
     def _confirm(self, report, files: list[tuple[Path, bytes]] | None = None) -> bool:
         """Register the reserved number now that the report has been printed, or write FILES ('.part' then
@@ -266,7 +267,7 @@ class ReportsPage(QWidget):
 
     def cancel(self) -> None:
         if self.worker is not None:
-            self.worker.cancel = True
+            self.worker.stop.set()
             self.worker = None
             self.generation += 1
         self._set_busy(False)
@@ -274,6 +275,20 @@ class ReportsPage(QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         self.form.set_busy(busy)
+
+    def _job_generation(self, *, finished: bool = True) -> int:
+        """The generation of the job whose signal is being delivered (-1: unknown); FINISHED lets it go."""
+        entry = self._jobs.pop(self.sender(), None) if finished else self._jobs.get(self.sender())
+        return entry[1] if entry else -1
+
+    def _job_progress(self, step: int, steps: int) -> None:
+        self._progress(step, steps, self._job_generation(finished=False))
+
+    def _job_done(self, result: dict) -> None:
+        self._done(result, self._job_generation())
+
+    def _job_failed(self, text: str) -> None:
+        self._failed(text, self._job_generation())
 
     def _progress(self, step: int, steps: int, generation: int) -> None:
         if generation == self.generation:

@@ -5,7 +5,7 @@
     preview_pane.PreviewPane    page 1 of the report as it will print
     dashboard_tab.DashboardTab  four charts and "copy the image"
     signer_dialog.SignerDialog  issuing body, signer and recipients
-    worker.ReportWorker         counting and rendering off the UI thread
+    worker.report_job           counting and rendering off the UI thread (a background Job)
 
 The page (`dxdesk.ui.pages.reports.ReportsPage`) puts them in tabs and holds what printing and saving do; the
 report's content and number come from the core (`dxdesk.tally_report`)."""

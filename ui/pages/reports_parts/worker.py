@@ -1,74 +1,55 @@
-"""Counting and rendering off the UI thread: 'preview' (PDF), 'pdf', 'docx', 'zalo' (PNG), 'dashboard' (data)."""
+"""Counting and rendering off the UI thread (a `dxdesk.ui.background.Job`): 'preview' (PDF), 'pdf', 'docx', 'zalo'
+(PNG), 'dashboard' (data). A failure is logged by the job and said in one short sentence; a UserError in its own
+words."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from dxdesk.ui.background import Job
 
-from dxdesk import counting
-from dxdesk.errors import UserError
-from dxdesk.i18n import _
+from dxdesk import counting, tally_report
 from dxdesk.periods import Period
 
-
-class _Signals(QObject):
-    progress = Signal(int, int, int)  # step, steps, generation
-    done = Signal(object, int)  # result dict, generation
-    failed = Signal(str, int)
+STEPS = 3
 
 
-class ReportWorker(QRunnable):
-    """Counts, then renders what was asked: 'preview' (PDF), 'pdf', 'docx', 'zalo' (PNG), 'dashboard' (data)."""
+class Cancelled(Exception):
+    """The page asked for something else (or the user pressed Cancel) while this was being made."""
 
-    def __init__(self, db, actor, period: Period, doan: bool, texts, day: dt.date, purpose: str, generation: int,
-                 number_text: str | None = None, unit_code: str | None = None):
-        super().__init__()
-        self.db, self.actor, self.period, self.doan, self.texts, self.day = db, actor, period, doan, texts, day
-        self.unit_code = unit_code  # one commune of a province database; None: the whole database
-        self.purpose, self.generation, self.number_text = purpose, generation, number_text
-        self.signals = _Signals()
-        self.cancel = False
 
-    def run(self) -> None:
+def make_report(job: Job, db, actor, period: Period, doan: bool, texts, day: dt.date, purpose: str,
+                number_text: str | None, unit_code: str | None) -> dict:
+    job.progress(0, STEPS)
+    if purpose == "dashboard":
+        return {"tally": counting.compute(db, period, unit_code), "breakdown": counting.breakdown(db, period, unit_code)}
+    what = dict(unit_code=unit_code, doan=doan, texts=texts, day=day, number_text=number_text)
+    if purpose in ("pdf", "docx"):  # the document itself: what `report tally` makes, checked the same
+        report = tally_report.build(db, actor, period, **what)
+    else:  # page 1's preview and the Zalo card: any role that sees the page
+        report = tally_report.prepare(db, period, **what)
+    if not job.progress(1, STEPS):
+        raise Cancelled
+    result = {"report": report}
+    if purpose == "zalo":
+        from dxdesk.reports import zalo
+
+        result["png"] = zalo.render(report.tally, report.unit_name, day)
+    elif purpose == "docx":
+        from dxdesk.reports import tally_docx
+
+        result["docx"] = tally_docx.render(report)
+    else:
         from dxdesk.reports import tally_pdf
 
-        from dxdesk import tally_report
-
-        steps = 3
-        try:
-            self.signals.progress.emit(0, steps, self.generation)
-            if self.purpose == "dashboard":
-                result = {"tally": counting.compute(self.db, self.period, self.unit_code),
-                          "breakdown": counting.breakdown(self.db, self.period, self.unit_code)}
-                self.signals.done.emit(result, self.generation)
-                return
-            what = dict(unit_code=self.unit_code, doan=self.doan, texts=self.texts, day=self.day,
-                        number_text=self.number_text)
-            if self.purpose in ("pdf", "docx"):  # the document itself: what `report tally` makes, checked the same
-                report = tally_report.build(self.db, self.actor, self.period, **what)
-            else:  # page 1's preview and the Zalo card: any role that sees the page
-                report = tally_report.prepare(self.db, self.period, **what)
-            self.signals.progress.emit(1, steps, self.generation)
-            if self.cancel:
-                return
-            result = {"report": report}
-            if self.purpose == "zalo":
-                from dxdesk.reports import zalo
-
-                result["png"] = zalo.render(report.tally, report.unit_name, self.day)
-            elif self.purpose == "docx":
-                from dxdesk.reports import tally_docx
-
-                result["docx"] = tally_docx.render(report)
-            else:
-                result["pdf"] = tally_pdf.render(report)
-            self.signals.progress.emit(steps, steps, self.generation)
-            if not self.cancel:
-                self.signals.done.emit(result, self.generation)
-        except UserError as exc:
-            self.signals.failed.emit(str(exc), self.generation)
-        except Exception as exc:  # noqa: BLE001 - shown on the page, never a crash in a thread
-            self.signals.failed.emit(_("The report could not be made: {error}").format(error=exc), self.generation)
+        result["pdf"] = tally_pdf.render(report)
+    if not job.progress(STEPS, STEPS):
+        raise Cancelled
+    return result
 
 
+def report_job(db, actor, period: Period, doan: bool, texts, day: dt.date, purpose: str,
+               number_text: str | None = None, unit_code: str | None = None) -> Job:
+    """The job that makes what PURPOSE asks for; UNIT_CODE: one commune of a province database (None: all)."""
+    return Job(lambda job: make_report(job, db, actor, period, doan, texts, day, purpose, number_text, unit_code),
+               what=f"report ({purpose})", takes_job=True, cancelled=(Cancelled,))
