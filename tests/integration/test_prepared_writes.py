@@ -47,11 +47,12 @@ def test_a_save_while_another_counter_writes_says_busy_and_saves_nothing(home, a
     Vietnamese message, and nothing is saved."""
     import sqlite3
 
+    from dxdesk.database import open_database
     from dxdesk.db import engine as engine_module
     from dxdesk.errors import UserError
 
     monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_MS", 200)
-    db = engine_module.open_database(None, home)
+    db = open_database(None, home)  # the application's open: tables and the catalogue
     try:
         other = sqlite3.connect(db.sqlite_path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")  # another counter in the middle of its save
