@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from dxdesk.i18n import _
 
-log = logging.getLogger("dxdesk.ui.upload_sender")
+log = logging.getLogger(__name__)
 INTERVAL_MS = 60_000
 FIRST_MS = 15_000  # not during start-up
 

@@ -13,7 +13,7 @@ TABLES = ("tally_daily", "tally_daily_subjects", "tally_daily_services", "tally_
 
 
 def test_a_years_tally_reads_only_that_year(pg_url, home, admin):
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
 
     db = open_database(pg_url, home)
     try:

@@ -11,8 +11,8 @@ SOURCES = sorted(p for folder in ("dxdesk", "ui", "reports") for p in (ROOT / fo
 
 # Written before the rule and in files other work is changing now; each leaves this list when converted (the
 # check below fails on an entry that no longer breaks the rule, so the list only shrinks).
-PENDING_WORKERS = {"ui/pages/counter.py", "ui/pages/reports.py", "ui/upload_sender.py"}
-PENDING_LOGGERS = {"ui/pages/counter.py", "ui/upload_sender.py"}
+PENDING_WORKERS: set[str] = set()  # the counter's figures, the reports and the upload sender are Jobs now
+PENDING_LOGGERS: set[str] = set()
 
 
 def _rel(path: Path) -> str:

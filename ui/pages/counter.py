@@ -36,7 +36,7 @@ from dxdesk.roster import volunteer_names
 from dxdesk.today import checked_in_at, current_shift, on_shift
 from dxdesk.vnformat import fmt_int
 
-log = logging.getLogger("dxdesk.ui")
+log = logging.getLogger(__name__)
 CONTACT_CHECK_AFTER_MS = 1000
 QUICK_WINDOW_MS = 3000  # quick mode: time to add another service for the same citizen before it is saved
 RIGHT_COLUMN_WIDTH = 314
