@@ -105,7 +105,7 @@ class _Target:
         from sqlalchemy import create_engine
         from sqlalchemy.engine import make_url
 
-        from dxdesk.db.engine import open_database
+        from dxdesk.database import open_database
         from dxdesk.paths import AppPaths
 
         self.name = f"dxnational_{uuidlib.uuid4().hex[:8]}"

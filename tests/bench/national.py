@@ -156,7 +156,7 @@ def _province(out: Path, province: str, entries: list, years: list[int], per_com
     from dxdesk import calendar_vn
     from dxdesk.actor import cli_actor
     from dxdesk.catalogue import list_services
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
     from dxdesk.exchange import trust
     from dxdesk.exchange.export import export_package
     from dxdesk.paths import AppPaths

@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 from dxdesk import counting, units
-from dxdesk.db.engine import open_database
+from dxdesk.database import open_database
 from dxdesk.exchange import trust
 from dxdesk.exchange.importer import import_package
 from dxdesk.paths import AppPaths
