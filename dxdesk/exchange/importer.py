@@ -38,6 +38,7 @@ from dxdesk.exchange.export import Cancelled
 from dxdesk.i18n import _
 from dxdesk.permissions import require
 from dxdesk.text import find_forbidden, fold
+from dxdesk.vnformat import fmt_date
 
 CHUNK = 20_000
 SQLITE_CACHE_KIB = 256 * 1024
@@ -68,8 +69,12 @@ class ImportResult:
     void_updates: int = 0
     conflicts: int = 0
     conflict_uuids: list[str] = field(default_factory=list)
+    imported_before: dt.datetime | None = None  # set when this very package (same SHA-256) was imported already
 
     def summary(self) -> str:
+        if self.imported_before is not None:
+            return _("{name}: this package was already imported on {date}; nothing was changed.").format(
+                name=self.path.name, date=fmt_date(self.imported_before.date()))
         text = _("{name}: {unit}, {period}: {new} new, {present} already present").format(
             name=self.path.name, unit=self.unit_name, period=self.period_key, new=self.new, present=self.present)
         if self.void_updates:
@@ -108,6 +113,9 @@ def import_package(db, actor: Actor, path: Path, progress: Callable[[int, int], 
     ALLOW_UNSIGNED (an administrator, audited): accept a package without a signature (an older version's)."""
     require(actor, "data.import")
     path = Path(path)
+    known = _imported_before(db, path)
+    if known is not None:
+        return known
     checked = pkg.check_package(path)
     man = checked.manifest
     entry = _sender_unit(db, path, man)
@@ -168,6 +176,25 @@ def import_package(db, actor: Actor, path: Path, progress: Callable[[int, int], 
     except _Refused as exc:
         raise pkg.refuse(path, exc.reason) from None
     return result
+
+
+def _imported_before(db, path: Path) -> ImportResult | None:
+    """The package at PATH when a file with the same SHA-256 was imported here before: byte for byte the package
+    that passed every check then and whose records are here since, so it is recognised at once (no row read,
+    nothing written). None for a package never imported (or a file that cannot be read: check_package says why)."""
+    try:
+        sha = pkg.sha256_file(path)
+    except OSError:
+        return None
+    with db.session() as session:
+        batch = session.execute(
+            select(ImportBatch.unit_code, ImportBatch.period_key, ImportBatch.imported_at)
+            .where(ImportBatch.package_sha256 == sha).order_by(ImportBatch.id).limit(1)).first()
+    if batch is None:
+        return None
+    entry = units.find_unit(batch.unit_code or "")
+    return ImportResult(path, sha, batch.unit_code or "", entry.unit_name if entry else (batch.unit_code or ""),
+                        batch.period_key, imported_before=batch.imported_at)
 
 
 def _sender_unit(db, path: Path, man: pkg.Manifest) -> units.UnitEntry:

@@ -1,5 +1,5 @@
 """Export from two communes, roll up into a province database (SQLite and PostgreSQL): stats add up,
-a second import adds nothing, voids travel one way, conflicts are reported and never merged."""
+the same package sent again is recognised at once, voids travel one way, conflicts are reported and never merged."""
 
 import csv
 import datetime as dt
@@ -74,15 +74,32 @@ def test_round_trip_two_communes_into_province(any_db, communes, tmp_path, admin
     assert counts(counting.compute(any_db, PERIOD, UNIT_A)) == ta
     assert counts(counting.compute(any_db, PERIOD, UNIT_B)) == tb
 
-    again = import_package(any_db, admin, pa.path)
-    assert (again.new, again.present, again.conflicts) == (0, 400, 0)
-    assert "0 mới, 400 đã có" in again.summary()
+    # the same file sent again: recognised by its SHA-256 (no row read: the progress is never asked), nothing written
+    asked = []
+    again = import_package(any_db, admin, pa.path, progress=lambda done, total: asked.append(done) or True)
+    assert (again.new, again.present, again.conflicts, asked) == (0, 0, 0, [])
+    with any_db.session() as s:
+        first_at = s.scalar(select(ImportBatch.imported_at).where(ImportBatch.package_sha256 == pa.sha256))
+    assert again.imported_before == first_at and again.unit_code == UNIT_A
+    assert again.summary() == f"a.zip: gói này đã nhập ngày {first_at:%d/%m/%Y}, không có gì thay đổi."
     assert counts(counting.compute(any_db, PERIOD)) == tp
     assert record_count(any_db) == 700
 
+    # the same content exported again is the same file (the export is deterministic): recognised too
+    pa2 = export_package(a, admin, PERIOD, tmp_path / "a2.zip")
+    assert pa2.sha256 == pa.sha256
+    assert import_package(any_db, admin, pa2.path).imported_before == first_at
+    # a changed package (one more record at the commune) is another file: merged normally, row by row
+    log_record(a, admin, NewRecord(services=["vneid"], occurred_at=dt.datetime(2025, 12, 30, 9, 30)))
+    pa3 = export_package(a, admin, PERIOD, tmp_path / "a3.zip")
+    merged = import_package(any_db, admin, pa3.path)
+    assert (merged.new, merged.present, merged.conflicts, merged.imported_before) == (1, 400, 0, None)
+    assert "1 mới, 400 đã có" in merged.summary()
+    assert record_count(any_db) == 701
+
     with any_db.session() as s:
         origins = set(s.scalars(select(ServiceRecord.origin)).all())
-        assert origins == {f"import:{UNIT_A}:{pa.sha256}", f"import:{UNIT_B}:{pb.sha256}"}
+        assert origins == {f"import:{UNIT_A}:{pa.sha256}", f"import:{UNIT_B}:{pb.sha256}", f"import:{UNIT_A}:{pa3.sha256}"}
         assert set(s.scalars(select(Unit.code)).all()) >= {UNIT_A, UNIT_B}
         assert s.scalar(select(func.count()).select_from(ImportBatch)) == 3
         assert s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "data.import")) == 3
