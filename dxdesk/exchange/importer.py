@@ -41,6 +41,8 @@ from dxdesk.text import find_forbidden, fold
 from dxdesk.vnformat import fmt_date
 
 CHUNK = 20_000
+REBUILD_MIN = 100_000  # SQLite: a package of at least this many records (and of more than are stored) sets the
+# secondary indexes aside while it is inserted (see _Merger._set_indexes_aside)
 SQLITE_CACHE_KIB = 256 * 1024
 MAX_COUNT = 100_000
 MAX_VOLUNTEER = 60
@@ -123,7 +125,7 @@ def import_package(db, actor: Actor, path: Path, progress: Callable[[int, int], 
                 conn.exec_driver_sql(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")
             else:
                 conn.exec_driver_sql("LOCK TABLE service_records, record_services IN SHARE ROW EXCLUSIVE MODE")
-            merger = _Merger(db, conn, actor, entry.unit_code, origin, result)
+            merger = _Merger(db, conn, actor, entry.unit_code, origin, result, expected=man.record_count)
             zf, member = checked.open_member(pkg.RECORDS)
             with zf, member, _restore_cache(conn, old_cache):
                 text = io.TextIOWrapper(member, encoding="utf-8-sig", errors="strict", newline="")
@@ -436,7 +438,7 @@ class _Merger:
     INSERT … SELECT … ON CONFLICT DO NOTHING per table. On both, the records not inserted are then compared with
     what is stored by one query over the staging tables (present / void update / conflict)."""
 
-    def __init__(self, db, conn, actor: Actor, unit_code: str, origin: str, result: ImportResult):
+    def __init__(self, db, conn, actor: Actor, unit_code: str, origin: str, result: ImportResult, expected: int = 0):
         self.db, self.conn, self.actor, self.unit_code, self.origin, self.result = db, conn, actor, unit_code, origin, result
         self.sqlite = db.is_sqlite
         self.mark = "?" if self.sqlite else "%s"
@@ -453,6 +455,9 @@ class _Merger:
         for statement in _stage_ddl(self.sqlite):
             conn.exec_driver_sql(statement)
         self.driver = conn.connection.driver_connection
+        self.dropped: list[str] = []  # SQLite: the secondary indexes set aside for a big import (their CREATE)
+        if self.sqlite and expected >= REBUILD_MIN and expected >= self.next_id - 1:
+            self._set_indexes_aside()
 
     def add_rows(self, rows: list, first_line: int) -> None:
         """Group checked ROWS (whole records only) into pending records: the rows of one record must be
@@ -499,6 +504,8 @@ class _Merger:
 
     def finish(self) -> None:
         self.flush()
+        for statement in self.dropped:  # before anything reads through them (the comparison, the tallies)
+            self.conn.exec_driver_sql(statement)
         if not self.sqlite:
             self._insert_from_stage()
         if self.staged > self.result.new:  # some records were known here already
@@ -573,6 +580,20 @@ class _Merger:
             self.staged += len(known)
         if svc_rows:
             self.conn.exec_driver_sql(f"INSERT INTO record_services ({', '.join(SVC_COLS)}) VALUES (?, ?, ?)", svc_rows)
+
+    def _set_indexes_aside(self) -> None:
+        """Drop the secondary indexes of the record tables for this transaction; `finish` makes them again.
+        Building an index once over sorted keys costs far less than a million random insertions into it; it is
+        done only when the package holds at least as many records as the database (an index is rebuilt over the
+        whole table). The UUID and primary keys stay (the ON CONFLICT and the ids need them). A refused or
+        cancelled import rolls the DROP back with everything else."""
+        self.dropped = [sql for (sql,) in self.conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND tbl_name IN ('service_records', 'record_services') ORDER BY name")]
+        for (name,) in self.conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                "AND tbl_name IN ('service_records', 'record_services') ORDER BY name").all():
+            self.conn.exec_driver_sql(f'DROP INDEX "{name}"')
 
     def _sqlite_insert_sql(self) -> str:
         """What every record of the package shares is written into the statement once (as SQL string literals),
