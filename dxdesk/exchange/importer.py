@@ -7,8 +7,11 @@ Rules (docs/exchange.md):
 - voiding is one-way: a package that shows a known record voided voids it here ("void update"); a package
   that shows it not voided never un-voids it. The result does not depend on the order packages arrive in;
 - every row is checked; any bad row refuses the whole package, and the single write transaction is rolled
-  back, so nothing of a refused or cancelled package is ever stored.
-Rows are bulk-inserted (driver executemany), not ORM objects."""
+  back, so nothing of a refused or cancelled package is ever stored;
+- a package whose SHA-256 was imported here before is recognised at once ("already imported on …"): no row is
+  read, nothing written.
+Rows are bulk-inserted, not ORM objects: SQLite by executemany, PostgreSQL by COPY into temporary staging tables
+and one INSERT … SELECT … ON CONFLICT DO NOTHING per table (see _Merger)."""
 
 from __future__ import annotations
 
