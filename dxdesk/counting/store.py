@@ -20,6 +20,7 @@ from decimal import Decimal
 from sqlalchemy import (
     Column,
     Connection,
+    Integer,
     MetaData,
     Table,
     and_,
@@ -90,20 +91,39 @@ def services_select(key: tuple[str, ...] = SERVICE_KEY, where: ColumnElement[boo
             .group_by(*group))
 
 
-def subject_rank():
-    """0 citizen, 1 shop, 2 product: the record serves the lowest rank among its services' indicators."""
+def _ranks():
+    """The rank of each service row's indicator, and the join that gives it (record_services → services →
+    indicators): 0 citizen, 1 shop, 2 product."""
     ind = Indicator.__table__
     svc = Service.__table__
-    return (select(func.min(case((ind.c.subject == "shop", 1), (ind.c.subject == "product", 2), else_=0)))
-            .select_from(S.join(svc, svc.c.code == S.c.service_code).join(ind, ind.c.code == svc.c.indicator_code))
-            .where(S.c.record_id == R.c.id)
-            .scalar_subquery())
+    rank = func.min(case((ind.c.subject == "shop", 1), (ind.c.subject == "product", 2), else_=0))
+    return rank, S.join(svc, svc.c.code == S.c.service_code).join(ind, ind.c.code == svc.c.indicator_code)
 
 
-def visits_select(key: tuple[str, ...] = VISIT_KEY, where: ColumnElement[bool] | None = None, sign: int = 1):
-    """Per KEY: the sum of record counts and the number of counting records matching WHERE."""
+def subject_rank():
+    """0 citizen, 1 shop, 2 product: the record serves the lowest rank among its services' indicators."""
+    rank, source = _ranks()
+    return select(rank).select_from(source).where(S.c.record_id == R.c.id).scalar_subquery()
+
+
+def ranks_select(where: ColumnElement[bool]):
+    """`subject_rank` of many records at once (record_id, rank) for the record ids matching WHERE (a condition on
+    record_services.record_id): one grouped pass instead of one subquery per record."""
+    rank, source = _ranks()
+    return select(S.c.record_id, rank).select_from(source).where(where).group_by(S.c.record_id)
+
+
+def visits_select(key: tuple[str, ...] = VISIT_KEY, where: ColumnElement[bool] | None = None, sign: int = 1,
+                  ranks: Table | None = None):
+    """Per KEY: the sum of record counts and the number of counting records matching WHERE. RANKS: a table of
+    (record_id, rank) filled by `ranks_select` for these records, read instead of `subject_rank` per record."""
+    if ranks is None:
+        rank, source = subject_rank(), R
+    else:
+        rank, source = ranks.c.rank, R.outerjoin(ranks, ranks.c.record_id == R.c.id)
     inner = (select(*(c.label(name) for name, c in _columns(R).items()),
-                    extract("hour", R.c.occurred_at).label("hour"), subject_rank().label("rank"), R.c.count)
+                    extract("hour", R.c.occurred_at).label("hour"), rank.label("rank"), R.c.count)
+             .select_from(source)
              .where(counts(), where if where is not None else true())
              .subquery())
     subject = case((inner.c.rank == literal_column("1"), literal_column("'shop'")),
@@ -191,10 +211,17 @@ def add_ids(conn: Connection, ids: list[int], sign: int = 1, chunk: int = 5000) 
 
 def add_id_range(conn: Connection, first: int, stop: int, sign: int = 1) -> None:
     """The records with FIRST <= id < STOP (a bulk insert of one transaction): the records are read twice, not
-    four times — the split tallies' deltas are computed into temporary tables, the slim tallies summed from them."""
+    four times — the split tallies' deltas are computed into temporary tables, the slim tallies summed from them —
+    and the subject rank of every record comes from one grouped pass over their services (`ranks_select`), not
+    from a subquery per record."""
     if stop <= first:
         return
     where = and_(R.c.id >= first, R.c.id < stop)
+    ranks = _ranks_table()  # each record's subject rank, in one grouped pass over its services
+    ranks.create(conn, checkfirst=True)
+    conn.execute(delete(ranks))
+    conn.execute(ranks.insert().from_select(["record_id", "rank"],
+                                            ranks_select(and_(S.c.record_id >= first, S.c.record_id < stop))))
     fine = {"services": "daily", "visits": "subjects"}  # each slim grain is its split grain summed
     by_name = {g.name: g for g in GRAINS}
     for name, slim_name in fine.items():
@@ -202,12 +229,14 @@ def add_id_range(conn: Connection, first: int, stop: int, sign: int = 1) -> None
         delta = _delta_table(grain)
         delta.create(conn, checkfirst=True)
         conn.execute(delete(delta))
-        conn.execute(delta.insert().from_select([*grain.key, *grain.measures], grain.select(where, sign)))
+        source = visits_select(grain.key, where, sign, ranks) if grain.source is visits_select else grain.select(where, sign)
+        conn.execute(delta.insert().from_select([*grain.key, *grain.measures], source))
         for target, key in ((grain, grain.key), (slim, slim.key)):
             source = (select(*(delta.c[k] for k in key), *(func.sum(delta.c[m]) for m in target.measures))
                       .where(true()).group_by(*(delta.c[k] for k in key)))
             _upsert(conn, target, source)
         conn.execute(delete(delta))
+    conn.execute(delete(ranks))
 
 
 _DELTAS: dict[str, Table] = {}
@@ -221,6 +250,16 @@ def _delta_table(grain: Grain) -> Table:
         table = _DELTAS[grain.name] = Table(
             f"tally_delta_{grain.name}", _DELTA_METADATA,
             *(Column(c.name, c.type) for c in grain.table.columns if c.name != "id"), prefixes=["TEMPORARY"])
+    return table
+
+
+def _ranks_table() -> Table:
+    """A temporary table (record_id, rank): `ranks_select` of one transaction's records."""
+    table = _DELTAS.get("ranks")
+    if table is None:
+        table = _DELTAS["ranks"] = Table("tally_delta_ranks", _DELTA_METADATA,
+                                         Column("record_id", Integer, primary_key=True), Column("rank", Integer),
+                                         prefixes=["TEMPORARY"])
     return table
 
 

@@ -7,8 +7,11 @@ Rules (docs/exchange.md):
 - voiding is one-way: a package that shows a known record voided voids it here ("void update"); a package
   that shows it not voided never un-voids it. The result does not depend on the order packages arrive in;
 - every row is checked; any bad row refuses the whole package, and the single write transaction is rolled
-  back, so nothing of a refused or cancelled package is ever stored.
-Rows are bulk-inserted (driver executemany), not ORM objects."""
+  back, so nothing of a refused or cancelled package is ever stored;
+- a package whose SHA-256 was imported here before is recognised at once ("already imported on …"): no row is
+  read, nothing written.
+Rows are bulk-inserted, not ORM objects: SQLite by executemany, PostgreSQL by COPY into temporary staging tables
+and one INSERT … SELECT … ON CONFLICT DO NOTHING per table (see _Merger)."""
 
 from __future__ import annotations
 
@@ -25,12 +28,12 @@ from itertools import compress, islice
 from operator import eq, itemgetter
 from pathlib import Path
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from dxdesk import audit, clock, units
 from dxdesk.actor import Actor
 from dxdesk.counting import store as counting_store
-from dxdesk.db.models import CHANNELS, OUTCOMES, ImportBatch, RecordService, Service, Unit
+from dxdesk.db.models import CHANNELS, OUTCOMES, ImportBatch, Service, Unit
 from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg
 from dxdesk.exchange import trust
@@ -38,8 +41,11 @@ from dxdesk.exchange.export import Cancelled
 from dxdesk.i18n import _
 from dxdesk.permissions import require
 from dxdesk.text import find_forbidden, fold
+from dxdesk.vnformat import fmt_date
 
 CHUNK = 20_000
+REBUILD_MIN = 100_000  # SQLite: a package of at least this many records (and of more than are stored) sets the
+# secondary indexes aside while it is inserted (see _Merger._set_indexes_aside)
 SQLITE_CACHE_KIB = 256 * 1024
 MAX_COUNT = 100_000
 MAX_VOLUNTEER = 60
@@ -47,13 +53,13 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 _UUID_LINES = re.compile(r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\n)*")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _TIME = re.compile(r"[0-9]{2}:[0-9]{2}:[0-9]{2}")
-_LOOKUP_SERVICES = select(RecordService.record_id, RecordService.service_code, RecordService.count).where(
-    RecordService.record_id.in_(bindparam("ids", expanding=True)))
-REC_COLS = ["id", "uuid", "unit_code", "work_date", "occurred_at", "entered_at", "entered_by", "channel", "outcome",
-            "count", "is_campaign", "place", "note", "search_text", "voided", "void_reason", "origin"]
-SQLITE_VARYING = ["id", "uuid", "work_date", "occurred_at", "channel", "outcome", "count", "is_campaign", "search_text",
-                  "voided", "void_reason"]
+# the columns of service_records that differ between the records of one package (the rows handed to the database);
+# the others (SHARED) are the same for the whole package
+VARYING = ["id", "uuid", "work_date", "occurred_at", "channel", "outcome", "count", "is_campaign", "search_text", "voided",
+           "void_reason"]
+SHARED = ["unit_code", "entered_at", "entered_by", "place", "note", "origin"]
 SVC_COLS = ["record_id", "service_code", "count"]
+STAGE, STAGE_SERVICES = "import_stage", "import_stage_services"  # temporary tables of one import's transaction
 
 
 @dataclass
@@ -68,8 +74,12 @@ class ImportResult:
     void_updates: int = 0
     conflicts: int = 0
     conflict_uuids: list[str] = field(default_factory=list)
+    imported_before: dt.datetime | None = None  # set when this very package (same SHA-256) was imported already
 
     def summary(self) -> str:
+        if self.imported_before is not None:
+            return _("{name}: this package was already imported on {date}; nothing was changed.").format(
+                name=self.path.name, date=fmt_date(self.imported_before.date()))
         text = _("{name}: {unit}, {period}: {new} new, {present} already present").format(
             name=self.path.name, unit=self.unit_name, period=self.period_key, new=self.new, present=self.present)
         if self.void_updates:
@@ -78,22 +88,6 @@ class ImportResult:
             text += _(", {n} conflicts (kept as they were: {uuids})").format(
                 n=self.conflicts, uuids=", ".join(self.conflict_uuids[:5]) + ("…" if self.conflicts > 5 else ""))
         return text + "."
-
-
-@dataclass(frozen=True)
-class _Stored:
-    id: int
-    unit_code: str | None
-    work_date: str  # YYYY-MM-DD
-    time: str  # HH:MM:SS
-    channel: str
-    outcome: str
-    voided: bool
-
-
-def _time_text(value) -> str:
-    """HH:MM:SS of a stored occurred_at (SQLite gives the stored text, PostgreSQL a datetime)."""
-    return value.strftime("%H:%M:%S") if isinstance(value, dt.datetime) else str(value)[11:19]
 
 
 class _Refused(Exception):
@@ -108,6 +102,9 @@ def import_package(db, actor: Actor, path: Path, progress: Callable[[int, int], 
     ALLOW_UNSIGNED (an administrator, audited): accept a package without a signature (an older version's)."""
     require(actor, "data.import")
     path = Path(path)
+    known = _imported_before(db, path)
+    if known is not None:
+        return known
     checked = pkg.check_package(path)
     man = checked.manifest
     entry = _sender_unit(db, path, man)
@@ -131,7 +128,7 @@ def import_package(db, actor: Actor, path: Path, progress: Callable[[int, int], 
                 conn.exec_driver_sql(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")
             else:
                 conn.exec_driver_sql("LOCK TABLE service_records, record_services IN SHARE ROW EXCLUSIVE MODE")
-            merger = _Merger(db, conn, actor, entry.unit_code, origin, result)
+            merger = _Merger(db, conn, actor, entry.unit_code, origin, result, expected=man.record_count)
             zf, member = checked.open_member(pkg.RECORDS)
             with zf, member, _restore_cache(conn, old_cache):
                 text = io.TextIOWrapper(member, encoding="utf-8-sig", errors="strict", newline="")
@@ -168,6 +165,25 @@ def import_package(db, actor: Actor, path: Path, progress: Callable[[int, int], 
     except _Refused as exc:
         raise pkg.refuse(path, exc.reason) from None
     return result
+
+
+def _imported_before(db, path: Path) -> ImportResult | None:
+    """The package at PATH when a file with the same SHA-256 was imported here before: byte for byte the package
+    that passed every check then and whose records are here since, so it is recognised at once (no row read,
+    nothing written). None for a package never imported (or a file that cannot be read: check_package says why)."""
+    try:
+        sha = pkg.sha256_file(path)
+    except OSError:
+        return None
+    with db.session() as session:
+        batch = session.execute(
+            select(ImportBatch.unit_code, ImportBatch.period_key, ImportBatch.imported_at)
+            .where(ImportBatch.package_sha256 == sha).order_by(ImportBatch.id).limit(1)).first()
+    if batch is None:
+        return None
+    entry = units.find_unit(batch.unit_code or "")
+    return ImportResult(path, sha, batch.unit_code or "", entry.unit_name if entry else (batch.unit_code or ""),
+                        batch.period_key, imported_before=batch.imported_at)
 
 
 def _sender_unit(db, path: Path, man: pkg.Manifest) -> units.UnitEntry:
@@ -370,23 +386,65 @@ def _count_ok(count: str) -> bool:
     return count.isascii() and count.isdigit() and 1 <= int(count) <= MAX_COUNT
 
 
-def _check_same_unit(old: _Stored, unit_code: str, uuid: str, voided: bool) -> None:
+def _check_same_unit(old_unit: str | None, unit_code: str, uuid: str, voided: bool) -> None:
     """A package speaks only for its own unit's records: one that names a record stored here for another unit
     (to void it, or to claim it) is refused whole."""
-    if old.unit_code is not None and old.unit_code != unit_code:
+    if old_unit is not None and old_unit != unit_code:
         if voided:
             raise _Refused(_("it voids record {uuid}, which belongs to unit {other}, not to {unit}.").format(
-                uuid=uuid, other=old.unit_code, unit=unit_code))
+                uuid=uuid, other=old_unit, unit=unit_code))
         raise _Refused(_("it holds record {uuid}, which belongs to unit {other}, not to {unit}.").format(
-            uuid=uuid, other=old.unit_code, unit=unit_code))
+            uuid=uuid, other=old_unit, unit=unit_code))
+
+
+def _stage_ddl(sqlite: bool) -> list[str]:
+    """The temporary staging tables: the package's records (VARYING columns) and their services."""
+    if sqlite:
+        types = ["INTEGER PRIMARY KEY", "TEXT", "TEXT", "TEXT", "TEXT", "TEXT", "INTEGER", "INTEGER", "TEXT", "INTEGER",
+                 "TEXT"]
+        tail = ""
+        index = [f"CREATE INDEX ix_{STAGE_SERVICES} ON {STAGE_SERVICES} (record_id)"]
+    else:
+        types = ["integer", "varchar(36)", "date", "timestamp", "varchar(10)", "varchar(10)", "integer", "boolean",
+                 "text", "boolean", "text"]
+        tail = " ON COMMIT DROP"
+        index = []  # made only when there are known records to compare (_compare_known)
+    columns = ", ".join(f"{c} {t}" for c, t in zip(VARYING, types, strict=True))
+    return [f"DROP TABLE IF EXISTS {STAGE}", f"DROP TABLE IF EXISTS {STAGE_SERVICES}",
+            f"CREATE TEMPORARY TABLE {STAGE} ({columns}){tail}",
+            f"CREATE TEMPORARY TABLE {STAGE_SERVICES} (record_id integer, service_code varchar(30), count integer){tail}",
+            *index]
+
+
+def _known_sql(sqlite: bool, mark: str) -> str:
+    """Each staged record whose UUID is stored here under another id (a record the package does not bring new):
+    its UUID, the stored id, unit and voided flag, the staged voided flag, and whether it is the same record —
+    the same unit, date, time (to the second), channel, outcome, and services with their counts."""
+    time = (lambda c: f"substr({c}, 12, 8)") if sqlite else (lambda c: f"to_char({c}, 'HH24:MI:SS')")
+    return (
+        f"SELECT s.uuid, r.id, r.unit_code, r.voided, s.voided, CASE WHEN r.unit_code = {mark} "
+        f"AND CAST(r.work_date AS TEXT) = CAST(s.work_date AS TEXT) AND {time('r.occurred_at')} = {time('s.occurred_at')} "
+        "AND r.channel = s.channel AND r.outcome = s.outcome "
+        "AND (SELECT count(*) FROM record_services rs WHERE rs.record_id = r.id) "
+        f"= (SELECT count(*) FROM {STAGE_SERVICES} ss WHERE ss.record_id = s.id) "
+        f"AND NOT EXISTS (SELECT 1 FROM {STAGE_SERVICES} ss WHERE ss.record_id = s.id AND NOT EXISTS ("
+        "SELECT 1 FROM record_services rs WHERE rs.record_id = r.id AND rs.service_code = ss.service_code "
+        "AND rs.count = ss.count)) THEN 1 ELSE 0 END "
+        f"FROM {STAGE} s JOIN service_records r ON r.uuid = s.uuid WHERE r.id <> s.id ORDER BY s.id")
 
 
 class _Merger:
-    """Groups rows into records, compares them with what is stored and bulk-inserts the new ones."""
+    """Groups rows into records, gives each record an id and hands them to the database in bulk.
 
-    def __init__(self, db, conn, actor: Actor, unit_code: str, origin: str, result: ImportResult):
+    SQLite: each chunk is inserted at once with ON CONFLICT (uuid) DO NOTHING; the records skipped (UUID stored
+    already) go to the staging tables. PostgreSQL: every record is copied (COPY) into the staging tables, then one
+    INSERT … SELECT … ON CONFLICT DO NOTHING per table. On both, the records not inserted are then compared with
+    what is stored by one query over the staging tables (present / void update / conflict)."""
+
+    def __init__(self, db, conn, actor: Actor, unit_code: str, origin: str, result: ImportResult, expected: int = 0):
         self.db, self.conn, self.actor, self.unit_code, self.origin, self.result = db, conn, actor, unit_code, origin, result
         self.sqlite = db.is_sqlite
+        self.mark = "?" if self.sqlite else "%s"
         self.pending: dict[str, list] = {}  # UUID -> a CSV row of the record
         self.several: dict[str, dict[str, int]] = {}  # UUID -> {service: count} of records with several rows
         self.done: set[str] = set()
@@ -395,9 +453,14 @@ class _Merger:
         self.first_id = self.next_id  # every record this import inserts has an id in [first_id, next_id)
         self.now = clock.now()
         self.now_text = self.now.isoformat(" ", timespec="microseconds") if self.sqlite else self.now
-        self.inserted_any = False
+        self.staged = 0  # records put in the staging table
         self.search_cache: dict[tuple, str] = {}
-        self.insert_records = self._insert_records_sql()
+        for statement in _stage_ddl(self.sqlite):
+            conn.exec_driver_sql(statement)
+        self.driver = conn.connection.driver_connection
+        self.dropped: list[str] = []  # SQLite: the secondary indexes set aside for a big import (their CREATE)
+        if self.sqlite and expected >= REBUILD_MIN and expected >= self.next_id - 1:
+            self._set_indexes_aside()
 
     def add_rows(self, rows: list, first_line: int) -> None:
         """Group checked ROWS (whole records only) into pending records: the rows of one record must be
@@ -432,96 +495,37 @@ class _Merger:
         self.several.update(several)
 
     def flush(self) -> None:
-        """Merge the pending records (all complete)."""
+        """Hand the pending records (all complete) to the database."""
         batch, self.pending = self.pending, {}
-        self._merge(batch)
+        if batch:
+            rec_rows, svc_rows = self._rows(batch)
+            if self.sqlite:
+                self._insert_sqlite(rec_rows, svc_rows)
+            else:
+                self._copy(rec_rows, svc_rows)
         self.several.clear()
 
     def finish(self) -> None:
         self.flush()
+        for statement in self.dropped:  # before anything reads through them (the comparison, the tallies)
+            self.conn.exec_driver_sql(statement)
+        if not self.sqlite:
+            self._insert_from_stage()
+        if self.staged > self.result.new:  # some records were known here already
+            self._compare_known()
+        for table in (STAGE, STAGE_SERVICES):
+            self.conn.exec_driver_sql(f"DROP TABLE {table}")
         # the new records onto the daily tallies (the table lock / SQLite's write lock keeps other ids out of the range)
         counting_store.add_id_range(self.conn, self.first_id, self.next_id)
-        if self.inserted_any and not self.sqlite:
+        if self.result.new and not self.sqlite:
             for table in ("service_records", "record_services"):
                 self.conn.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
 
-    def _merge(self, batch: dict[str, list]) -> None:
-        """Merge BATCH (UUID -> a CSV row of a complete record; `several` has the services of records with
-        several rows): new records are inserted, known ones compared (present / void update / conflict)."""
-        if not batch:
-            return
-        if self.sqlite:
-            batch = self._insert_sqlite(batch)  # what is left: records whose UUID was stored already
-            if not batch:
-                return
-        uuids = list(batch)
-        mark = "?" if self.sqlite else "%s"
-        existing = {}
-        for i in range(0, len(uuids), 5000):  # driver SQL: compiling 5000 bound names costs more than the query
-            part = uuids[i:i + 5000]
-            for row in self.conn.exec_driver_sql(
-                    "SELECT id, uuid, unit_code, work_date, occurred_at, channel, outcome, voided FROM service_records "
-                    f"WHERE uuid IN ({', '.join([mark] * len(part))})", tuple(part)):
-                existing[row[1]] = _Stored(row[0], row[2], str(row[3])[:10], _time_text(row[4]), row[5], row[6],
-                                           bool(row[7]))
-        services: dict[int, dict[str, int]] = {}
-        ids = [row.id for row in existing.values()]
-        for i in range(0, len(ids), 5000):
-            for rid, code, n in self.conn.execute(_LOOKUP_SERVICES, {"ids": ids[i:i + 5000]}):
-                services.setdefault(rid, {})[code] = n
-        new, to_void = {}, []
-        for uuid, rec in batch.items():
-            old = existing.get(uuid)
-            if old is None:
-                new[uuid] = rec
-                continue
-            date, time, channel, outcome, voided = rec[1], rec[2], rec[3], rec[4], rec[9] == "1"
-            _check_same_unit(old, self.unit_code, uuid, voided)
-            svc = self.several.get(uuid) or {rec[5]: int(rec[7])}
-            same = (old.unit_code == self.unit_code and old.work_date == date
-                    and old.time == time and old.channel == channel
-                    and old.outcome == outcome and services.get(old.id, {}) == svc)
-            if not same:
-                self.result.conflicts += 1
-                self.result.conflict_uuids.append(uuid)
-            elif voided and not old.voided:
-                to_void.append(old.id)
-                self.result.void_updates += 1
-            else:
-                self.result.present += 1
-        if new:
-            rec_rows, svc_rows = self._rows(new)
-            self._insert(rec_rows, svc_rows, "")
-        if to_void:
-            counting_store.add_ids(self.conn, to_void, -1)  # what they counted comes off before they are voided
-            sqlite = self.sqlite
-            reason = _("voided at the origin (package {sha})").format(sha=self.result.sha256[:12])
-            self.conn.exec_driver_sql(
-                f"UPDATE service_records SET voided = {mark}, void_reason = {mark}, voided_at = {mark}, "
-                f"voided_by = {mark} WHERE id = {mark}",
-                [(1 if sqlite else True, reason, self.now_text, self.actor.username[:60], rid) for rid in to_void])
-
-    def _insert_sqlite(self, batch: dict[str, list]) -> dict[str, list]:
-        """Insert BATCH as new records, skipping any whose UUID is stored already (ON CONFLICT DO NOTHING):
-        no lookup at all when, as usual, every record is new. Returns the records that were skipped."""
-        first_id = self.next_id
-        rec_rows, svc_rows = self._rows(batch)
-        driver = self.conn.connection.driver_connection
-        before = driver.total_changes
-        self._insert(rec_rows, None, " ON CONFLICT (uuid) DO NOTHING")
-        if driver.total_changes - before == len(rec_rows):
-            self._insert(None, svc_rows, "")
-            return {}
-        stored = {row[0] for row in self.conn.exec_driver_sql(
-            "SELECT id FROM service_records WHERE id >= ? AND id < ?", (first_id, self.next_id))}
-        self._insert(None, [r for r in svc_rows if r[0] in stored], "")
-        self.result.new -= len(rec_rows) - len(stored)
-        return {row[1]: batch[row[1]] for row in rec_rows if row[0] not in stored}
-
     def _rows(self, batch: dict[str, list]) -> tuple[list, list]:
-        """The service_records and record_services rows of new records (ids given here, in file order)."""
-        sqlite, unit_code, now, user, origin = self.sqlite, self.unit_code, self.now_text, self.actor.username[:60], self.origin
+        """The service_records rows (VARYING columns) and record_services rows of BATCH (ids given here, in file
+        order)."""
+        sqlite = self.sqlite
         void_reason = _("voided at the origin")
         cache, several = self.search_cache, self.several
         first = rid = self.next_id
@@ -543,34 +547,119 @@ class _Merger:
             searches.append(search)
             rid += 1
         self.next_id = rid
-        if sqlite:  # the columns of SQLITE_VARYING; the others are the same for the whole package
+        if sqlite:
             rec_rows = [(i, r[0], r[1], f"{r[1]} {r[2]}.000000", r[3], r[4], n, int(n > 1), search,
                          1 if r[9] == "1" else 0, void_reason if r[9] == "1" else "")
                         for i, r, n, search in zip(range(first, rid), batch.values(), counts, searches, strict=True)]
         else:
-            rec_rows = [(i, r[0], unit_code, r[1], f"{r[1]} {r[2]}", now, user, r[3], r[4], n, n > 1, "",
-                         "", search, r[9] == "1", void_reason if r[9] == "1" else "", origin)
+            rec_rows = [(i, r[0], r[1], f"{r[1]} {r[2]}", r[3], r[4], n, n > 1, search, r[9] == "1",
+                         void_reason if r[9] == "1" else "")
                         for i, r, n, search in zip(range(first, rid), batch.values(), counts, searches, strict=True)]
-        self.result.new += len(rec_rows)
         return rec_rows, svc_rows
 
-    def _insert_records_sql(self) -> str:
-        if not self.sqlite:
-            return f"INSERT INTO service_records ({', '.join(REC_COLS)}) VALUES ({', '.join(['%s'] * len(REC_COLS))})"
-        # SQLite: what every record of the package shares is written into the statement once (as SQL string
-        # literals), so each row binds 11 values instead of 17
-        shared = {"unit_code": self.unit_code, "entered_at": self.now_text, "entered_by": self.actor.username[:60],
-                  "place": "", "note": "", "origin": self.origin}
-        literals = ", ".join("'" + str(v).replace("'", "''") + "'" for v in shared.values())
-        return (f"INSERT INTO service_records ({', '.join(SQLITE_VARYING)}, {', '.join(shared)}) "
-                f"VALUES ({', '.join(['?'] * len(SQLITE_VARYING))}, {literals})")
+    def _shared_values(self) -> list:
+        return [self.unit_code, self.now_text, self.actor.username[:60], "", "", self.origin]
 
-    def _insert(self, rec_rows: list | None, svc_rows: list | None, on_conflict: str) -> None:
-        mark = "?" if self.sqlite else "%s"
-        if rec_rows:
-            self.inserted_any = True
-            self.conn.exec_driver_sql(self.insert_records + on_conflict, rec_rows)
+    # --- SQLite: straight in, the known records to the staging tables ---------------------------------------
+
+    def _insert_sqlite(self, rec_rows: list, svc_rows: list) -> None:
+        """Insert the records of one chunk, skipping any whose UUID is stored already (ON CONFLICT DO NOTHING):
+        no lookup at all when, as usual, every record is new. The skipped ones are staged for the comparison."""
+        driver = self.driver
+        before = driver.total_changes
+        self.conn.exec_driver_sql(self._sqlite_insert_sql() + " ON CONFLICT (uuid) DO NOTHING", rec_rows)
+        inserted = driver.total_changes - before
+        self.result.new += inserted
+        self.staged += inserted
+        if inserted != len(rec_rows):
+            first = rec_rows[0][0]
+            stored = {row[0] for row in self.conn.exec_driver_sql(
+                "SELECT id FROM service_records WHERE id >= ? AND id <= ?", (first, rec_rows[-1][0]))}
+            known = [r for r in rec_rows if r[0] not in stored]
+            self.conn.exec_driver_sql(f"INSERT INTO {STAGE} VALUES ({', '.join(['?'] * len(VARYING))})", known)
+            self.conn.exec_driver_sql(f"INSERT INTO {STAGE_SERVICES} VALUES (?, ?, ?)",
+                                      [r for r in svc_rows if r[0] not in stored])
+            svc_rows = [r for r in svc_rows if r[0] in stored]
+            self.staged += len(known)
         if svc_rows:
+            self.conn.exec_driver_sql(f"INSERT INTO record_services ({', '.join(SVC_COLS)}) VALUES (?, ?, ?)", svc_rows)
+
+    def _set_indexes_aside(self) -> None:
+        """Drop the secondary indexes of the record tables for this transaction; `finish` makes them again.
+        Building an index once over sorted keys costs far less than a million random insertions into it; it is
+        done only when the package holds at least as many records as the database (an index is rebuilt over the
+        whole table). The UUID and primary keys stay (the ON CONFLICT and the ids need them). A refused or
+        cancelled import rolls the DROP back with everything else."""
+        self.dropped = [sql for (sql,) in self.conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND tbl_name IN ('service_records', 'record_services') ORDER BY name")]
+        for (name,) in self.conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                "AND tbl_name IN ('service_records', 'record_services') ORDER BY name").all():
+            self.conn.exec_driver_sql(f'DROP INDEX "{name}"')
+
+    def _sqlite_insert_sql(self) -> str:
+        """What every record of the package shares is written into the statement once (as SQL string literals),
+        so each row binds 11 values instead of 17."""
+        literals = ", ".join("'" + str(v).replace("'", "''") + "'" for v in self._shared_values())
+        return (f"INSERT INTO service_records ({', '.join(VARYING)}, {', '.join(SHARED)}) "
+                f"VALUES ({', '.join(['?'] * len(VARYING))}, {literals})")
+
+    # --- PostgreSQL: COPY into the staging tables, then one INSERT … SELECT per table ---------------------
+
+    def _copy(self, rec_rows: list, svc_rows: list) -> None:
+        """Copy one chunk's records and services into the staging tables (COPY … FROM STDIN)."""
+        with self.driver.cursor() as cursor:
+            with cursor.copy(f"COPY {STAGE} ({', '.join(VARYING)}) FROM STDIN") as copy:
+                for row in rec_rows:
+                    copy.write_row(row)
+            with cursor.copy(f"COPY {STAGE_SERVICES} ({', '.join(SVC_COLS)}) FROM STDIN") as copy:
+                for row in svc_rows:
+                    copy.write_row(row)
+        self.staged += len(rec_rows)
+
+    def _insert_from_stage(self) -> None:
+        inserted = self.conn.exec_driver_sql(
+            f"INSERT INTO service_records ({', '.join(VARYING)}, {', '.join(SHARED)}) "
+            f"SELECT {', '.join(VARYING)}, {', '.join(['%s'] * len(SHARED))} FROM {STAGE} "
+            "ON CONFLICT (uuid) DO NOTHING", tuple(self._shared_values())).rowcount
+        self.result.new = inserted
+        if inserted == self.staged:
+            self.conn.exec_driver_sql(f"INSERT INTO record_services ({', '.join(SVC_COLS)}) "
+                                      f"SELECT record_id, service_code, count FROM {STAGE_SERVICES}")
+        elif inserted:  # only the services of the records inserted (their ids are this import's)
             self.conn.exec_driver_sql(
-                f"INSERT INTO record_services ({', '.join(SVC_COLS)}) VALUES ({', '.join([mark] * len(SVC_COLS))})",
-                svc_rows)
+                f"INSERT INTO record_services ({', '.join(SVC_COLS)}) SELECT ss.record_id, ss.service_code, ss.count "
+                f"FROM {STAGE_SERVICES} ss JOIN service_records r ON r.id = ss.record_id WHERE r.id >= %s",
+                (self.first_id,))
+
+    # --- both: the records known already ------------------------------------------------------------------
+
+    def _compare_known(self) -> None:
+        """The staged records not inserted, compared with the stored ones in one query: the same record is
+        "present" (or a void update when the package shows it voided), another content under the same UUID is a
+        conflict (reported, the stored record left as it is)."""
+        mark = self.mark
+        if not self.sqlite:
+            self.conn.exec_driver_sql(f"CREATE INDEX ON {STAGE_SERVICES} (record_id)")
+            for table in (STAGE, STAGE_SERVICES):
+                self.conn.exec_driver_sql(f"ANALYZE {table}")
+        to_void = []
+        for uuid, rid, old_unit, old_voided, voided, same in self.conn.exec_driver_sql(
+                _known_sql(self.sqlite, mark), (self.unit_code,)):
+            _check_same_unit(old_unit, self.unit_code, uuid, bool(voided))
+            if not same:
+                self.result.conflicts += 1
+                self.result.conflict_uuids.append(uuid)
+            elif voided and not old_voided:
+                to_void.append(rid)
+                self.result.void_updates += 1
+            else:
+                self.result.present += 1
+        if to_void:
+            counting_store.add_ids(self.conn, to_void, -1)  # what they counted comes off before they are voided
+            reason = _("voided at the origin (package {sha})").format(sha=self.result.sha256[:12])
+            self.conn.exec_driver_sql(
+                f"UPDATE service_records SET voided = {mark}, void_reason = {mark}, voided_at = {mark}, "
+                f"voided_by = {mark} WHERE id = {mark}",
+                [(1 if self.sqlite else True, reason, self.now_text, self.actor.username[:60], rid) for rid in to_void])

@@ -1,10 +1,11 @@
 """Export from two communes, roll up into a province database (SQLite and PostgreSQL): stats add up,
-a second import adds nothing, voids travel one way, conflicts are reported and never merged."""
+the same package sent again is recognised at once, voids travel one way, conflicts are reported and never merged."""
 
 import csv
 import datetime as dt
 import io
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -74,15 +75,32 @@ def test_round_trip_two_communes_into_province(any_db, communes, tmp_path, admin
     assert counts(counting.compute(any_db, PERIOD, UNIT_A)) == ta
     assert counts(counting.compute(any_db, PERIOD, UNIT_B)) == tb
 
-    again = import_package(any_db, admin, pa.path)
-    assert (again.new, again.present, again.conflicts) == (0, 400, 0)
-    assert "0 mới, 400 đã có" in again.summary()
+    # the same file sent again: recognised by its SHA-256 (no row read: the progress is never asked), nothing written
+    asked = []
+    again = import_package(any_db, admin, pa.path, progress=lambda done, total: asked.append(done) or True)
+    assert (again.new, again.present, again.conflicts, asked) == (0, 0, 0, [])
+    with any_db.session() as s:
+        first_at = s.scalar(select(ImportBatch.imported_at).where(ImportBatch.package_sha256 == pa.sha256))
+    assert again.imported_before == first_at and again.unit_code == UNIT_A
+    assert again.summary() == f"a.zip: gói này đã nhập ngày {first_at:%d/%m/%Y}, không có gì thay đổi."
     assert counts(counting.compute(any_db, PERIOD)) == tp
     assert record_count(any_db) == 700
 
+    # the same content sent again under another name (a copy, a second e-mail): recognised too
+    copy = tmp_path / "a-lan-2.zip"
+    shutil.copyfile(pa.path, copy)
+    assert import_package(any_db, admin, copy).summary().startswith("a-lan-2.zip: gói này đã nhập ngày ")
+    # a changed package (one more record at the commune) is another file: merged normally, row by row
+    log_record(a, admin, NewRecord(services=["vneid"], occurred_at=dt.datetime(2025, 12, 30, 9, 30)))
+    pa3 = export_package(a, admin, PERIOD, tmp_path / "a3.zip")
+    merged = import_package(any_db, admin, pa3.path)
+    assert (merged.new, merged.present, merged.conflicts, merged.imported_before) == (1, 400, 0, None)
+    assert "1 mới, 400 đã có" in merged.summary()
+    assert record_count(any_db) == 701
+
     with any_db.session() as s:
         origins = set(s.scalars(select(ServiceRecord.origin)).all())
-        assert origins == {f"import:{UNIT_A}:{pa.sha256}", f"import:{UNIT_B}:{pb.sha256}"}
+        assert origins == {f"import:{UNIT_A}:{pa.sha256}", f"import:{UNIT_B}:{pb.sha256}", f"import:{UNIT_A}:{pa3.sha256}"}
         assert set(s.scalars(select(Unit.code)).all()) >= {UNIT_A, UNIT_B}
         assert s.scalar(select(func.count()).select_from(ImportBatch)) == 3
         assert s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "data.import")) == 3
@@ -204,3 +222,86 @@ def test_export_from_either_storage_imports_back_the_same(any_db, tmp_path, admi
         theirs = p.execute(select(ServiceRecord.uuid, ServiceRecord.occurred_at).order_by(ServiceRecord.uuid)).all()
     assert mine == theirs
     province.dispose()
+
+
+def test_mixed_package_new_present_voided_and_conflicting(any_db, communes, tmp_path, admin):
+    """One package that brings new records, records already here, a void and conflicts (through the staging tables
+    on PostgreSQL): each is counted and reported, the conflicting records stay as stored, the tallies stay in step."""
+    from dxdesk.counting import store
+
+    a, _b = communes
+    set_profile(any_db, admin, "82")
+    enrol(any_db, a, tmp_path)
+    half = export_package(a, admin, parse_period("2025-01-01..2025-06-30"), tmp_path / "half.zip")
+    assert 0 < half.records < 400
+    import_package(any_db, admin, half.path)
+    with a.session() as s:
+        first_half = s.scalars(select(ServiceRecord.uuid).where(ServiceRecord.work_date <= dt.date(2025, 6, 30),
+                                                                ServiceRecord.voided.is_(False))
+                               .order_by(ServiceRecord.id)).all()
+    victim, changed = first_half[0], first_half[1:4]
+    void_record(a, admin, victim, "nhập trùng")
+    with a.write() as s:  # the commune's copy of three known records now says another channel
+        s.execute(update(ServiceRecord).where(ServiceRecord.uuid.in_(changed)).values(channel="home"))
+    with any_db.session() as s:
+        stored = {u: c for u, c in s.execute(select(ServiceRecord.uuid, ServiceRecord.channel)
+                                              .where(ServiceRecord.uuid.in_(changed)))}
+    assert all(c != "home" for c in stored.values())
+    year = export_package(a, admin, PERIOD, tmp_path / "year.zip")
+
+    result = import_package(any_db, admin, year.path)
+    assert (result.new, result.void_updates, result.conflicts) == (400 - half.records, 1, 3)
+    assert result.present == half.records - 4
+    assert sorted(result.conflict_uuids) == sorted(changed)
+    assert "3 xung đột" in result.summary() and changed[0] in result.summary()
+    with any_db.session() as s:
+        assert {u: c for u, c in s.execute(select(ServiceRecord.uuid, ServiceRecord.channel)
+                                            .where(ServiceRecord.uuid.in_(changed)))} == stored
+        assert s.scalar(select(ServiceRecord.voided).where(ServiceRecord.uuid == victim)) is True
+        assert store.compare(s.connection()).ok
+        # every record has its services: the new ones brought theirs, the known ones kept theirs
+        assert s.scalar(select(func.count()).select_from(ServiceRecord).where(
+            ~ServiceRecord.services.any())) == 0
+    assert record_count(any_db) == 400
+    # the channel of the conflicts aside (not part of these figures), the province counts what the commune counts
+    assert counts(counting.compute(any_db, PERIOD, UNIT_A)) == counts(counting.compute(a, PERIOD))
+
+
+def test_big_sqlite_import_sets_indexes_aside_and_always_puts_them_back(db, communes, tmp_path, admin, monkeypatch):
+    """A package bigger than the database is inserted without the secondary indexes (made again after); a package
+    refused half-way leaves the indexes as they were."""
+    import dxdesk.exchange.importer as importer
+
+    def indexes():
+        with db.session() as s:
+            return s.connection().exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name IN ('service_records', 'record_services') ORDER BY name").all()
+
+    a, _b = communes
+    set_profile(db, admin, "82")
+    enrol(db, a, tmp_path)
+    before = indexes()
+    assert len(before) >= 6
+    monkeypatch.setattr(importer, "REBUILD_MIN", 10)
+    monkeypatch.setattr(importer, "CHUNK", 50)
+    package = export_package(a, admin, PERIOD, tmp_path / "a.zip")
+    with pytest.raises(Cancelled):
+        import_package(db, admin, package.path, progress=lambda done, total: done < 200)
+    assert indexes() == before and record_count(db) == 0
+    dropped = []
+    real = importer._Merger._set_indexes_aside
+
+    def spy(self):
+        real(self)
+        dropped.extend(self.dropped)
+
+    monkeypatch.setattr(importer._Merger, "_set_indexes_aside", spy)
+    assert import_package(db, admin, package.path).new == 400
+    assert len(dropped) == len([i for i in before if i[1]])  # they were set aside, and are all back
+    assert indexes() == before
+    with db.session() as s:
+        plan = s.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM service_records WHERE unit_code = '28249' AND work_date = '2025-03-01'"
+        ).all()
+    assert "ix_records_unit_date" in str(plan)
