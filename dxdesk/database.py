@@ -22,7 +22,7 @@ def open_database(url: str | None = None, paths: AppPaths | None = None, migrate
 def ready(db: Database) -> None:
     """Bring an open database to what this version needs: the newest schema (an older file is copied first),
     then the catalogue if it has none (a fresh database, or a restored file from before it existed)."""
-    from dxdesk.catalogue import ensure_catalogue
+    from dxdesk.counting.catalogue import ensure_catalogue
 
     engine.migrate(db)
     ensure_catalogue(db)

@@ -11,15 +11,16 @@ from collections.abc import Callable
 
 from sqlalchemy import func, select
 
-from dxdesk import audit, clock
-from dxdesk.actor import Actor
-from dxdesk.catalogue import list_services
+from dxdesk import clock
 from dxdesk.counting import store as counting_store
+from dxdesk.counting.catalogue import list_services
 from dxdesk.db.models import Assignment, RecordService, ServiceRecord, Shift, Team, Volunteer
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
-from dxdesk.permissions import require
-from dxdesk.profile import get_profile, set_profile
+from dxdesk.security import audit
+from dxdesk.security.actor import Actor
+from dxdesk.security.permissions import require
+from dxdesk.settings.profile import get_profile, set_profile
 from dxdesk.text import fold
 
 # Visits per indicator in the seed article (Tạp chí TT&TT 1+2/2024): the demo's mix.
@@ -102,7 +103,7 @@ def fill(db, actor: Actor, records: int = 3000, seed: int = 1, start: dt.date | 
         audit.record(session, actor, "demo.fill", "database", "", volunteers=len(volunteers), records=records)
 
     # The schedule is made the way a coordinator makes it: plan Monday/Friday (holidays skipped), auto-assign.
-    from dxdesk import planning
+    from dxdesk.shifts import planning
 
     planning.plan(db, actor, start, end)
     planning.auto_assign(db, actor, start, end, up_to="min")
@@ -134,7 +135,7 @@ def fill(db, actor: Actor, records: int = 3000, seed: int = 1, start: dt.date | 
     weekend_days = [d for d in _dates(start, end) if d.weekday() >= 5]
     written = _insert_records(db, rng, records, counter_shifts, staff, weekend_days, codes, weights, names,
                               vol_names, unit_code, actor, progress)
-    from dxdesk.auth import create_demo_users
+    from dxdesk.security.auth import create_demo_users
 
     create_demo_users(db)
     targets = set_demo_targets(db, actor, start, end, unit_code=None) if written else 0
@@ -159,10 +160,10 @@ def set_demo_targets(db, actor: Actor, start: dt.date, end: dt.date, unit_code: 
     143,1 %, 154 %, 52,5 %); quarters and months get a quarter and a twelfth of it. Written through
     `set_target` (audited); a target already set for a period is left as it is, and so is a period that began
     before the demo data does. Returns how many were set."""
-    from dxdesk.catalogue import list_indicators
     from dxdesk.counting import indicator_of, per_indicator, service_counts, targets_for
+    from dxdesk.counting.catalogue import list_indicators
+    from dxdesk.counting.targets import set_target
     from dxdesk.periods import month_period, parse_period
-    from dxdesk.targets import set_target
 
     require(actor, "target.manage")
 

@@ -13,7 +13,7 @@ way: splash, database, then the dialog or window.
 
 This is a prediction, read with the standard library's sqlite3 from the default SQLite file, read-only: it never
 creates, locks or changes anything. The decisions stay where they are: once the database is open, the sign-in step
-runs as always (dxdesk.auth), and a wrong guess only means a different dialog comes next."""
+runs as always (dxdesk.security.auth), and a wrong guess only means a different dialog comes next."""
 
 from __future__ import annotations
 

@@ -95,7 +95,7 @@ def consent_slip_pdf(unit_name: str, purpose: str, retention_days: int, kept_unt
 
 
 def consent_slip_for(slip) -> bytes:
-    """The slip of a `dxdesk.privacy.ConsentSlip` (what the core read from the settings)."""
+    """The slip of a `dxdesk.security.privacy.ConsentSlip` (what the core read from the settings)."""
     return consent_slip_pdf(slip.unit_name, slip.purpose, slip.retention_days, slip.kept_until_example)
 
 

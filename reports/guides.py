@@ -24,7 +24,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
-from dxdesk.guides import LAYOUTS, Guide, GuidesToPrint, LeftOut, Link, SheetInfo, for_citizens  # noqa: F401
+from dxdesk.guides.sheets import LAYOUTS, Guide, GuidesToPrint, LeftOut, Link, SheetInfo, for_citizens  # noqa: F401
 from dxdesk.i18n import _, language
 from dxdesk.vnformat import fmt_date
 
@@ -441,7 +441,7 @@ __all__ = ["LAYOUTS", "LeftOut", "SheetInfo", "for_citizens", "render", "expecte
 
 
 def render_for(chosen: GuidesToPrint) -> bytes:
-    """The PDF of what `dxdesk.guides.guides_to_print` chose (the guides as they stand in the database, in its
+    """The PDF of what `dxdesk.guides.sheets.guides_to_print` chose (the guides as they stand in the database, in its
     layout, with its footer)."""
     return render(chosen.guides, chosen.layout, chosen.info)
 

@@ -1,5 +1,5 @@
 """The shift roster (A4, one row per shift with the volunteers' names, days off shown) and the volunteer
-hours report for Youth Union recognition. reportlab only, no Qt; the data comes from `dxdesk.schedule_sheets`."""
+hours report for Youth Union recognition. reportlab only, no Qt; the data comes from `dxdesk.shifts.sheets`."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from dxdesk.i18n import _, official
 from dxdesk.periods import Period
-from dxdesk.planning import KIND_LABELS
-from dxdesk.schedule_sheets import HoursSheet, RosterSheet, SheetHeading
+from dxdesk.shifts.planning import KIND_LABELS
+from dxdesk.shifts.sheets import HoursSheet, RosterSheet, SheetHeading
 from dxdesk.vnformat import fmt_date, fmt_date_nd30, weekday_name
 
 GREY = colors.HexColor("#e6e6e6")

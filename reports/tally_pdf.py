@@ -10,7 +10,7 @@ target, % achieved; header repeated on every page it runs over), the other tasks
 Page numbers: centred in the top margin from page 2. The Youth Union variant puts "ĐOÀN TNCS HỒ CHÍ MINH" where
 the Quốc hiệu is and writes its number "Số: 12-BC/ĐTN".
 
-`dxdesk.tally_report` gathers the content into a plain `TallyReport` (shared with the Word copy in `tally_docx`);
+`dxdesk.reporting.tally_report` gathers the content into a plain `TallyReport` (shared with the Word copy in `tally_docx`);
 `render()` draws it. Nothing here reads the database.
 """
 
@@ -45,7 +45,7 @@ from reportlab.platypus import (
 )
 
 from dxdesk.i18n import _, official
-from dxdesk.tally_report import ReportTexts, TallyReport, draft_number  # noqa: F401 - the renderers' input
+from dxdesk.reporting.tally_report import ReportTexts, TallyReport, draft_number  # noqa: F401 - the renderers' input
 from dxdesk.vnformat import fmt_date_nd30, fmt_int, fmt_percent
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -101,7 +101,7 @@ def summary_paragraph(report: TallyReport) -> str:
 
 def annex_rows(report: TallyReport) -> tuple[list[str], list[list[str]]]:
     """The annex: citizens served by age band and by sex (as asked at the counter; 'not asked' where it was not)."""
-    from dxdesk.journal import AGE_BAND_LABELS, SEX_LABELS
+    from dxdesk.counter.journal import AGE_BAND_LABELS, SEX_LABELS
 
     b = report.breakdown
     header = [_("Split"), _("Group"), _("Citizens served")]

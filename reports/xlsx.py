@@ -52,7 +52,7 @@ def write_tally_workbook(out: Path | IO[bytes], *, title_lines: list[str], tally
     Sheets: information, summary (citizens, services, shops, products), indicators, services, the indicator ×
     channel × volunteer × reception point table, age band and sex, teams. NAMES False shows volunteers by their
     pseudonym (anything that leaves the commune)."""
-    from dxdesk.journal import AGE_BAND_LABELS, CHANNEL_LABELS, SEX_LABELS
+    from dxdesk.counter.journal import AGE_BAND_LABELS, CHANNEL_LABELS, SEX_LABELS
 
     wb = Workbook()
     info = wb.active

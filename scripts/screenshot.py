@@ -30,10 +30,10 @@ def main() -> int:
         os.environ["QT_SCALE_FACTOR"] = str(args.scale)
 
     from dxdesk import demo
-    from dxdesk.actor import cli_actor
     from dxdesk.database import open_database
     from dxdesk.i18n import set_language
     from dxdesk.paths import AppPaths
+    from dxdesk.security.actor import cli_actor
 
     set_language(args.lang)
     home = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="dxdesk-shot-"))

@@ -18,9 +18,9 @@ import pytest  # noqa: E402
 from keyring.backend import KeyringBackend  # noqa: E402
 from keyring.errors import PasswordDeleteError  # noqa: E402
 
-from dxdesk.actor import Actor, cli_actor  # noqa: E402
 from dxdesk.i18n import set_language  # noqa: E402
 from dxdesk.paths import AppPaths  # noqa: E402
+from dxdesk.security.actor import Actor, cli_actor  # noqa: E402
 
 PG_URL = os.environ.get("DXDESK_TEST_PG_URL")
 REQUIRE_PG = os.environ.get("DXDESK_REQUIRE_PG") == "1"

@@ -9,10 +9,9 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from dxdesk import signing
-from dxdesk.actor import cli_actor
 from dxdesk.exchange import package as pkg
-from dxdesk.exchange import trust
+from dxdesk.exchange import signing, trust
+from dxdesk.security.actor import cli_actor
 
 
 def enrolment_file(source, folder: Path) -> Path:

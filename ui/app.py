@@ -64,9 +64,9 @@ def build_main_window(db, paths, actor):
 # The core modules the first window needs, loaded before Qt. PySide6 installs an import hook that reads the source
 # of every module imported after it (to look for its __feature__ switches): the same modules cost about a third
 # more when loaded after PySide6. They are pure Python (SQLAlchemy, the models, sign-in, profile, today's entries).
-_LOADED_BEFORE_QT = ("sqlalchemy.orm", "sqlalchemy.dialects.sqlite", "dxdesk.db.engine", "dxdesk.auth",
-                     "dxdesk.profile", "dxdesk.today", "dxdesk.records", "dxdesk.catalogue", "dxdesk.privacy",
-                     "dxdesk.backup", "dxdesk.journal", "dxdesk.contact", "dxdesk.periods", "dxdesk.roster",
+_LOADED_BEFORE_QT = ("sqlalchemy.orm", "sqlalchemy.dialects.sqlite", "dxdesk.db.engine", "dxdesk.security.auth",
+                     "dxdesk.settings.profile", "dxdesk.shifts.today", "dxdesk.counter.records", "dxdesk.counting.catalogue", "dxdesk.security.privacy",
+                     "dxdesk.settings.backup", "dxdesk.counter.journal", "dxdesk.counter.contact", "dxdesk.periods", "dxdesk.volunteers.members",
                      "dxdesk.exchange.outbox")
 
 
@@ -127,11 +127,11 @@ def show_splash(app):
 
 
 def start_daily_backup(db, paths) -> threading.Thread:
-    """The first start of a day copies the database to backups/ (dxdesk.backup): in a thread of its own, so the window
+    """The first start of a day copies the database to backups/ (dxdesk.settings.backup): in a thread of its own, so the window
     is there at once even with a large database, and the pages' workers do not wait behind it. The copy goes through
     SQLite's backup API, safe while the counter writes; a failure is logged and changes nothing. Python waits for the
     thread before the process ends, so closing the window right away does not cut a copy short."""
-    from dxdesk.backup import daily_backup_if_due
+    from dxdesk.settings.backup import daily_backup_if_due
 
     def backup() -> None:
         try:
@@ -172,8 +172,8 @@ def complete_start(window, db, paths, actor) -> None:
 
 
 def start_housekeeping(window, db, paths) -> None:
+    from dxdesk.ui.pages.exchange.upload_sender import UploadSender
     from dxdesk.ui.signin import after_sign_in
-    from dxdesk.ui.upload_sender import UploadSender
 
     after_sign_in(db)
     start_daily_backup(db, paths)
@@ -262,7 +262,7 @@ def run_gui(cli_ctx) -> int:
         load_core_before_qt()
     from dxdesk.ui import ui_settings
 
-    from dxdesk import settings
+    from dxdesk.settings import store as settings
 
     if not getattr(cli_ctx.args, "lang", None) and not os.environ.get("DXDESK_LANG"):
         set_language(ui_settings.value(cli_ctx.paths, settings.LANGUAGE) or None)

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 
-from dxdesk.actor import Actor
 from dxdesk.paths import AppPaths
+from dxdesk.security.actor import Actor
 
 
 class AppEvents(QObject):

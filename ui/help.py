@@ -53,7 +53,7 @@ PLACES: dict[str, tuple[str, list[tuple[str, str]]]] = {
             (N_("Export CSV… / Export XLSX…"), N_("Saves the filtered list as a file for Excel; it can be cancelled while it runs.")),
         ],
     ),
-    "schedule": (
+    "shifts": (
         N_("Plan the counter shifts (Monday and Friday by default), assign volunteers fairly, and record attendance."),
         [
             (N_("Plan"), N_("Creates the shifts of a period from the weekly rule; public holidays and local days off are skipped and listed. Planning again never duplicates a shift.")),

@@ -30,8 +30,8 @@ from dxdesk.i18n import _
 from dxdesk.vnformat import fmt_date, fmt_int, weekday_name
 
 if TYPE_CHECKING:  # the database layer loads after the window's first paint (issue #16)
-    from dxdesk.profile import Profile
-    from dxdesk.today import ShiftNow
+    from dxdesk.settings.profile import Profile
+    from dxdesk.shifts.today import ShiftNow
 
 log = logging.getLogger(__name__)
 OUTBOX_RETRY_MS = 20_000  # while entries wait or the server is down: try again this soon (the clock is 60 s)
@@ -52,8 +52,8 @@ class StatusFacts:
 def gather_status(db, paths, now: dt.datetime) -> StatusFacts:
     """The status bar's database facts. On a shared server this runs in a worker: a server that does not answer
     costs one connect timeout there, never in the window. The outbox is sent only when the server answered."""
-    from dxdesk.profile import get_profile
-    from dxdesk.today import current_shift
+    from dxdesk.settings.profile import get_profile
+    from dxdesk.shifts.today import current_shift
 
     facts = StatusFacts()
     shared = not db.is_sqlite

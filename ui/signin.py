@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from dxdesk.actor import Actor
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
+from dxdesk.security.actor import Actor
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class SignInDialog(QDialog):
 
     def open_database(self, db) -> None:
         """The database is open: the user names to complete and, on demo data, how to sign in."""
-        from dxdesk import auth  # the dialog can be on screen before the database layer loads
+        from dxdesk.security import auth
 
         self.db = db
         completer = QCompleter(auth.sign_in_names(db), self)
@@ -96,7 +96,7 @@ class SignInDialog(QDialog):
         """While the account is locked the PIN field and the button are off and the time left counts down."""
         if self.db is None:  # not open yet: open_database() looks again
             return
-        from dxdesk import auth
+        from dxdesk.security import auth
 
         left = auth.lockout_remaining(self.db, self.username.text())
         if left <= 0:
@@ -117,7 +117,7 @@ class SignInDialog(QDialog):
     def try_sign_in(self) -> None:
         if self.db is None:  # not open yet (the click came before it): nothing to check against
             return
-        from dxdesk import auth
+        from dxdesk.security import auth
 
         if not self.username.text().strip():
             self.message.setText(_("Write your user name."))
@@ -178,7 +178,7 @@ class FirstAdminDialog(QDialog):
         self.display.setFocus()
 
     def create(self) -> None:
-        from dxdesk import auth
+        from dxdesk.security import auth
 
         if self.secret.text() != self.again.text():
             self.message.setText(_("The two entries differ."))
@@ -195,7 +195,7 @@ class FirstAdminDialog(QDialog):
 
 
 def _is_demo(db) -> bool:
-    from dxdesk.profile import get_profile
+    from dxdesk.settings.profile import get_profile
 
     profile = get_profile(db)
     return bool(profile and profile.is_demo)
@@ -203,7 +203,7 @@ def _is_demo(db) -> bool:
 
 def demo_actor(db) -> Actor | None:
     """A demo database opens signed in as its coordinator (display name marked as demo)."""
-    from dxdesk import auth
+    from dxdesk.security import auth
 
     if not _is_demo(db):
         return None
@@ -213,7 +213,7 @@ def demo_actor(db) -> Actor | None:
         coordinator = auth.demo_coordinator(db)
     if coordinator is None:
         return None
-    from dxdesk import audit
+    from dxdesk.security import audit
 
     with db.write() as session:
         audit.record(session, coordinator, "auth.sign_in", "user", coordinator.user_id, demo=True)
@@ -223,7 +223,7 @@ def demo_actor(db) -> Actor | None:
 def after_sign_in(db) -> None:
     """Housekeeping once someone is in at the start (dxdesk.ui.app): the automatic retention purge of contact
     fields (once a day)."""
-    from dxdesk import privacy
+    from dxdesk.security import privacy
 
     try:
         privacy.auto_purge(db)
@@ -235,7 +235,7 @@ def sign_in(parent, db, paths, shown: SignInDialog | None = None) -> Actor | Non
     """The actor for this session, or None when the user gave up signing in. SHOWN: a sign-in dialog already on
     screen, put up before the database opened (dxdesk.startup guessed a PIN would be asked): it is used when this
     database does ask for one, and closed when another way in applies (demo data, a first start)."""
-    from dxdesk import auth
+    from dxdesk.security import auth
 
     actor = demo_actor(db)
     if actor is None:

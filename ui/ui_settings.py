@@ -1,11 +1,11 @@
 """This PC's window preferences (the ini file `paths.ui_settings`): the only place that opens a QSettings. Keys,
-defaults and types are declared in `dxdesk.settings` (UiSetting)."""
+defaults and types are declared in `dxdesk.settings.store` (UiSetting)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
-from dxdesk.settings import UiSetting
+from dxdesk.settings.store import UiSetting
 
 
 def _store(paths) -> QSettings:

@@ -81,7 +81,7 @@ def _read_line(prompt: str) -> str:
 
 
 def cmd_backup(ctx, args) -> int:
-    from dxdesk import backup
+    from dxdesk.settings import backup
     from dxdesk.vnformat import fmt_int
 
     out = Path(args.out)
@@ -94,7 +94,7 @@ def cmd_backup(ctx, args) -> int:
 
 def cmd_restore(ctx, args) -> int:
     """Never opens or migrates the live database before the backup is proven good."""
-    from dxdesk import backup
+    from dxdesk.settings import backup
     from dxdesk.vnformat import fmt_int
 
     url = ctx.db_url
@@ -110,7 +110,7 @@ def cmd_restore(ctx, args) -> int:
 
 
 def _user_id(ctx, username: str) -> int:
-    from dxdesk import auth
+    from dxdesk.security import auth
 
     for row in auth.list_users(ctx.db, ctx.actor):
         if row.username == username.strip().lower():
@@ -119,7 +119,7 @@ def _user_id(ctx, username: str) -> int:
 
 
 def cmd_user_add(ctx, args) -> int:
-    from dxdesk import auth
+    from dxdesk.security import auth
 
     secret = _read_secret(_("PIN or password: "))
     auth.create_user(ctx.db, ctx.actor, args.username, args.name, args.role, secret, volunteer_id=args.volunteer)
@@ -128,8 +128,8 @@ def cmd_user_add(ctx, args) -> int:
 
 
 def cmd_user_list(ctx, args) -> int:
-    from dxdesk import auth
-    from dxdesk.permissions import ROLE_LABELS
+    from dxdesk.security import auth
+    from dxdesk.security.permissions import ROLE_LABELS
 
     rows = auth.list_users(ctx.db, ctx.actor)
     if args.json:
@@ -143,7 +143,7 @@ def cmd_user_list(ctx, args) -> int:
 
 
 def cmd_user_passwd(ctx, args) -> int:
-    from dxdesk import auth
+    from dxdesk.security import auth
 
     user_id = _user_id(ctx, args.username)
     auth.reset_secret(ctx.db, ctx.actor, user_id, _read_secret(_("New PIN or password: ")))
@@ -152,7 +152,7 @@ def cmd_user_passwd(ctx, args) -> int:
 
 
 def cmd_user_role(ctx, args) -> int:
-    from dxdesk import auth
+    from dxdesk.security import auth
 
     auth.set_role(ctx.db, ctx.actor, _user_id(ctx, args.username), args.role)
     ctx.out(_("Role changed."))
@@ -160,7 +160,7 @@ def cmd_user_role(ctx, args) -> int:
 
 
 def cmd_privacy_purge(ctx, args) -> int:
-    from dxdesk import privacy
+    from dxdesk.security import privacy
     from dxdesk.vnformat import fmt_int
 
     n = privacy.purge_expired(ctx.db, ctx.actor)
@@ -170,7 +170,7 @@ def cmd_privacy_purge(ctx, args) -> int:
 
 
 def cmd_privacy_erase(ctx, args) -> int:
-    from dxdesk import privacy
+    from dxdesk.security import privacy
     from dxdesk.vnformat import fmt_int
 
     n = privacy.erase_on_request(ctx.db, ctx.actor, _read_line(_("Citizen's phone or name: ")))
@@ -179,7 +179,7 @@ def cmd_privacy_erase(ctx, args) -> int:
 
 
 def cmd_privacy_retention(ctx, args) -> int:
-    from dxdesk import privacy
+    from dxdesk.security import privacy
 
     if args.days is not None:
         privacy.set_retention_days(ctx.db, ctx.actor, args.days)
@@ -189,7 +189,7 @@ def cmd_privacy_retention(ctx, args) -> int:
 
 
 def cmd_audit_export(ctx, args) -> int:
-    from dxdesk import auth as auditlog
+    from dxdesk.security import auth as auditlog
 
     out = Path(args.out)
     if not out.parent.is_dir():
@@ -200,14 +200,14 @@ def cmd_audit_export(ctx, args) -> int:
 
 
 def cmd_recovery_show(ctx, args) -> int:
-    from dxdesk import recovery
+    from dxdesk.security import recovery
 
     ctx.out(recovery.recovery_code(ctx.db, ctx.actor))
     return 0
 
 
 def cmd_recovery_restore(ctx, args) -> int:
-    from dxdesk import recovery
+    from dxdesk.security import recovery
 
     recovery.restore_key(ctx.db, ctx.actor, _read_line(_("Recovery code: ")))
     ctx.out(_("The key is back on this computer: contact details can be read here again."))

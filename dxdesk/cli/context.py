@@ -7,8 +7,8 @@ import os
 import sys
 from dataclasses import dataclass, field
 
-from dxdesk.actor import Actor, cli_actor
 from dxdesk.paths import AppPaths
+from dxdesk.security.actor import Actor, cli_actor
 
 
 @dataclass

@@ -82,7 +82,7 @@ def cmd_gui(ctx, args) -> int:
 
 
 def cmd_init(ctx, args) -> int:
-    from dxdesk.profile import set_profile, validate
+    from dxdesk.settings.profile import set_profile, validate
 
     validate(args.province_code, args.province, args.unit_code, args.unit)  # before creating any file
     profile = set_profile(ctx.db, ctx.actor, args.province_code, args.province, args.unit_code, args.unit)
@@ -95,7 +95,7 @@ def cmd_init(ctx, args) -> int:
 
 
 def cmd_services(ctx, args) -> int:
-    from dxdesk.catalogue import list_indicators, list_services
+    from dxdesk.counting.catalogue import list_indicators, list_services
 
     services = list_services(ctx.db)
     if args.json:
@@ -127,8 +127,8 @@ def cmd_demo(ctx, args) -> int:
 
 def cmd_log(ctx, args) -> int:
     from dxdesk import clock
+    from dxdesk.counter.records import NewRecord, log_record
     from dxdesk.periods import parse_date
-    from dxdesk.records import NewRecord, log_record
     from dxdesk.text import clean_free_text
 
     clean_free_text(args.note)  # refuse a CCCD-like note before anything else
@@ -152,8 +152,8 @@ def cmd_log(ctx, args) -> int:
 
 
 def cmd_target_set(ctx, args) -> int:
+    from dxdesk.counting.targets import set_target
     from dxdesk.periods import parse_period
-    from dxdesk.targets import set_target
     from dxdesk.vnformat import fmt_int
 
     period = parse_period(args.period)
@@ -167,7 +167,7 @@ def cmd_stats(ctx, args) -> int:
     from dxdesk import counting
     from dxdesk.counting.words import counting_sentence
     from dxdesk.periods import parse_period
-    from dxdesk.profile import get_profile
+    from dxdesk.settings.profile import get_profile
     from dxdesk.vnformat import fmt_int, fmt_percent
 
     period = parse_period(args.period)
@@ -177,11 +177,11 @@ def cmd_stats(ctx, args) -> int:
         "unit_code": profile.unit_code if profile else None,
         "name": profile.display_name if profile else None,
     }
-    from dxdesk.profile import check_unit
+    from dxdesk.settings.profile import check_unit
 
     unit_code = check_unit(ctx.db, args.unit)  # one commune of a province database; else everything it holds
     if unit_code:
-        from dxdesk.units import find_unit
+        from dxdesk.settings.units import find_unit
 
         entry = find_unit(unit_code)
         unit = {"province_code": entry.province_code, "unit_code": entry.unit_code, "name": entry.unit_name}

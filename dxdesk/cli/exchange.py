@@ -46,7 +46,7 @@ def _confirm_personal(args) -> None:
 def cmd_export(ctx, args) -> int:
     from dxdesk.exchange.export import export_package
     from dxdesk.periods import parse_period
-    from dxdesk.permissions import require
+    from dxdesk.security.permissions import require
     from dxdesk.vnformat import fmt_int
 
     period = parse_period(args.period)

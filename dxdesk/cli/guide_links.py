@@ -16,7 +16,7 @@ def register(sub) -> None:
 
 
 def cmd_list(ctx, args) -> int:
-    from dxdesk.guides import allowed_domains, list_guides, off_list_links
+    from dxdesk.guides.sheets import allowed_domains, list_guides, off_list_links
 
     domains = allowed_domains(ctx.db)
     for domain in domains:
@@ -29,7 +29,7 @@ def cmd_list(ctx, args) -> int:
 
 
 def cmd_allow(ctx, args) -> int:
-    from dxdesk.guides import allow_domain
+    from dxdesk.guides.sheets import allow_domain
 
     host = allow_domain(ctx.db, ctx.actor, args.domain)
     ctx.out(_("Allowed: {domain}. Guide links may now point to it and to the addresses under it.").format(domain=host))

@@ -9,7 +9,9 @@ from dxdesk.i18n import _
 
 
 def register(sub) -> None:
-    from dxdesk.guides import LAYOUTS  # the names only: the renderers (reportlab, qrcode) load when printing
+    from dxdesk.guides.sheets import (
+        LAYOUTS,  # the names only: the renderers (reportlab, qrcode) load when printing
+    )
 
     p = sub.add_parser("guides", help=_("print QR guide sheets for citizens (PDF)"))
     p.add_argument("--service", dest="services", nargs="+", action="extend", metavar="CODE",
@@ -22,7 +24,7 @@ def register(sub) -> None:
 
 
 def cmd_guides(ctx, args) -> int:
-    from dxdesk.guides import guides_to_print
+    from dxdesk.guides.sheets import guides_to_print
     from dxdesk.reports.guides import qr_count, render_for
 
     out = Path(args.out)

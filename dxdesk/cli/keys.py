@@ -47,8 +47,7 @@ def _confirmed(args, fingerprint: str, who: str) -> str:
 
 
 def cmd_show(ctx, args) -> int:
-    from dxdesk import signing
-    from dxdesk.exchange import trust
+    from dxdesk.exchange import signing, trust
 
     own = signing.own_key(ctx.db)
     ctx.out(_("Fingerprint of this database's key: {fp}").format(fp=own.fingerprint))
@@ -96,8 +95,8 @@ def cmd_pin(ctx, args) -> int:
 
 
 def cmd_rotate(ctx, args) -> int:
-    from dxdesk import signing
-    from dxdesk.permissions import require
+    from dxdesk.exchange import signing
+    from dxdesk.security.permissions import require
 
     require(ctx.actor, "keys.manage")
     if not args.yes:

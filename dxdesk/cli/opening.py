@@ -17,7 +17,7 @@ def register(sub) -> None:
 
 def cmd_import_opening(ctx, args) -> int:
     from dxdesk.exchange.opening import apply_opening, preview_opening
-    from dxdesk.permissions import require
+    from dxdesk.security.permissions import require
     from dxdesk.vnformat import fmt_int
 
     require(ctx.actor, "data.import")

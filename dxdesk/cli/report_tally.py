@@ -38,8 +38,8 @@ def _writable(path: str, suffix: str) -> Path:
 
 
 def cmd_report_tally(ctx, args) -> int:
-    from dxdesk import tally_report
     from dxdesk.periods import parse_date, parse_period
+    from dxdesk.reporting import tally_report
     from dxdesk.reports import tally_pdf
     from dxdesk.text import clean_free_text
 
@@ -51,7 +51,7 @@ def cmd_report_tally(ctx, args) -> int:
     if args.number is not None and args.draft:
         raise UserError(_("--number and --draft cannot be used together."))
     if args.unit:
-        from dxdesk.units import find_unit
+        from dxdesk.settings.units import find_unit
 
         if find_unit(args.unit) is None:
             raise UserError(_("Unknown commune code '{code}' (QĐ 19/2025 list).").format(code=args.unit))
@@ -96,7 +96,7 @@ def register_numbers(kinds) -> None:
 
 
 def cmd_report_numbers(ctx, args) -> int:
-    from dxdesk import reportnumbers
+    from dxdesk.reporting import numbers as reportnumbers
 
     year = args.year or clock.today().year
     if not 2000 <= year <= 2100:

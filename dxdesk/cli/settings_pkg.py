@@ -107,7 +107,7 @@ def register_service(sub) -> None:
 
 
 def cmd_service_set(ctx, args) -> int:
-    from dxdesk.catalogue import save_service
+    from dxdesk.counting.catalogue import save_service
 
     info = save_service(ctx.db, ctx.actor, args.code, indicator_code=args.indicator, name_vi=args.name,
                         short_vi=args.short, name_en=args.name_en, short_en=args.short_en, active=args.active)

@@ -53,7 +53,7 @@ def _dates(args):
 
 
 def cmd_plan(ctx, args) -> int:
-    from dxdesk.planning import plan
+    from dxdesk.shifts.planning import plan
     from dxdesk.vnformat import fmt_date, weekday_name
 
     start, end = _dates(args)
@@ -74,7 +74,7 @@ def cmd_plan(ctx, args) -> int:
 
 
 def cmd_list(ctx, args) -> int:
-    from dxdesk.planning import list_shifts
+    from dxdesk.shifts.planning import list_shifts
     from dxdesk.vnformat import fmt_date, weekday_name
 
     start, end = _dates(args)
@@ -100,7 +100,7 @@ def cmd_list(ctx, args) -> int:
 
 
 def cmd_auto(ctx, args) -> int:
-    from dxdesk.planning import auto_assign, describe_skills
+    from dxdesk.shifts.planning import auto_assign, describe_skills
     from dxdesk.vnformat import fmt_date, weekday_name
 
     start, end = _dates(args)
@@ -126,7 +126,7 @@ def cmd_auto(ctx, args) -> int:
 
 
 def cmd_ics(ctx, args) -> int:
-    from dxdesk.ical import export_ics
+    from dxdesk.shifts.ical import export_ics
 
     start, end = _dates(args)
     out = Path(args.out)
@@ -138,7 +138,7 @@ def cmd_ics(ctx, args) -> int:
 
 
 def cmd_assign(ctx, args) -> int:
-    from dxdesk.planning import assign
+    from dxdesk.shifts.planning import assign
 
     assign(ctx.db, ctx.actor, args.shift, args.volunteer, force=args.force)
     ctx.out(_("Assigned."))
@@ -154,9 +154,9 @@ def register_report(kinds) -> None:
 
 
 def cmd_report(ctx, args) -> int:
-    from dxdesk import schedule_sheets
     from dxdesk.periods import parse_period
     from dxdesk.reports.roster import hours_pdf, roster_pdf
+    from dxdesk.shifts import sheets as schedule_sheets
 
     period = parse_period(args.period)
     out = Path(args.out)

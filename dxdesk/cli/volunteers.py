@@ -27,7 +27,7 @@ def register(sub) -> None:
 
 
 def cmd_add(ctx, args) -> int:
-    from dxdesk.roster import add_volunteer
+    from dxdesk.volunteers.members import add_volunteer
 
     vid = add_volunteer(ctx.db, ctx.actor, args.name, phone=args.phone, role=args.role, weekdays=args.weekdays,
                         skills=args.skills, youth_union=args.youth_union)
@@ -36,7 +36,7 @@ def cmd_add(ctx, args) -> int:
 
 
 def cmd_list(ctx, args) -> int:
-    from dxdesk.roster import ROLE_LABELS, list_volunteers, weekdays_label
+    from dxdesk.volunteers.members import ROLE_LABELS, list_volunteers, weekdays_label
 
     rows = list_volunteers(ctx.db)
     if args.json:
@@ -54,7 +54,7 @@ def cmd_list(ctx, args) -> int:
 
 
 def cmd_import(ctx, args) -> int:
-    from dxdesk.roster import apply_import, preview_import
+    from dxdesk.volunteers.members import apply_import, preview_import
 
     preview = preview_import(ctx.db, args.file)
     for r in preview.invalid:

@@ -44,9 +44,9 @@ log = logging.getLogger(__name__)
 def check(db, actor, repair: bool = True):
     """Recompute the daily tallies from the records and compare; with REPAIR, a difference is replaced by the
     recomputed figures, logged and audited in the same transaction. Returns `store.CheckResult`."""
-    from dxdesk import audit
     from dxdesk.counting import store
-    from dxdesk.permissions import require
+    from dxdesk.security import audit
+    from dxdesk.security.permissions import require
 
     require(actor, "tally.check")
     with db.write() as session:
@@ -66,14 +66,16 @@ def check(db, actor, repair: bool = True):
 
 def check_due(db, today: dt.date | None = None) -> bool:
     """True when the once-a-day background check has not run today."""
-    from dxdesk import clock, settings
+    from dxdesk import clock
+    from dxdesk.settings import store as settings
 
     with db.session() as session:
         return settings.get(session, settings.TALLY_CHECKED_ON) != (today or clock.today()).isoformat()
 
 
 def mark_checked(db, today: dt.date | None = None) -> None:
-    from dxdesk import clock, settings
+    from dxdesk import clock
+    from dxdesk.settings import store as settings
 
     with db.write() as session:
         settings.put(session, settings.TALLY_CHECKED_ON, (today or clock.today()).isoformat())

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dxdesk import clock
-from dxdesk.catalogue import list_indicators
+from dxdesk.counting.catalogue import list_indicators
 from dxdesk.counting.tally import (
     CITIZEN,
     compute,

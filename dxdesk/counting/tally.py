@@ -13,7 +13,13 @@ from decimal import Decimal
 
 from sqlalchemy import bindparam, func, select
 
-from dxdesk.catalogue import IndicatorInfo, ServiceInfo, _catalogue_select, list_indicators, list_services
+from dxdesk.counting.catalogue import (
+    IndicatorInfo,
+    ServiceInfo,
+    _catalogue_select,
+    list_indicators,
+    list_services,
+)
 from dxdesk.counting.store import DAILY, SERVICES, SUBJECTS, VISITS
 from dxdesk.db.models import AGE_BANDS, CHANNELS, SEXES, ReceptionPoint, Shift, Target, Volunteer
 from dxdesk.db.prepared import Prepared

@@ -20,17 +20,20 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 import dxdesk
-from dxdesk import audit, clock, counting, signing, units
-from dxdesk.actor import Actor
+from dxdesk import clock, counting
 from dxdesk.db.models import ServiceRecord, Volunteer
 from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg
+from dxdesk.exchange import signing
 from dxdesk.i18n import _
 from dxdesk.paths import replaced_when_done
 from dxdesk.periods import Period
-from dxdesk.permissions import require
-from dxdesk.profile import get_profile
 from dxdesk.safe_cells import is_dangerous, safe_cell
+from dxdesk.security import audit
+from dxdesk.security.actor import Actor
+from dxdesk.security.permissions import require
+from dxdesk.settings import units
+from dxdesk.settings.profile import get_profile
 
 FETCH = 20_000  # rows per fetchmany: one CSV block handed to the deflate thread, one progress call
 _FIRST = itemgetter(0)
@@ -176,7 +179,7 @@ def _write_member(zf: zipfile.ZipFile, name: str, data: bytes) -> str:
 def _report_pdf(db, actor: Actor, period: Period, unit: _Unit) -> bytes:
     """The official tally report of the period (the renderer of `dxdesk report tally`), as a draft: the
     number is left blank, so exporting twice never uses up numbers of the register."""
-    from dxdesk import tally_report
+    from dxdesk.reporting import tally_report
     from dxdesk.reports import tally_pdf
 
     report = tally_report.build(db, actor, period, unit_code=unit.unit_code if unit.unit_only else None)
@@ -305,7 +308,7 @@ def _tally_workbook(db, unit: _Unit, period: Period) -> bytes:
 
 def _personal_csv(db, period: Period, unit: _Unit) -> bytes:
     """Only with --with-personal-data: notes, places, volunteer names/phones and consented contacts."""
-    from dxdesk import fieldcrypt
+    from dxdesk.security import fieldcrypt
 
     buf = io.StringIO()
     buf.write("\ufeff")

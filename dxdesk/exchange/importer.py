@@ -30,8 +30,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from dxdesk import audit, clock, units
-from dxdesk.actor import Actor
+from dxdesk import clock
 from dxdesk.counting import store as counting_store
 from dxdesk.db.models import CHANNELS, OUTCOMES, ImportBatch, Service, Unit
 from dxdesk.errors import UserError
@@ -39,7 +38,10 @@ from dxdesk.exchange import package as pkg
 from dxdesk.exchange import trust
 from dxdesk.exchange.export import Cancelled
 from dxdesk.i18n import _
-from dxdesk.permissions import require
+from dxdesk.security import audit
+from dxdesk.security.actor import Actor
+from dxdesk.security.permissions import require
+from dxdesk.settings import units
 from dxdesk.text import find_forbidden, fold
 from dxdesk.vnformat import fmt_date
 

@@ -25,15 +25,16 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from dxdesk import audit, clock
-from dxdesk.actor import Actor
+from dxdesk import clock
+from dxdesk.counter.records import MAX_CAMPAIGN_COUNT
 from dxdesk.counting import store as counting_store
 from dxdesk.db.models import Indicator, RecordService, Service, ServiceRecord, UnitProfile
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 from dxdesk.periods import Period, parse_period
-from dxdesk.permissions import require
-from dxdesk.records import MAX_CAMPAIGN_COUNT
+from dxdesk.security import audit
+from dxdesk.security.actor import Actor
+from dxdesk.security.permissions import require
 from dxdesk.text import fold
 
 MAX_FILE_BYTES = 5 * 1024 * 1024

@@ -35,12 +35,12 @@ import uuid as uuidlib
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from dxdesk import clock
-from dxdesk.actor import Actor
+from dxdesk.counter.records import NewRecord, check_record, log_record_with_uuid
 from dxdesk.errors import UserError
 from dxdesk.i18n import _
 from dxdesk.paths import AppPaths
-from dxdesk.permissions import require
-from dxdesk.records import NewRecord, check_record, log_record_with_uuid
+from dxdesk.security.actor import Actor
+from dxdesk.security.permissions import require
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_S = 45.0  # after a failed connection, keep entries offline at once for this long (the status
@@ -267,7 +267,7 @@ def save_at_counter(db, paths: AppPaths, actor: Actor, rec: NewRecord) -> tuple[
     on through a network or server outage (`log_or_queue`: kept in this PC's outbox; an entry with a call-back
     contact is refused offline with its own message, the contact never kept). Bad input: UserError, nothing kept."""
     if db.is_sqlite:
-        from dxdesk.records import log_record
+        from dxdesk.counter.records import log_record
 
         return log_record(db, actor, rec), False
     return log_or_queue(db, paths, actor, rec)

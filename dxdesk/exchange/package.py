@@ -81,7 +81,7 @@ class Manifest:
 @dataclass(frozen=True)
 class Signer:
     """Who signed a package: the public key whose signature of manifest.json checked out, and the rotation
-    certificates it carries (see dxdesk/signing.py). Whether this key may speak for the unit is decided by
+    certificates it carries (see dxdesk/exchange/signing.py). Whether this key may speak for the unit is decided by
     dxdesk/exchange/trust.py."""
 
     public_key: bytes
@@ -176,7 +176,7 @@ def check_package(path: Path, kind: str = FORMAT_NAME) -> CheckedPackage:
 
 def _check_signature(path: Path, zf: zipfile.ZipFile, manifest: bytes) -> Signer:
     """The signer of the package, once its signature of the manifest's exact bytes is verified."""
-    from dxdesk import signing
+    from dxdesk.exchange import signing
 
     info = zf.getinfo(SIGNATURE)
     if info.file_size > MAX_MANIFEST_BYTES:

@@ -29,20 +29,30 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 import dxdesk
-from dxdesk import audit, clock, settings, signing, units
-from dxdesk.actor import Actor
-from dxdesk.catalogue import service_has_records
+from dxdesk import clock
+from dxdesk.counting.catalogue import service_has_records
+from dxdesk.counting.targets import MAX_TARGET
 from dxdesk.db.models import GuideOverride, HolidayOverride, Indicator, Service, Target
 from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg
-from dxdesk.exchange import trust
-from dxdesk.guides import Guide, allowed_domains, default_guide, default_guides, list_guides, validate_guide
+from dxdesk.exchange import signing, trust
+from dxdesk.guides.sheets import (
+    Guide,
+    allowed_domains,
+    default_guide,
+    default_guides,
+    list_guides,
+    validate_guide,
+)
 from dxdesk.i18n import _
 from dxdesk.paths import replaced_when_done
 from dxdesk.periods import Period, parse_period
-from dxdesk.permissions import require
-from dxdesk.profile import get_profile
-from dxdesk.targets import MAX_TARGET
+from dxdesk.security import audit
+from dxdesk.security.actor import Actor
+from dxdesk.security.permissions import require
+from dxdesk.settings import store as settings
+from dxdesk.settings import units
+from dxdesk.settings.profile import get_profile
 from dxdesk.text import clean_free_text, find_unsafe_character, nfc
 from dxdesk.vnformat import fmt_int
 

@@ -5,7 +5,7 @@ Upward: a commune makes an enrolment file (its unit, its public key, signed with
 data package is imported only when it is signed by a key enrolled for the very unit it claims.
 Downward: the first settings package a commune applies shows the sender's fingerprint; once confirmed, that key
 is pinned, and a package signed by any other key is refused until an administrator re-pins (audited).
-Rotation: a package signed by a new key that carries a certificate chain from the trusted key (dxdesk/signing.py)
+Rotation: a package signed by a new key that carries a certificate chain from the trusted key (dxdesk/exchange/signing.py)
 is accepted, and the new key replaces the old one here (audited). A lost key means enrolling again."""
 
 from __future__ import annotations
@@ -18,15 +18,18 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from dxdesk import audit, clock, signing, units
-from dxdesk.actor import Actor
+from dxdesk import clock
 from dxdesk.db.models import TrustedKey
 from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg
+from dxdesk.exchange import signing
 from dxdesk.i18n import _
 from dxdesk.paths import replaced_when_done
-from dxdesk.permissions import require
-from dxdesk.profile import get_profile
+from dxdesk.security import audit
+from dxdesk.security.actor import Actor
+from dxdesk.security.permissions import require
+from dxdesk.settings import units
+from dxdesk.settings.profile import get_profile
 
 UNIT, ISSUER = "unit", "issuer"
 ENROLMENT_FORMAT = "dxdesk-enrolment"

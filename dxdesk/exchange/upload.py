@@ -2,7 +2,7 @@
 configured endpoint, with back-off while the office is offline.
 
 - The endpoint is an https:// address (plain http only to this computer, for tests); the token lives only in
-  the OS keyring (`dxdesk.secrets`, name "upload.token:<database id>", so two databases on one PC keep their
+  the OS keyring (`dxdesk.security.secrets`, name "upload.token:<database id>", so two databases on one PC keep their
   own) — never in settings, logs, answers or exports.
 - Statuses: queued (waiting, maybe after a failed try: see next_try_at and last_answer), sent, failed
   (the server refused it: a 4xx answer other than 408/429; not retried until the user queues it again).
@@ -23,13 +23,15 @@ from pathlib import Path
 
 from sqlalchemy import or_, select
 
-from dxdesk import audit, clock, secrets, settings
-from dxdesk.actor import Actor
+from dxdesk import clock
 from dxdesk.db.models import UploadItem
 from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg
 from dxdesk.i18n import _
-from dxdesk.permissions import require
+from dxdesk.security import audit, secrets
+from dxdesk.security.actor import Actor
+from dxdesk.security.permissions import require
+from dxdesk.settings import store as settings
 
 log = logging.getLogger(__name__)
 _SENDING = threading.Lock()  # one sender at a time in this program (the page's "Gửi ngay" and the timer)
@@ -48,7 +50,7 @@ TOKEN_NAME = "upload.token"  # + ":<database id>"; the bare name is read once fr
 
 
 def token_name(db) -> str:
-    from dxdesk.fieldcrypt import database_id
+    from dxdesk.security.fieldcrypt import database_id
 
     return f"{TOKEN_NAME}:{database_id(db)}"
 

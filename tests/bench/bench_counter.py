@@ -24,7 +24,7 @@ _OPEN = r"""
 import resource, sys, time
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
-from dxdesk.actor import cli_actor
+from dxdesk.security.actor import cli_actor
 from dxdesk.database import open_database
 from dxdesk.paths import AppPaths
 from dxdesk.ui.app import build_main_window, create_application
@@ -68,12 +68,12 @@ def _open(home: Path, mode: str) -> tuple[float, float]:
 
 
 def run(quick: bool) -> list[dict]:
-    from dxdesk.actor import cli_actor
-    from dxdesk.catalogue import ensure_catalogue
+    from dxdesk.counter.records import NewRecord, log_record
+    from dxdesk.counting.catalogue import ensure_catalogue
     from dxdesk.database import open_database
     from dxdesk.demo import fill
     from dxdesk.paths import AppPaths
-    from dxdesk.records import NewRecord, log_record
+    from dxdesk.security.actor import cli_actor
 
     size = 50_000 if quick else 1_000_000
     repeats = 3 if quick else 5

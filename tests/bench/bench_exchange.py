@@ -52,12 +52,12 @@ def _n(value: int) -> str:
 
 def run(quick: bool) -> list[dict]:
     from dxdesk import demo
-    from dxdesk.actor import cli_actor
     from dxdesk.database import open_database
     from dxdesk.exchange.export import _rows_sql, export_package
     from dxdesk.paths import AppPaths
     from dxdesk.periods import parse_period
-    from dxdesk.profile import get_profile
+    from dxdesk.security.actor import cli_actor
+    from dxdesk.settings.profile import get_profile
 
     records = 50_000 if quick else 1_000_000
     actor = cli_actor()
@@ -104,17 +104,17 @@ def run(quick: bool) -> list[dict]:
 
 
 def _province(db, enrolment) -> None:
-    from dxdesk.actor import cli_actor
     from dxdesk.exchange import trust
-    from dxdesk.profile import set_profile
+    from dxdesk.security.actor import cli_actor
+    from dxdesk.settings.profile import set_profile
 
     set_profile(db, cli_actor(), "82")
     trust.enrol(db, cli_actor(), enrolment.path, enrolment.fingerprint)  # not timed: once per province
 
 
 def _timed_import(db, out: Path, records: int) -> float:
-    from dxdesk.actor import cli_actor
     from dxdesk.exchange.importer import import_package
+    from dxdesk.security.actor import cli_actor
 
     t0 = time.perf_counter()
     got = import_package(db, cli_actor(), out)
@@ -124,8 +124,8 @@ def _timed_import(db, out: Path, records: int) -> float:
 
 
 def _timed_reimport(db, out: Path) -> float:
-    from dxdesk.actor import cli_actor
     from dxdesk.exchange.importer import import_package
+    from dxdesk.security.actor import cli_actor
 
     def again():
         assert import_package(db, cli_actor(), out).imported_before is not None

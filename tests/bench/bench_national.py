@@ -118,7 +118,7 @@ class _Target:
         self.province: str | None = None
 
     def set_province(self, actor, province: str) -> None:
-        from dxdesk.profile import set_profile
+        from dxdesk.settings.profile import set_profile
 
         if province != self.province:
             set_profile(self.db, actor, province)
@@ -230,11 +230,11 @@ def measure(size: str = "small", *, communes: int | None = None, years: int | No
     """Generate, import and measure; returns {"rows": [...table rows...], "info": {...}}."""
     from national import generate, throwaway_keyring
 
-    from dxdesk import units
-    from dxdesk.actor import cli_actor
     from dxdesk.exchange import trust
     from dxdesk.exchange.importer import import_package
     from dxdesk.i18n import set_language
+    from dxdesk.security.actor import cli_actor
+    from dxdesk.settings import units
 
     def say(text: str) -> None:
         if log:

@@ -59,12 +59,13 @@ def _interleaved(first, second, repeats: int) -> tuple[float, float]:
 def run(quick: bool) -> list[dict]:
     from dxdesk.reports import tally_pdf
 
-    from dxdesk import counting, demo, tally_report
-    from dxdesk.actor import cli_actor
+    from dxdesk import counting, demo
     from dxdesk.database import open_database
     from dxdesk.i18n import set_language
     from dxdesk.paths import AppPaths
     from dxdesk.periods import parse_period
+    from dxdesk.reporting import tally_report
+    from dxdesk.security.actor import cli_actor
 
     set_language("vi")
     records = 50_000 if quick else 1_000_000
@@ -131,10 +132,10 @@ def _postgres_years(quick: bool) -> list[dict]:
     from sqlalchemy.engine import make_url
 
     from dxdesk import counting, demo
-    from dxdesk.actor import cli_actor
     from dxdesk.database import open_database
     from dxdesk.paths import AppPaths
     from dxdesk.periods import parse_period
+    from dxdesk.security.actor import cli_actor
 
     url = os.environ.get("DXDESK_TEST_PG_URL")
     if not url:

@@ -93,7 +93,7 @@ class Plan:
 def choose_communes(n: int) -> list:
     """N communes of the official list spread over every province: round-robin over the provinces, each
     province's communes taken evenly along its list (all 3.321 when N is that large)."""
-    from dxdesk import units
+    from dxdesk.settings import units
 
     by_province: dict[str, list] = {}
     for entry in units.all_units():
@@ -153,15 +153,15 @@ def generate(out: Path, communes: int, years: int | list[int], per_commune: int,
 
 def _province(out: Path, province: str, entries: list, years: list[int], per_commune: int, rng: random.Random,
               plan: Plan) -> list[Package]:
-    from dxdesk import calendar_vn
-    from dxdesk.actor import cli_actor
-    from dxdesk.catalogue import list_services
+    from dxdesk.counting.catalogue import list_services
     from dxdesk.database import open_database
     from dxdesk.exchange import trust
     from dxdesk.exchange.export import export_package
     from dxdesk.paths import AppPaths
     from dxdesk.periods import parse_period
-    from dxdesk.profile import set_profile
+    from dxdesk.security.actor import cli_actor
+    from dxdesk.settings.profile import set_profile
+    from dxdesk.shifts import calendar_vn
 
     actor = cli_actor()
     source_dir = Path(tempfile.mkdtemp(prefix=f"source-{province}-", dir=out))

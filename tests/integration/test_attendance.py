@@ -5,11 +5,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from dxdesk import attendance, planning, roster
-from dxdesk.actor import Actor
+from dxdesk.counter.records import NewRecord, log_record
 from dxdesk.db.models import Assignment
 from dxdesk.errors import UserError
-from dxdesk.records import NewRecord, log_record
+from dxdesk.security.actor import Actor
+from dxdesk.shifts import attendance, planning
+from dxdesk.volunteers import members as roster
 
 D = dt.date
 T = dt.datetime
@@ -91,9 +92,9 @@ def test_services_logged_count_toward_the_volunteer(shift, admin):
 def test_forgotten_check_in_is_credited_from_first_to_last_service_and_told_apart(shift, admin, tmp_path):
     from dxdesk.reports.roster import hours_pdf
 
+    from dxdesk.counter.records import void_record
     from dxdesk.periods import parse_period
-    from dxdesk.records import void_record
-    from dxdesk.schedule_sheets import hours_sheet
+    from dxdesk.shifts.sheets import hours_sheet
 
     db, sid, _aft, a, b = shift
     attendance.check_in(db, admin, sid, a, at=T(2024, 3, 8, 7, 40))

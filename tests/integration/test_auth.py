@@ -6,10 +6,11 @@ import json
 import pytest
 from sqlalchemy import select
 
-from dxdesk import auth, roster
-from dxdesk.actor import Actor
 from dxdesk.db.models import AuditEvent, User, Volunteer
 from dxdesk.errors import UserError
+from dxdesk.security import auth
+from dxdesk.security.actor import Actor
+from dxdesk.volunteers import members as roster
 
 
 def _events(db, action):

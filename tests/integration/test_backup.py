@@ -5,11 +5,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from dxdesk import backup, records
-from dxdesk.actor import Actor
+from dxdesk.counter import records
 from dxdesk.database import open_database
 from dxdesk.db.models import ServiceRecord
 from dxdesk.errors import UserError
+from dxdesk.security.actor import Actor
+from dxdesk.settings import backup
 
 
 def _fill(db, admin, n):

@@ -5,9 +5,9 @@ import json
 from sqlalchemy import func, select
 
 from dxdesk import clock
+from dxdesk.counter.records import undo_record, void_record
 from dxdesk.database import open_database
 from dxdesk.db.models import ServiceRecord
-from dxdesk.records import undo_record, void_record
 
 
 def _stats(cli, year):

@@ -5,12 +5,12 @@ import sqlite3
 import pytest
 from sqlalchemy import select
 
-from dxdesk.catalogue import ensure_catalogue
-from dxdesk.contact import ContactInput, erase_contact, read_contact
+from dxdesk.counter.contact import ContactInput, erase_contact, read_contact
+from dxdesk.counter.journal import JournalFilter, count
+from dxdesk.counter.records import NewRecord, log_record
+from dxdesk.counting.catalogue import ensure_catalogue
 from dxdesk.db.models import AuditEvent, ServiceRecord
 from dxdesk.errors import UserError
-from dxdesk.journal import JournalFilter, count
-from dxdesk.records import NewRecord, log_record
 
 NAME, PHONE = "Nguyễn Thị Xuân Mai", "0987 654 321"
 

@@ -13,11 +13,11 @@ import pytest
 LOGGER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from dxdesk.actor import cli_actor
-    from dxdesk.catalogue import ensure_catalogue
+    from dxdesk.security.actor import cli_actor
+    from dxdesk.counting.catalogue import ensure_catalogue
     from dxdesk.database import open_database
     from dxdesk.paths import AppPaths
-    from dxdesk.records import NewRecord, log_record
+    from dxdesk.counter.records import NewRecord, log_record
 
     db = open_database(None, AppPaths(Path(sys.argv[1])).ensure())
     ensure_catalogue(db)

@@ -11,8 +11,9 @@ import threading
 import pytest
 from sqlalchemy import func, select, update
 
-from dxdesk import backup, counting, privacy
-from dxdesk.contact import ContactInput
+from dxdesk import counting
+from dxdesk.counter.contact import ContactInput
+from dxdesk.counter.records import Correction, NewRecord, correct_record, log_record, undo_record, void_record
 from dxdesk.counting import store
 from dxdesk.database import open_database
 from dxdesk.db.models import AuditEvent, DailyTally, RecordService, ServiceRecord
@@ -22,9 +23,10 @@ from dxdesk.exchange.export import export_package
 from dxdesk.exchange.importer import import_package
 from dxdesk.paths import AppPaths
 from dxdesk.periods import parse_period
-from dxdesk.profile import set_profile
-from dxdesk.records import Correction, NewRecord, correct_record, log_record, undo_record, void_record
-from dxdesk.roster import add_volunteer
+from dxdesk.security import privacy
+from dxdesk.settings import backup
+from dxdesk.settings.profile import set_profile
+from dxdesk.volunteers.members import add_volunteer
 from tests.signing_helpers import enrol_file, enrolment_file
 
 SERVICES = ["vneid", "province_app", "dvc_account", "dvc_payment", "ewallet", "shop_epay", "ecom_product",

@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import func, select
 
 import dxdesk
-from dxdesk import permissions
-from dxdesk.actor import Actor
 from dxdesk.db.models import AuditEvent, RecordService, ServiceRecord, Target, User, Volunteer
 from dxdesk.errors import UserError
+from dxdesk.security import permissions
+from dxdesk.security.actor import Actor
 
 _SKIP = ("dxdesk.__main__", "dxdesk.cli", "dxdesk.db", "dxdesk.ui", "dxdesk.resources")
 # a permission check in the function's own code: require(actor, "…"), or one of the two helpers that call it
@@ -25,40 +25,40 @@ _CHECK = re.compile(r'require\(\s*actor\s*,\s*"([a-z_.]+)"|(visible_to)\(actor\)
 
 # Public functions taking an actor that are not themselves a gated domain action, and why.
 NOT_GATED = {
-    "dxdesk.audit.record": "writes the audit event of a call that checked already",
-    "dxdesk.permissions.allowed": "is the check",
-    "dxdesk.permissions.require": "is the check",
-    "dxdesk.journal.conditions": "the filter of count/JournalQuery (visible_to), each checked",
-    "dxdesk.auth.change_own_secret": "the actor's own account, proved by the current PIN",
+    "dxdesk.security.audit.record": "writes the audit event of a call that checked already",
+    "dxdesk.security.permissions.allowed": "is the check",
+    "dxdesk.security.permissions.require": "is the check",
+    "dxdesk.counter.journal.conditions": "the filter of count/JournalQuery (visible_to), each checked",
+    "dxdesk.security.auth.change_own_secret": "the actor's own account, proved by the current PIN",
     "dxdesk.exchange.trust.accept_data_package": "a check inside import_package (data.import); accepting an "
                                                  "unsigned package requires keys.manage there",
     "dxdesk.exchange.trust.record_received": "writes in the transaction of an import or apply that checked already",
 }
 # Public functions that read or write the database without an actor, and why that is right.
 NO_ACTOR = {
-    "dxdesk.auth.authenticate": "the sign-in itself (audited, counts tries)",
-    "dxdesk.auth.create_first_admin": "only on a database without users",
-    "dxdesk.auth.create_demo_users": "demo databases only (`demo` command)",
-    "dxdesk.auth.actor_for": "builds the Actor after sign-in",
-    "dxdesk.auth.demo_coordinator": "demo databases only",
-    "dxdesk.auth.lockout_remaining": "seconds left for the sign-in dialog",
-    "dxdesk.auth.sign_in_names": "active user names for the sign-in completion, nothing else",
-    "dxdesk.catalogue.ensure_catalogue": "loads the shipped catalogue at open",
-    "dxdesk.fieldcrypt.database_id": "the random id that binds the contact key to the database",
-    "dxdesk.signing.note_signed": "records the public fingerprint after a package its caller made (checked there)",
-    "dxdesk.privacy.count_with_contact": "a count, no record",
-    "dxdesk.records.record_exists": "yes/no for the outbox sender",
+    "dxdesk.security.auth.authenticate": "the sign-in itself (audited, counts tries)",
+    "dxdesk.security.auth.create_first_admin": "only on a database without users",
+    "dxdesk.security.auth.create_demo_users": "demo databases only (`demo` command)",
+    "dxdesk.security.auth.actor_for": "builds the Actor after sign-in",
+    "dxdesk.security.auth.demo_coordinator": "demo databases only",
+    "dxdesk.security.auth.lockout_remaining": "seconds left for the sign-in dialog",
+    "dxdesk.security.auth.sign_in_names": "active user names for the sign-in completion, nothing else",
+    "dxdesk.counting.catalogue.ensure_catalogue": "loads the shipped catalogue at open",
+    "dxdesk.security.fieldcrypt.database_id": "the random id that binds the contact key to the database",
+    "dxdesk.exchange.signing.note_signed": "records the public fingerprint after a package its caller made (checked there)",
+    "dxdesk.security.privacy.count_with_contact": "a count, no record",
+    "dxdesk.counter.records.record_exists": "yes/no for the outbox sender",
     "dxdesk.counting.tally.breakdown": "aggregated counts",
     "dxdesk.counting.tally.by_team": "aggregated counts",
     "dxdesk.counting.mark_checked": "the date of the daily tally check (a system task)",
-    "dxdesk.attendance.hours_report": "shift hours (no record, no contact)",
-    "dxdesk.planning.list_shifts": "the schedule everyone sees",
-    "dxdesk.ical.build_calendar": "the schedule as iCal",
-    "dxdesk.roster.list_volunteers": "the roster the counter and the schedule choose from",
-    "dxdesk.roster.volunteer_names": "names only, for the volunteer boxes (counter, journal filter); as list_volunteers",
-    "dxdesk.today.on_shift": "names only, of who is on the shift now: the counter's duty box",
-    "dxdesk.roster.get_volunteer": "one roster entry",
-    "dxdesk.roster.preview_import": "reads a sheet file; writing it is apply_import (volunteer.manage)",
+    "dxdesk.shifts.attendance.hours_report": "shift hours (no record, no contact)",
+    "dxdesk.shifts.planning.list_shifts": "the schedule everyone sees",
+    "dxdesk.shifts.ical.build_calendar": "the schedule as iCal",
+    "dxdesk.volunteers.members.list_volunteers": "the roster the counter and the schedule choose from",
+    "dxdesk.volunteers.members.volunteer_names": "names only, for the volunteer boxes (counter, journal filter); as list_volunteers",
+    "dxdesk.shifts.today.on_shift": "names only, of who is on the shift now: the counter's duty box",
+    "dxdesk.volunteers.members.get_volunteer": "one roster entry",
+    "dxdesk.volunteers.members.preview_import": "reads a sheet file; writing it is apply_import (volunteer.manage)",
 }
 _TOUCHES_DB = re.compile(r"db\.write\(\)|ServiceRecord|select\(User|AuditEvent|contact_|Volunteer\b")  # writes, or records, users, contacts
 
@@ -101,8 +101,8 @@ def _action(fn, depth: int = 2) -> str | None:
 def test_the_walk_finds_the_domain():
     names = {n for n, _f in WITH_ACTOR}
     assert len(WITH_ACTOR) >= 80
-    assert {"dxdesk.journal.count", "dxdesk.journal.export", "dxdesk.backup.restore", "dxdesk.records.log_record",
-            "dxdesk.auth.list_users", "dxdesk.privacy.erase_on_request", "dxdesk.records.today_entries"} <= names
+    assert {"dxdesk.counter.journal.count", "dxdesk.counter.journal.export", "dxdesk.settings.backup.restore", "dxdesk.counter.records.log_record",
+            "dxdesk.security.auth.list_users", "dxdesk.security.privacy.erase_on_request", "dxdesk.counter.records.today_entries"} <= names
 
 
 def test_every_function_with_an_actor_checks_a_permission():
@@ -141,11 +141,11 @@ def _value(param: inspect.Parameter, db, home, tmp_path):
     if "list" in ann or "tuple" in ann:
         return []
     if name == "flt":
-        from dxdesk.journal import JournalFilter
+        from dxdesk.counter.journal import JournalFilter
 
         return JournalFilter()
     if name == "rec":
-        from dxdesk.records import NewRecord
+        from dxdesk.counter.records import NewRecord
 
         return NewRecord(services=["vneid"])
     return "x"
@@ -180,7 +180,8 @@ def test_refused_to_the_role_below_its_permission(name, db, home, admin, tmp_pat
 
 
 def test_a_volunteer_browses_only_their_own_entries_and_cannot_export(db, admin, tmp_path):
-    from dxdesk import journal, records, roster
+    from dxdesk.counter import journal, records
+    from dxdesk.volunteers import members as roster
 
     mine = roster.add_volunteer(db, admin, "Nguyễn Văn An")
     me = Actor("an", "volunteer", volunteer_id=mine)

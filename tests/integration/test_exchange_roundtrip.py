@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from dxdesk import counting, demo
-from dxdesk.actor import Actor
+from dxdesk.counter.records import NewRecord, log_record, void_record
 from dxdesk.database import open_database
 from dxdesk.db.models import AuditEvent, ImportBatch, ServiceRecord, Unit, Volunteer
 from dxdesk.errors import UserError
@@ -22,8 +22,8 @@ from dxdesk.exchange.export import Cancelled, export_package
 from dxdesk.exchange.importer import import_package
 from dxdesk.paths import AppPaths
 from dxdesk.periods import parse_period
-from dxdesk.profile import set_profile
-from dxdesk.records import NewRecord, log_record, void_record
+from dxdesk.security.actor import Actor
+from dxdesk.settings.profile import set_profile
 from tests.signing_helpers import enrol
 
 PERIOD = parse_period("2025")

@@ -23,8 +23,8 @@ from dxdesk.exchange.export import export_package
 from dxdesk.exchange.importer import import_package
 from dxdesk.paths import AppPaths
 from dxdesk.periods import parse_period
-from dxdesk.profile import set_profile
-from dxdesk.units import find_unit
+from dxdesk.settings.profile import set_profile
+from dxdesk.settings.units import find_unit
 from dxdesk.vnformat import fmt_int
 from tests.signing_helpers import enrol, enrol_file, enrolment_file, private_bytes, resign
 
@@ -252,8 +252,8 @@ def expected_teams(db) -> dict[str, int]:
 def test_team_sheet_counts_the_exported_rows(db, admin, tmp_path):
     from sqlalchemy import update
 
+    from dxdesk.counter.records import void_record
     from dxdesk.db.models import Volunteer
-    from dxdesk.records import void_record
 
     set_profile(db, admin, "82", unit_code=UNIT_A)
     demo.fill(db, admin, records=300, seed=8, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))

@@ -14,14 +14,14 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 
 from dxdesk import counting, demo
+from dxdesk.counter.records import NewRecord, log_record
+from dxdesk.counting.targets import set_target
 from dxdesk.db.models import Team, UnitProfile, Volunteer
 from dxdesk.exchange import package as pkg
 from dxdesk.exchange.export import export_package
 from dxdesk.periods import parse_period
-from dxdesk.profile import set_profile
-from dxdesk.records import NewRecord, log_record
 from dxdesk.safe_cells import FORMULA_STARTS, safe_cell
-from dxdesk.targets import set_target
+from dxdesk.settings.profile import set_profile
 
 PERIOD = parse_period("2025")
 EVIL = '=HYPERLINK("http://example.invalid/x","Bấm vào đây")'

@@ -7,10 +7,9 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from dxdesk.actor import Actor
 from dxdesk.db.models import AuditEvent, GuideOverride
 from dxdesk.errors import UserError
-from dxdesk.guides import (
+from dxdesk.guides.sheets import (
     Link,
     allow_domain,
     allowed_domains,
@@ -21,7 +20,8 @@ from dxdesk.guides import (
     save_guide,
     validate_url,
 )
-from dxdesk.profile import set_profile
+from dxdesk.security.actor import Actor
+from dxdesk.settings.profile import set_profile
 
 OFFICIAL = {
     "https://vneid.gov.vn": "https://vneid.gov.vn",

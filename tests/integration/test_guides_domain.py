@@ -7,11 +7,10 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
-from dxdesk.actor import Actor
-from dxdesk.catalogue import shipped_catalogue
+from dxdesk.counting.catalogue import shipped_catalogue
 from dxdesk.db.models import AuditEvent, GuideOverride
 from dxdesk.errors import UserError
-from dxdesk.guides import (
+from dxdesk.guides.sheets import (
     Link,
     default_guides,
     get_guide,
@@ -20,6 +19,7 @@ from dxdesk.guides import (
     save_guide,
     validate_url,
 )
+from dxdesk.security.actor import Actor
 
 COORDINATOR = Actor("chi.lan", "coordinator")
 CLERK = Actor("anh.tu", "clerk")

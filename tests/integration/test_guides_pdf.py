@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 from dxdesk.reports.guides import LAYOUTS, SheetInfo, expected_codes, qr_count, render
 
-from dxdesk.guides import Link, default_guides, list_guides, save_guide
+from dxdesk.guides.sheets import Link, default_guides, list_guides, save_guide
 
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(t) for t in ("zbarimg", "pdftoppm", "pdftotext", "pdffonts")),

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from dxdesk import ical, planning, roster
+from dxdesk.shifts import ical, planning
+from dxdesk.volunteers import members as roster
 
 D = dt.date
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -19,7 +19,7 @@ from dxdesk.exchange.export import export_package
 from dxdesk.exchange.importer import import_package
 from dxdesk.paths import AppPaths
 from dxdesk.periods import parse_period
-from dxdesk.profile import set_profile
+from dxdesk.settings.profile import set_profile
 from tests.signing_helpers import enrol_file, enrolment_file, private_bytes, resign
 
 PERIOD = parse_period("2025")
@@ -27,7 +27,7 @@ PERIOD = parse_period("2025")
 
 @pytest.fixture(scope="module")
 def good_package(tmp_path_factory):
-    from dxdesk.actor import cli_actor
+    from dxdesk.security.actor import cli_actor
 
     tmp = tmp_path_factory.mktemp("source")
     db = open_database(None, AppPaths(tmp / "a").ensure())

@@ -7,10 +7,11 @@ import unicodedata
 import pytest
 from openpyxl import load_workbook
 
-from dxdesk import demo, journal
-from dxdesk.actor import cli_actor
-from dxdesk.catalogue import ensure_catalogue
-from dxdesk.records import NewRecord, log_record, void_record
+from dxdesk import demo
+from dxdesk.counter import journal
+from dxdesk.counter.records import NewRecord, log_record, void_record
+from dxdesk.counting.catalogue import ensure_catalogue
+from dxdesk.security.actor import cli_actor
 
 ADMIN = cli_actor()
 

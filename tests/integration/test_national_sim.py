@@ -9,13 +9,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from dxdesk import counting, units
+from dxdesk import counting
 from dxdesk.database import open_database
 from dxdesk.exchange import trust
 from dxdesk.exchange.importer import import_package
 from dxdesk.paths import AppPaths
 from dxdesk.periods import parse_period
-from dxdesk.profile import set_profile
+from dxdesk.settings import units
+from dxdesk.settings.profile import set_profile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 import national  # noqa: E402

@@ -9,7 +9,7 @@ import pytest
 
 from dxdesk.i18n import _, language, set_language, vietnamese
 from dxdesk.periods import parse_period
-from dxdesk.profile import set_profile
+from dxdesk.settings.profile import set_profile
 
 needs_pdftotext = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils")
 
@@ -24,7 +24,8 @@ def _text(pdf: bytes, tmp_path, name="r") -> str:
 def test_english_ui_prints_the_vietnamese_report_and_roster(db, admin, tmp_path):
     from dxdesk.reports import roster, tally_docx, tally_pdf
 
-    from dxdesk import schedule_sheets, tally_report
+    from dxdesk.reporting import tally_report
+    from dxdesk.shifts import sheets as schedule_sheets
 
     set_profile(db, admin, "82", unit_code="28261")
     set_language("en")

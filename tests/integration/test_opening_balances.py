@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from dxdesk import counting
-from dxdesk.actor import Actor
 from dxdesk.db.models import AuditEvent, RecordService, ServiceRecord
 from dxdesk.errors import UserError
 from dxdesk.exchange.opening import apply_opening, preview_opening
 from dxdesk.periods import parse_period
+from dxdesk.security.actor import Actor
 
 
 def write_xlsx(path: Path, rows, header=True) -> Path:

@@ -8,15 +8,15 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from dxdesk import counting
-from dxdesk.actor import Actor
-from dxdesk.contact import ContactInput
+from dxdesk.counter.contact import ContactInput
+from dxdesk.counter.records import NewRecord
 from dxdesk.database import open_database
 from dxdesk.db.engine import Database
 from dxdesk.db.models import ServiceRecord
 from dxdesk.errors import UserError
 from dxdesk.exchange import outbox
 from dxdesk.periods import parse_period
-from dxdesk.records import NewRecord
+from dxdesk.security.actor import Actor
 
 DOWN_URL = "postgresql+psycopg://postgres@127.0.0.1:9/dxdesk?connect_timeout=3"  # nothing listens on port 9
 DAY = dt.datetime(2026, 3, 6, 9, 30)
@@ -116,7 +116,7 @@ def test_volunteer_role_needed(home):
 
 def test_log_record_with_uuid_stores_once_on_both_databases(any_db, admin):
     """The public call the outbox sends with: same row as log_record, a second send of the UUID adds nothing."""
-    from dxdesk.records import log_record_with_uuid, record_exists, today_entries
+    from dxdesk.counter.records import log_record_with_uuid, record_exists, today_entries
 
     clerk = Actor("lan", "clerk")
     uid = "0b7c6a52-6d1e-4a53-9f0e-3f7a1c2b9d01"

@@ -7,30 +7,20 @@ import pytest
 from dxdesk.reports.guides import render_for
 from sqlalchemy import func, select
 
-from dxdesk import (
-    attendance,
-    auth,
-    backup,
-    calendar_vn,
-    catalogue,
-    contact,
-    counting,
-    guides,
-    journal,
-    permissions,
-    privacy,
-    profile,
-    records,
-    roster,
-    signing,
-    targets,
-)
-from dxdesk.actor import Actor
+from dxdesk import counting
+from dxdesk.counter import contact, journal, records
+from dxdesk.counting import catalogue, targets
 from dxdesk.db.models import AuditEvent, Shift
 from dxdesk.errors import UserError
-from dxdesk.exchange import settings_package
-from dxdesk.guides import guides_to_print
+from dxdesk.exchange import settings_package, signing
+from dxdesk.guides import sheets as guides
+from dxdesk.guides.sheets import guides_to_print
 from dxdesk.periods import parse_period
+from dxdesk.security import auth, permissions, privacy
+from dxdesk.security.actor import Actor
+from dxdesk.settings import backup, profile
+from dxdesk.shifts import attendance, calendar_vn
+from dxdesk.volunteers import members as roster
 
 ROLES = permissions.ROLE_ORDER
 

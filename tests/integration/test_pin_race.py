@@ -7,9 +7,9 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from dxdesk import auth
 from dxdesk.db.models import AuditEvent, User
 from dxdesk.errors import UserError
+from dxdesk.security import auth
 
 RIGHT = "135792"
 

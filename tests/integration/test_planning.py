@@ -7,10 +7,11 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from dxdesk import calendar_vn, planning, roster
-from dxdesk.actor import Actor
 from dxdesk.db.models import Assignment, AuditEvent, Shift
 from dxdesk.errors import UserError
+from dxdesk.security.actor import Actor
+from dxdesk.shifts import calendar_vn, planning
+from dxdesk.volunteers import members as roster
 
 D = dt.date
 

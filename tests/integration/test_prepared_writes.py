@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from dxdesk.counter.records import _INSERT_SERVICE, NewRecord, log_record, log_record_with_uuid
 from dxdesk.db.models import RecordService, ServiceRecord
-from dxdesk.records import _INSERT_SERVICE, NewRecord, log_record, log_record_with_uuid
 
 
 def test_a_saved_citizen_reads_back_exactly(any_db, admin):

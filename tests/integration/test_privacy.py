@@ -6,11 +6,12 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from dxdesk import fieldcrypt, privacy, records
-from dxdesk.actor import Actor
-from dxdesk.contact import ContactInput
+from dxdesk.counter import records
+from dxdesk.counter.contact import ContactInput
 from dxdesk.db.models import AuditEvent, RecordService, ServiceRecord
 from dxdesk.errors import UserError
+from dxdesk.security import fieldcrypt, privacy
+from dxdesk.security.actor import Actor
 
 
 def _log(db, actor, day, name="", phone=""):

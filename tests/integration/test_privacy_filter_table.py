@@ -7,20 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from dxdesk import (
-    auth,
-    calendar_vn,
-    catalogue,
-    guides,
-    planning,
-    profile,
-    records,
-    report_settings,
-    reportnumbers,
-    roster,
-)
-from dxdesk.contact import ContactInput
+from dxdesk.counter import records
+from dxdesk.counter.contact import ContactInput
+from dxdesk.counting import catalogue
 from dxdesk.errors import UserError
+from dxdesk.guides import sheets as guides
+from dxdesk.reporting import issuer as report_settings
+from dxdesk.reporting import numbers as reportnumbers
+from dxdesk.security import auth
+from dxdesk.settings import profile
+from dxdesk.shifts import calendar_vn, planning
+from dxdesk.volunteers import members as roster
 
 CCCD = "079203004512"
 SEPARATORS = (" ", ".", "-", "/", ",", "_", " - ", ". ")

@@ -5,8 +5,9 @@ import subprocess
 
 from dxdesk.reports.consent_slip import consent_slip_for, recovery_sheet_pdf
 
-from dxdesk import privacy, profile
-from dxdesk.privacy import consent_slip
+from dxdesk.security import privacy
+from dxdesk.security.privacy import consent_slip
+from dxdesk.settings import profile
 
 
 def _text(pdf: bytes, tmp_path) -> tuple[str, str]:

@@ -4,12 +4,13 @@ PC of a shared PostgreSQL database; a typo or another database's code is refused
 import keyring
 import pytest
 
-from dxdesk import fieldcrypt, privacy, records, recovery
-from dxdesk.actor import Actor
-from dxdesk.contact import ContactInput, read_contact
+from dxdesk.counter import records
+from dxdesk.counter.contact import ContactInput, read_contact
 from dxdesk.database import open_database
 from dxdesk.errors import UserError
 from dxdesk.paths import AppPaths
+from dxdesk.security import fieldcrypt, privacy, recovery
+from dxdesk.security.actor import Actor
 
 
 def _log_contact(db, admin):

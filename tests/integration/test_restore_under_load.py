@@ -12,20 +12,21 @@ import time
 import pytest
 from sqlalchemy import select
 
-from dxdesk import backup, records
-from dxdesk.actor import Actor
+from dxdesk.counter import records
 from dxdesk.database import open_database
 from dxdesk.db.models import ServiceRecord
 from dxdesk.errors import UserError
+from dxdesk.security.actor import Actor
+from dxdesk.settings import backup
 from tests.conftest import run_cli_process
 
 WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from dxdesk.actor import cli_actor
+    from dxdesk.security.actor import cli_actor
     from dxdesk.database import open_database
     from dxdesk.paths import AppPaths
-    from dxdesk.records import NewRecord, log_record
+    from dxdesk.counter.records import NewRecord, log_record
 
     home, stop = Path(sys.argv[1]), Path(sys.argv[2])
     db = open_database(None, AppPaths(home))

@@ -8,10 +8,11 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from dxdesk import planning, roster
-from dxdesk.actor import Actor
 from dxdesk.db.models import AuditEvent, Volunteer
 from dxdesk.errors import UserError
+from dxdesk.security.actor import Actor
+from dxdesk.shifts import planning
+from dxdesk.volunteers import members as roster
 
 
 def count(db):

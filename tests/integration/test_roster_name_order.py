@@ -7,9 +7,10 @@ import unicodedata
 
 from dxdesk.reports.roster import hours_pdf
 
-from dxdesk import planning, roster
 from dxdesk.periods import month_period
-from dxdesk.schedule_sheets import hours_sheet
+from dxdesk.shifts import planning
+from dxdesk.shifts.sheets import hours_sheet
+from dxdesk.volunteers import members as roster
 
 D = dt.date
 NAMES = ("Đặng Ngọc Trí", "Đỗ Minh Nhân", "Dương Ngọc Nhân", "Dương Đức Như", "Lê Văn Dũng", "Hồ Quốc Duy",

@@ -4,7 +4,8 @@ import datetime as dt
 import subprocess
 import unicodedata
 
-from dxdesk import attendance, planning, roster
+from dxdesk.shifts import attendance, planning
+from dxdesk.volunteers import members as roster
 
 D = dt.date
 
@@ -44,8 +45,8 @@ def test_roster_pdf_names_holidays_fonts(cli, tmp_path):
 
 def test_hours_pdf(cli, tmp_path, home):
     _setup(cli)
-    from dxdesk.actor import cli_actor
     from dxdesk.database import open_database
+    from dxdesk.security.actor import cli_actor
 
     db = open_database(None, home)
     shift = planning.list_shifts(db, D(2024, 2, 2), D(2024, 2, 2))[0]

@@ -15,13 +15,14 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from dxdesk import clock, reportnumbers
+from dxdesk import clock
+from dxdesk.counter.records import NewRecord, log_record, void_record
 from dxdesk.counting.progress import today_progress
+from dxdesk.counting.targets import set_target
 from dxdesk.exchange import package as pkg
 from dxdesk.periods import month_period
-from dxdesk.profile import set_profile
-from dxdesk.records import NewRecord, log_record, void_record
-from dxdesk.targets import set_target
+from dxdesk.reporting import numbers as reportnumbers
+from dxdesk.settings.profile import set_profile
 from dxdesk.vnformat import fmt_percent
 
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext not installed")
@@ -74,7 +75,7 @@ def test_counter_stats_dashboard_pdf_word_and_package_say_the_same(any_db, admin
     assert (data["citizens"], data["shops"], data["products"]) == (CITIZENS, 12, 5)
 
     # the dashboard's one-line summary, as shown
-    from dxdesk.ui.dashboard import Dashboard
+    from dxdesk.ui.pages.reports.dashboard import Dashboard
 
     from dxdesk import counting
 

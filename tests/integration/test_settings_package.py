@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from dxdesk import calendar_vn, counting, demo, guides
-from dxdesk.actor import Actor
-from dxdesk.catalogue import list_services, save_service
+from dxdesk import counting, demo
+from dxdesk.counting.catalogue import list_services, save_service
+from dxdesk.counting.targets import set_target
 from dxdesk.database import open_database
 from dxdesk.db.models import AuditEvent
 from dxdesk.errors import UserError
@@ -27,10 +27,12 @@ from dxdesk.exchange.settings_package import (
     make_settings_package,
     preview_settings_package,
 )
+from dxdesk.guides import sheets as guides
 from dxdesk.paths import AppPaths
 from dxdesk.periods import parse_period
-from dxdesk.profile import set_profile
-from dxdesk.targets import set_target
+from dxdesk.security.actor import Actor
+from dxdesk.settings.profile import set_profile
+from dxdesk.shifts import calendar_vn
 from tests.signing_helpers import enrol, pin_sender, private_bytes, resign
 
 Y2026 = parse_period("2026")
@@ -124,7 +126,7 @@ def test_round_trip_targets_catalogue_guides_calendar_never_touch_records(provin
     assert snapshot(commune) == before
 
     # a newly recorded citizen with the new service counts under its indicator
-    from dxdesk.records import NewRecord, log_record
+    from dxdesk.counter.records import NewRecord, log_record
 
     log_record(commune, admin, NewRecord(["zalo_oa"], occurred_at=dt.datetime(2026, 6, 5, 9, 0)))
 
@@ -289,7 +291,7 @@ HOSTILE = {
 
 @pytest.fixture(scope="module")
 def good_settings(tmp_path_factory):
-    from dxdesk.actor import cli_actor
+    from dxdesk.security.actor import cli_actor
 
     admin = cli_actor()
     tmp = tmp_path_factory.mktemp("settings")

@@ -18,21 +18,22 @@ import pytest
 from keyring.backends import fail
 from sqlalchemy import func, select, text
 
-from dxdesk import audit as _audit  # noqa: F401 - the audit table is read below through the model
-from dxdesk import backup, counting, demo, fieldcrypt, recovery, signing
-from dxdesk.actor import Actor
+from dxdesk import counting, demo
+from dxdesk.counting.targets import set_target
 from dxdesk.database import open_database
 from dxdesk.db.models import AuditEvent, Base, ServiceRecord, TrustedKey
 from dxdesk.errors import UserError
 from dxdesk.exchange import package as pkg
-from dxdesk.exchange import trust
+from dxdesk.exchange import signing, trust
 from dxdesk.exchange.export import export_package
 from dxdesk.exchange.importer import import_package
 from dxdesk.exchange.settings_package import apply_settings_package, make_settings_package
 from dxdesk.paths import AppPaths
 from dxdesk.periods import parse_period
-from dxdesk.profile import set_profile
-from dxdesk.targets import set_target
+from dxdesk.security import fieldcrypt, recovery
+from dxdesk.security.actor import Actor
+from dxdesk.settings import backup
+from dxdesk.settings.profile import set_profile
 from tests.signing_helpers import enrol, enrol_file, enrolment_file, pin_sender, private_bytes, resign
 
 PERIOD = parse_period("2025")

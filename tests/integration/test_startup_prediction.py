@@ -6,8 +6,9 @@ import os
 
 from dxdesk.ui.signin import sign_in
 
-from dxdesk import auth, demo
-from dxdesk.profile import set_profile
+from dxdesk import demo
+from dxdesk.security import auth
+from dxdesk.settings.profile import set_profile
 from dxdesk.startup import MAIN_WINDOW, SIGN_IN, first_window
 
 

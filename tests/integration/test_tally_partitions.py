@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from dxdesk import counting
+from dxdesk.counter.records import NewRecord, log_record
 from dxdesk.periods import parse_period
-from dxdesk.records import NewRecord, log_record
 
 TABLES = ("tally_daily", "tally_daily_subjects", "tally_daily_services", "tally_daily_visits")
 

@@ -14,14 +14,16 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from dxdesk import counting, reportnumbers, tally_report
-from dxdesk.actor import Actor
+from dxdesk import counting
+from dxdesk.counter.records import NewRecord, log_record, void_record
+from dxdesk.counting.targets import set_target
 from dxdesk.db.models import AuditEvent, ReportNumber
 from dxdesk.errors import UserError
 from dxdesk.periods import parse_period
-from dxdesk.profile import set_profile
-from dxdesk.records import NewRecord, log_record, void_record
-from dxdesk.targets import set_target
+from dxdesk.reporting import numbers as reportnumbers
+from dxdesk.reporting import tally_report
+from dxdesk.security.actor import Actor
+from dxdesk.settings.profile import set_profile
 from dxdesk.vnformat import fmt_int
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -181,7 +183,7 @@ def test_breakdown_channels_weekday_hours_iso_weeks(any_db, admin):
 
 
 def test_breakdown_by_volunteer(db, admin):
-    from dxdesk.roster import add_volunteer
+    from dxdesk.volunteers.members import add_volunteer
 
     set_profile(db, admin, "82", unit_code="28261")
     lan = add_volunteer(db, admin, "Nguyễn Thị Lan")
@@ -266,7 +268,7 @@ def test_youth_union_variant(db, admin, tmp_path):
 
 
 def test_report_settings_stored_and_checked(db, admin):
-    from dxdesk import report_settings
+    from dxdesk.reporting import issuer as report_settings
 
     set_profile(db, admin, "82", unit_code="28261")
     value = report_settings.load(db)

@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from dxdesk import clock
+from dxdesk.counter.records import NewRecord, log_record
 from dxdesk.database import open_database
 from dxdesk.db.models import AuditEvent, Setting
 from dxdesk.errors import UserError
 from dxdesk.exchange import upload
 from dxdesk.exchange.export import export_package
 from dxdesk.periods import parse_period
-from dxdesk.profile import set_profile
-from dxdesk.records import NewRecord, log_record
+from dxdesk.settings.profile import set_profile
 
 TOKEN = "tok-9f2c-XyZ_s3cr3t"
 

@@ -3,7 +3,7 @@
 import pytest
 from dxdesk.ui.app import build_main_window, create_application
 
-from dxdesk.catalogue import ensure_catalogue
+from dxdesk.counting.catalogue import ensure_catalogue
 
 OFFICE_SIZE = (1093, 614)  # logical pixels of 1366×768 at 125 % scaling, the commune PCs' screens
 

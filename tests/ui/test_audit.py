@@ -4,12 +4,12 @@ from dxdesk.ui.app import create_application
 from dxdesk.ui.context import PageContext
 from PySide6.QtWidgets import QAbstractItemView
 
-from dxdesk import auth
-from dxdesk.actor import Actor
+from dxdesk.security import auth
+from dxdesk.security.actor import Actor
 
 
 def _tab(qtbot, db, home, actor):
-    from dxdesk.ui.pages.audit import AuditTab
+    from dxdesk.ui.pages.settings.audit import AuditTab
 
     create_application()
     tab = AuditTab(PageContext(db=db, paths=home, actor=actor), "Nhật ký")

@@ -4,10 +4,10 @@ page shows one Vietnamese sentence, never the exception's own text; an export ca
 import logging
 
 from dxdesk.ui.app import create_application
-from dxdesk.ui.journal_model import CountWorker, ExportWorker
+from dxdesk.ui.pages.journal.model import CountWorker, ExportWorker
 from PySide6.QtCore import QThreadPool
 
-from dxdesk import journal
+from dxdesk.counter import journal
 
 
 def _run(qtbot, worker):
@@ -42,7 +42,7 @@ def test_a_cancelled_export_reports_minus_one_and_leaves_no_file(qtbot, db, admi
         return real(*args, cancelled=cancelled, progress=progress_then_check, **kwargs)
 
     from dxdesk import demo
-    from dxdesk.catalogue import ensure_catalogue
+    from dxdesk.counting.catalogue import ensure_catalogue
 
     ensure_catalogue(db)
     demo.fill(db, admin, records=600, seed=2)

@@ -6,13 +6,15 @@ import datetime as dt
 from dxdesk.ui.app import create_application
 from dxdesk.ui.context import PageContext
 
-from dxdesk import backup, privacy, records
-from dxdesk.actor import Actor
-from dxdesk.contact import ContactInput
+from dxdesk.counter import records
+from dxdesk.counter.contact import ContactInput
+from dxdesk.security import privacy
+from dxdesk.security.actor import Actor
+from dxdesk.settings import backup
 
 
 def _tab(qtbot, db, home, actor):
-    from dxdesk.ui.pages.backup import BackupTab
+    from dxdesk.ui.pages.settings.backup import BackupTab
 
     create_application()
     tab = BackupTab(PageContext(db=db, paths=home, actor=actor), "Sao lưu")

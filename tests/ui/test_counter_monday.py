@@ -213,7 +213,7 @@ def test_void_with_an_empty_reason_keeps_the_dialog_open_and_says_why(window, qt
 
 
 def test_correction_dialog_shows_every_service_name_in_full(window, qtbot, db):
-    from dxdesk.ui.counter_dialogs import CorrectDialog
+    from dxdesk.ui.pages.counter.dialogs import CorrectDialog
 
     page = window.show_page("counter")
     page.setFocus()
@@ -230,8 +230,8 @@ def test_correction_dialog_shows_every_service_name_in_full(window, qtbot, db):
 
 def test_progress_says_its_period_and_every_row_fits_at_125_percent(window, qtbot, db, admin):
     from dxdesk import clock
+    from dxdesk.counting.targets import set_target
     from dxdesk.periods import month_period
-    from dxdesk.targets import set_target
 
     today = clock.today()
     set_target(db, admin, "EWALLET", 320, month_period(today.year, today.month))

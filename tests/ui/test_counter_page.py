@@ -161,7 +161,7 @@ def test_contact_fields_disabled_without_a_keyring(qtbot, open_window, db, admin
 
 
 def test_campaign_entry_counts_like_n_records(window, qtbot, db):
-    from dxdesk.ui.counter_dialogs import CampaignDialog
+    from dxdesk.ui.pages.counter.dialogs import CampaignDialog
 
     page = window.show_page("counter")
     dialog = CampaignDialog(page.ctx, page.volunteers_for_dialogs(), None, page)
@@ -188,7 +188,7 @@ def test_page_fits_the_office_screen(window):
 
 
 def test_check_in_the_volunteer_on_duty(shift_now, window, qtbot, db):
-    pytest.importorskip("dxdesk.attendance")
+    pytest.importorskip("dxdesk.shifts.attendance")
     shift_id, lan, _minh = shift_now
     page = window.show_page("counter")
     assert page.checkin_button.isVisible() and page.checkin_button.isEnabled()

@@ -4,15 +4,16 @@ import datetime as dt
 
 from PySide6.QtCore import Qt
 
-from dxdesk import clock, planning
-from dxdesk.catalogue import ensure_catalogue
-from dxdesk.records import NewRecord, log_record
+from dxdesk import clock
+from dxdesk.counter.records import NewRecord, log_record
+from dxdesk.counting.catalogue import ensure_catalogue
+from dxdesk.shifts import planning
 
 
 def test_schedule_without_shifts_offers_to_plan_the_month(qtbot, open_window, db, home, admin, captured_messages, monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 12, 3))
     win = open_window(db, admin)
-    page = win.show_page("schedule")
+    page = win.show_page("shifts")
     page.go_to(dt.date(2027, 1, 1))
     assert page.empty_row.isVisible()
     assert "Chưa có ca trực nào trong tháng 01/2027" in page.empty_note.text()

@@ -6,7 +6,7 @@ import json
 import zipfile
 
 from dxdesk.ui.context import PageContext
-from dxdesk.ui.pages.exchange import ExchangePage
+from dxdesk.ui.pages.exchange.page import ExchangePage
 
 from dxdesk import demo
 from dxdesk.database import open_database
@@ -15,7 +15,7 @@ from dxdesk.exchange.export import export_package
 from dxdesk.exchange.importer import import_package
 from dxdesk.paths import AppPaths
 from dxdesk.periods import parse_period
-from dxdesk.profile import set_profile
+from dxdesk.settings.profile import set_profile
 from tests.signing_helpers import enrol
 
 UNIT_A, UNIT_B = "28249", "28270"

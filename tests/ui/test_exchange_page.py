@@ -7,15 +7,15 @@ import zipfile
 
 import pytest
 from dxdesk.ui.context import PageContext
-from dxdesk.ui.pages.exchange import ExchangePage
+from dxdesk.ui.pages.exchange.page import ExchangePage
 from PySide6.QtCore import Qt, QTimer
 from sqlalchemy import func, select
 
 from dxdesk import demo
-from dxdesk.actor import Actor
 from dxdesk.db.models import ServiceRecord, Setting
 from dxdesk.exchange import upload
-from dxdesk.profile import set_profile
+from dxdesk.security.actor import Actor
+from dxdesk.settings.profile import set_profile
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_export_then_import_shows_results(page, qtbot, tmp_path, db):
 
 
 def test_cancelled_export_leaves_no_file(page, qtbot, tmp_path, monkeypatch):
-    import dxdesk.ui.pages.exchange as module
+    import dxdesk.ui.pages.exchange.page as module
 
     gate, real = threading.Event(), module.export_package
 
@@ -120,7 +120,7 @@ def test_the_period_is_chosen_with_the_report_pickers_and_says_its_days(page, qt
 
 def test_closing_during_an_export_asks_stops_cleanly_and_says_what_was_not_made(qtbot, open_window, db, home, admin, tmp_path,
                                                                                captured_messages, monkeypatch):
-    import dxdesk.ui.pages.exchange as module
+    import dxdesk.ui.pages.exchange.page as module
     from dxdesk.ui import messages
 
     set_profile(db, admin, "82", unit_code="28249")

@@ -2,13 +2,13 @@
 code), and the guide list marks a stored link outside the official addresses."""
 
 from dxdesk.ui.context import PageContext
-from dxdesk.ui.pages.guides import GuidesPage
+from dxdesk.ui.pages.guides.page import GuidesPage
 from PySide6.QtCore import Qt
 
-from dxdesk.actor import Actor
 from dxdesk.db.models import GuideOverride
-from dxdesk.guides import Link, get_guide, save_guide
-from dxdesk.profile import set_profile
+from dxdesk.guides.sheets import Link, get_guide, save_guide
+from dxdesk.security.actor import Actor
+from dxdesk.settings.profile import set_profile
 
 
 def _page(qtbot, db, home):

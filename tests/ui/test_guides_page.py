@@ -13,9 +13,9 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
-from dxdesk.actor import Actor
 from dxdesk.db.models import AuditEvent, GuideOverride
-from dxdesk.guides import default_guides, get_guide
+from dxdesk.guides.sheets import default_guides, get_guide
+from dxdesk.security.actor import Actor
 
 COORDINATOR = Actor("chi.lan", "coordinator")
 
@@ -27,7 +27,7 @@ def _counts(db):
 
 
 def _page(qtbot, db, home, actor=COORDINATOR):
-    from dxdesk.ui.pages.guides import GuidesPage
+    from dxdesk.ui.pages.guides.page import GuidesPage
 
     create_application()
     page = GuidesPage(PageContext(db=db, paths=home, actor=actor), "Hướng dẫn QR")
@@ -182,7 +182,7 @@ def test_a_clerk_sees_the_guides_but_cannot_edit(qtbot, db, home):
 def test_showing_the_page_again_picks_up_edits_made_elsewhere(qtbot, db, home):
     from dataclasses import replace
 
-    from dxdesk.guides import save_guide
+    from dxdesk.guides.sheets import save_guide
 
     page = _page(qtbot, db, home)
     _pick(page, "vssid")

@@ -94,7 +94,7 @@ def test_help_names_the_controls_as_the_pages_show_them(window, qtbot):
     ui = Path(__file__).resolve().parents[2] / "ui" / "pages"
     checked = 0
     for spec in PAGES:
-        files = [ui / f"{spec.module}.py", *sorted((ui / f"{spec.module}_parts").glob("*.py"))]  # and its widgets
+        files = sorted((ui / spec.module.split(".")[0]).glob("*.py"))  # the page's package: the page and its widgets
         source = "".join(f.read_text(encoding="utf-8") for f in files)
         labels = [c for c, _w in PLACES[spec.key][1] if f'"{c}"' in source]
         if not labels:

@@ -4,12 +4,13 @@ import os
 import resource
 
 import pytest
-from dxdesk.ui.journal_model import MAX_PAGES, PAGE_SIZE, JournalModel
+from dxdesk.ui.pages.journal.model import MAX_PAGES, PAGE_SIZE, JournalModel
 from PySide6.QtCore import Qt
 
-from dxdesk import demo, journal
-from dxdesk.catalogue import ensure_catalogue
-from dxdesk.records import NewRecord, log_record
+from dxdesk import demo
+from dxdesk.counter import journal
+from dxdesk.counter.records import NewRecord, log_record
+from dxdesk.counting.catalogue import ensure_catalogue
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def test_decomposed_search_text_is_shown_and_searched_as_nfc(window, qtbot):
 
 
 def test_voided_filter_shows_only_voided(window, qtbot, db, admin):
-    from dxdesk.records import today_entries, void_record
+    from dxdesk.counter.records import today_entries, void_record
 
     void_record(db, admin, today_entries(db, admin)[0].uuid, "ghi nhầm")
     page = window.show_page("journal")
@@ -140,8 +141,8 @@ def test_log_browser_on_a_million_records_scrolls_to_the_end(qtbot, open_window,
 def test_a_volunteer_sees_only_their_own_entries_and_no_export(qtbot, open_window, db, admin):
     """Nhật ký follows record.view_all (issue #15): a volunteer browses their own entries only, without the other
     volunteers in the filter or the export buttons; another user signing in sees what their role allows."""
-    from dxdesk import roster
-    from dxdesk.actor import Actor
+    from dxdesk.security.actor import Actor
+    from dxdesk.volunteers import members as roster
 
     ensure_catalogue(db)
     demo.fill(db, admin, records=300, seed=4)

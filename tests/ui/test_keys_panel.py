@@ -4,20 +4,20 @@ is accepted only by an administrator who answers twice; Cài đặt shows this d
 
 import datetime as dt
 
-from dxdesk.ui import keys_panel
 from dxdesk.ui.context import PageContext
-from dxdesk.ui.pages.exchange import ExchangePage
-from dxdesk.ui.pages.settings import UnitTab
+from dxdesk.ui.pages.exchange import keys as keys_panel
+from dxdesk.ui.pages.exchange.page import ExchangePage
+from dxdesk.ui.pages.settings.page import UnitTab
 from sqlalchemy import func, select
 
-from dxdesk import demo, signing
+from dxdesk import demo
 from dxdesk.database import open_database
 from dxdesk.db.models import AuditEvent, ServiceRecord
-from dxdesk.exchange import trust
+from dxdesk.exchange import signing, trust
 from dxdesk.exchange.export import export_package
 from dxdesk.paths import AppPaths
 from dxdesk.periods import parse_period
-from dxdesk.profile import set_profile
+from dxdesk.settings.profile import set_profile
 from tests.signing_helpers import enrolment_file, resign
 
 

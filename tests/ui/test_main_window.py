@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from dxdesk.profile import get_profile, set_profile
+from dxdesk.settings.profile import get_profile, set_profile
 
 
 def test_sidebar_has_the_vietnamese_places(window):
@@ -18,7 +18,7 @@ def test_sidebar_has_the_vietnamese_places(window):
 
 def test_keyboard_switches_places(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    assert window.stack.currentWidget().objectName() == "page_schedule"
+    assert window.stack.currentWidget().objectName() == "page_shifts"
     qtbot.keyClick(window, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
     assert window.stack.currentWidget().objectName() == "page_settings"
 
@@ -33,7 +33,7 @@ def test_status_bar_and_title_show_unit_and_database(window, db, admin):
 
 
 def test_unit_profile_dialog_picks_from_the_official_list(window, qtbot, db, monkeypatch):
-    from dxdesk.ui.pages.settings import UnitProfileDialog
+    from dxdesk.ui.pages.settings.page import UnitProfileDialog
 
     dialog = UnitProfileDialog(window.ctx, window)
     qtbot.addWidget(dialog)
@@ -49,7 +49,7 @@ def test_unit_profile_dialog_picks_from_the_official_list(window, qtbot, db, mon
 
 
 def test_unit_typed_by_hand_that_is_not_in_the_list_is_refused(window, qtbot, db, captured_messages):
-    from dxdesk.ui.pages.settings import UnitProfileDialog
+    from dxdesk.ui.pages.settings.page import UnitProfileDialog
 
     dialog = UnitProfileDialog(window.ctx, window)
     qtbot.addWidget(dialog)
@@ -95,10 +95,10 @@ def test_outbox_is_sent_and_counted_on_a_shared_server(qtbot, open_window, pg_ur
     """Entries kept on the PC during a server outage go up when the window refreshes, and the count shows."""
     from sqlalchemy import func, select
 
+    from dxdesk.counter.records import NewRecord
     from dxdesk.database import open_database
     from dxdesk.db.models import ServiceRecord
     from dxdesk.exchange import outbox
-    from dxdesk.records import NewRecord
 
     db = open_database(pg_url, home)
     try:

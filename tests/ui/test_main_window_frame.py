@@ -7,7 +7,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLabel
 
-from dxdesk.catalogue import ensure_catalogue
+from dxdesk.counting.catalogue import ensure_catalogue
 
 
 def _frame(qtbot) -> MainWindow:
@@ -75,5 +75,5 @@ def test_a_place_chosen_in_the_frame_is_the_one_shown_when_the_data_is_there(qtb
     window.show()
     window.nav.setCurrentRow(2)  # Lịch trực chosen in the sidebar while the data opens
     complete_start(window, db, home, admin)
-    assert sorted(window.pages) == ["schedule"]
-    assert window.stack.currentWidget().objectName() == "page_schedule"
+    assert sorted(window.pages) == ["shifts"]
+    assert window.stack.currentWidget().objectName() == "page_shifts"

@@ -145,7 +145,7 @@ def detector():
 @pytest.fixture
 def window(open_window, db, admin):
     from dxdesk import demo
-    from dxdesk.profile import set_profile
+    from dxdesk.settings.profile import set_profile
 
     set_profile(db, admin, "82", unit_code="28261")
     demo.fill(db, admin, records=300, seed=3)

@@ -6,14 +6,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 from dxdesk.ui.context import PageContext
-from dxdesk.ui.exchange_opening import ERROR_COLOR, OpeningDialog
-from dxdesk.ui.pages.exchange import ExchangePage
+from dxdesk.ui.pages.exchange.opening import ERROR_COLOR, OpeningDialog
+from dxdesk.ui.pages.exchange.page import ExchangePage
 from sqlalchemy import func, select
 
 from dxdesk import counting
-from dxdesk.actor import Actor
 from dxdesk.db.models import ServiceRecord
 from dxdesk.periods import parse_period
+from dxdesk.security.actor import Actor
 
 
 def sheet(path: Path, rows) -> Path:

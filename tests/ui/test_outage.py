@@ -180,7 +180,7 @@ def test_campaign_dialog_when_the_server_stops_answering_mid_write(qtbot, relaye
     """The page still thinks the server is up; the write fails after the connect timeout: the dialog says so in
     Vietnamese, stays open with what was typed, and the page now knows the server is down. No crash dialog."""
     from dxdesk.ui.context import PageContext
-    from dxdesk.ui.counter_dialogs import CampaignDialog
+    from dxdesk.ui.pages.counter.dialogs import CampaignDialog
 
     db, relay = relayed
     create_application()

@@ -16,12 +16,12 @@ from dxdesk.ui.context import PageContext
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from dxdesk import reportnumbers
-from dxdesk.actor import Actor
+from dxdesk.counter.records import NewRecord, log_record
+from dxdesk.counting.targets import set_target
 from dxdesk.periods import parse_period
-from dxdesk.profile import set_profile
-from dxdesk.records import NewRecord, log_record
-from dxdesk.targets import set_target
+from dxdesk.reporting import numbers as reportnumbers
+from dxdesk.security.actor import Actor
+from dxdesk.settings.profile import set_profile
 from tests.signing_helpers import enrol
 
 CLERK = Actor("thu.ha", "clerk")
@@ -41,13 +41,13 @@ def filled(db, admin):
 
 @pytest.fixture(autouse=True)
 def _no_signer_question(monkeypatch):
-    from dxdesk.ui.pages import reports
+    from dxdesk.ui.pages.reports import page as reports
 
     monkeypatch.setattr(reports, "signer_answers_for_tests", [])  # "who signs?" is left unanswered here
 
 
 def _page(qtbot, db, home, actor=CLERK):
-    from dxdesk.ui.pages.reports import ReportsPage
+    from dxdesk.ui.pages.reports.page import ReportsPage
 
     create_application()
     page = ReportsPage(PageContext(db=db, paths=home, actor=actor), "Báo cáo")
@@ -63,7 +63,7 @@ def _settle(qtbot, page):
 
 
 def test_preview_save_pdf_and_word_register_one_number(qtbot, filled, home, tmp_path, monkeypatch):
-    from dxdesk.ui.pages import reports
+    from dxdesk.ui.pages.reports import page as reports
 
     page = _page(qtbot, filled, home)
     assert page.minimumSizeHint().width() <= 880 and page.minimumSizeHint().height() <= 560
@@ -192,7 +192,7 @@ def test_province_database_reports_the_whole_province_or_one_commune(qtbot, db, 
     assert sum(s.count for s in page.dashboard_data["tally"].services) == 5
     page.tabs.setCurrentIndex(0)
     _settle(qtbot, page)
-    from dxdesk.units import find_unit
+    from dxdesk.settings.units import find_unit
 
     text = subprocess.run(["pdftotext", "-", "-"], input=page.last_pdf, capture_output=True, check=True).stdout.decode()
     assert find_unit("28249").unit_name.upper() in text.upper()  # the chosen commune's report
@@ -207,7 +207,7 @@ def test_breakdown_and_number_register_tabs(qtbot, filled, home, tmp_path, monke
     """Phân tích: services by indicator × channel × volunteer × reception point add up to the services given, and
     citizens by age band and sex to the citizens; Sổ số báo cáo lists a number once its report was saved, and a
     save cancelled in the file dialog takes no number."""
-    from dxdesk.ui.pages import reports
+    from dxdesk.ui.pages.reports import page as reports
 
     page = _page(qtbot, filled, home)
     page.set_period("2023")

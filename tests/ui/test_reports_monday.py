@@ -46,10 +46,10 @@ def test_the_signers_name_is_asked_once_kept_and_printed(qtbot, db, home, admin,
     import subprocess
 
     from dxdesk.ui.context import PageContext
-    from dxdesk.ui.pages import reports
+    from dxdesk.ui.pages.reports import page as reports
 
-    from dxdesk.profile import set_profile
-    from dxdesk.report_settings import load
+    from dxdesk.reporting.issuer import load
+    from dxdesk.settings.profile import set_profile
 
     set_profile(db, admin, "82", unit_code="28261")
     answers = [("Nguyễn Văn An", True)]

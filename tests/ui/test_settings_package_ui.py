@@ -4,20 +4,20 @@ a refused package gets one Vietnamese message and changes nothing; a province ma
 import datetime as dt
 
 import pytest
-from dxdesk.ui import keys_panel
 from dxdesk.ui.context import PageContext
-from dxdesk.ui.settings_package_dialog import MakeSettingsDialog, SettingsPackageBox
+from dxdesk.ui.pages.exchange import keys as keys_panel
+from dxdesk.ui.pages.exchange.settings_package import MakeSettingsDialog, SettingsPackageBox
 from PySide6.QtWidgets import QLabel
 
-from dxdesk import counting, signing
-from dxdesk.actor import Actor
+from dxdesk import counting
+from dxdesk.counting.targets import set_target
 from dxdesk.database import open_database
-from dxdesk.exchange import trust
+from dxdesk.exchange import signing, trust
 from dxdesk.exchange.settings_package import make_settings_package
 from dxdesk.paths import AppPaths
 from dxdesk.periods import parse_period
-from dxdesk.profile import set_profile
-from dxdesk.targets import set_target
+from dxdesk.security.actor import Actor
+from dxdesk.settings.profile import set_profile
 from tests.signing_helpers import pin_sender
 
 Y2026 = parse_period("2026")
@@ -133,7 +133,7 @@ def test_counter_shows_a_new_service_after_the_package_without_restart(qtbot, op
     from PySide6.QtCore import Qt
     from sqlalchemy import select
 
-    from dxdesk.catalogue import save_service
+    from dxdesk.counting.catalogue import save_service
     from dxdesk.db.models import RecordService
 
     set_profile(db, admin, "82", unit_code="28261")

@@ -9,9 +9,10 @@ from dxdesk.ui.context import PageContext
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from dxdesk import auth, demo
+from dxdesk import demo
 from dxdesk.db.models import AuditEvent
 from dxdesk.errors import UserError
+from dxdesk.security import auth
 
 
 def test_first_start_creates_the_admin(qtbot, db):

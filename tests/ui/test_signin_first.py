@@ -5,7 +5,8 @@ from dxdesk.ui.app import create_application
 from dxdesk.ui.signin import FirstAdminDialog, SignInDialog, sign_in
 from PySide6.QtCore import Qt
 
-from dxdesk import auth, demo
+from dxdesk import demo
+from dxdesk.security import auth
 
 
 def test_the_dialog_opens_before_the_database_and_signs_in_once_it_is_open(qtbot, db, admin, home, monkeypatch):

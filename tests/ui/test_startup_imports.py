@@ -201,7 +201,7 @@ def test_the_sign_in_dialog_is_painted_before_the_database_layer_loads(office_ho
     first, asking = facts["first_paint"], facts["asking"]
     assert first["visible"] == ["signin"]  # the dialog is the first window: no splash, no main window
     assert _loaded(first["modules"], ("sqlalchemy", "dxdesk.db")) == []
-    # the database opened behind it: the dialog now completes the user names (from dxdesk.auth, the one place)
+    # the database opened behind it: the dialog now completes the user names (from dxdesk.security.auth, the one place)
     assert asking["names"] == ["lan"]
     assert asking["visible"] == ["signin"]
     assert "sqlalchemy" in asking["modules"]

@@ -9,12 +9,13 @@ from dxdesk.ui.app import create_application
 from dxdesk.ui.context import PageContext
 from sqlalchemy import func, select
 
-from dxdesk import counting, demo, records
-from dxdesk.actor import Actor
+from dxdesk import counting, demo
+from dxdesk.counter import records
+from dxdesk.counting.targets import set_target
 from dxdesk.db.models import AuditEvent
 from dxdesk.periods import parse_period
-from dxdesk.profile import set_profile
-from dxdesk.targets import set_target
+from dxdesk.security.actor import Actor
+from dxdesk.settings.profile import set_profile
 
 Y2026 = parse_period("2026")
 MY_THO = "28261"
@@ -22,7 +23,7 @@ COORDINATOR = Actor("tt", "coordinator", display_name="Tổ trưởng")
 
 
 def _tab(qtbot, db, home, actor, period="2026"):
-    from dxdesk.ui.targets_tab import TargetsTab
+    from dxdesk.ui.pages.reports.targets import TargetsTab
 
     create_application()
     tab = TargetsTab(PageContext(db=db, paths=home, actor=actor), "Chỉ tiêu")
@@ -186,7 +187,7 @@ def test_commune_database_has_no_unit_chooser(qtbot, db, home, admin):
 
 
 def test_settings_page_has_the_targets_tab(qtbot, db, home, admin):
-    from dxdesk.ui.pages.settings import SettingsPage
+    from dxdesk.ui.pages.settings.page import SettingsPage
 
     create_application()
     page = SettingsPage(PageContext(db=db, paths=home, actor=admin), "Cài đặt")

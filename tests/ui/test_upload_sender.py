@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 from dxdesk.ui.context import PageContext
-from dxdesk.ui.upload_sender import UploadSender
+from dxdesk.ui.pages.exchange.upload_sender import UploadSender
 
 from dxdesk import clock
+from dxdesk.counter.records import NewRecord, log_record
 from dxdesk.exchange import upload
-from dxdesk.profile import set_profile
-from dxdesk.records import NewRecord, log_record
+from dxdesk.settings.profile import set_profile
 from tests.integration.test_upload_queue import TOKEN, Server, make_package
 
 

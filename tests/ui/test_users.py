@@ -3,12 +3,12 @@
 from dxdesk.ui.app import create_application
 from dxdesk.ui.context import PageContext
 
-from dxdesk import auth
-from dxdesk.actor import Actor
+from dxdesk.security import auth
+from dxdesk.security.actor import Actor
 
 
 def _tab(qtbot, db, home, actor):
-    from dxdesk.ui.pages.users import UsersTab
+    from dxdesk.ui.pages.settings.users import UsersTab
 
     create_application()
     tab = UsersTab(PageContext(db=db, paths=home, actor=actor), "Người dùng")
@@ -19,7 +19,7 @@ def _tab(qtbot, db, home, actor):
 
 
 def test_admin_adds_a_user_and_bad_input_is_refused(qtbot, db, home, admin, captured_messages):
-    from dxdesk.ui.pages.users import UserDialog
+    from dxdesk.ui.pages.settings.users import UserDialog
 
     tab = _tab(qtbot, db, home, admin)
     assert tab.model.rowCount() == 0 and tab.add_button.isEnabled()

@@ -6,10 +6,11 @@ import os
 
 import openpyxl
 import pytest
-from dxdesk.ui import volunteers_dialogs
+from dxdesk.ui.pages.volunteers import dialogs as volunteers_dialogs
 from PySide6.QtCore import Qt
 
-from dxdesk import planning, roster
+from dxdesk.shifts import planning
+from dxdesk.volunteers import members as roster
 
 SHOTS = os.environ.get("DXDESK_SHOTS")
 
@@ -126,7 +127,7 @@ def test_import_dialog_preview(page, captured_messages, db, tmp_path, qtbot):
 
 
 def test_clerk_cannot_edit(qtbot, open_window, db, home):
-    from dxdesk.actor import Actor
+    from dxdesk.security.actor import Actor
 
     win = open_window(db, Actor(username="vt", role="clerk"), size=None)
     p = win.show_page("volunteers")

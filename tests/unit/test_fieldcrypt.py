@@ -3,8 +3,8 @@
 import pytest
 from keyring.backends import fail
 
-from dxdesk import fieldcrypt, secrets
 from dxdesk.errors import UserError
+from dxdesk.security import fieldcrypt, secrets
 
 
 def test_round_trip_and_ciphertext_hides_the_text(db, memory_keyring):

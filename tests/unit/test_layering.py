@@ -143,28 +143,28 @@ def test_the_tree_keeps_its_layers():
 
 CASES = [
     # (file, source, what the breach says, or None when the arrow is allowed)
-    ("ui/pages/counter.py", "from dxdesk.db.models import Volunteer\n", "ui imports storage"),
-    ("ui/pages/journal.py", "from sqlalchemy import select\n", "ui imports storage"),
-    ("ui/upload_sender.py", "import sqlalchemy.exc\n", "ui imports storage"),
-    ("ui/pages/users.py", "def f():\n    from dxdesk.db.engine import migrate\n", "ui imports storage"),
-    ("ui/pages/backup.py", "from dxdesk import db\n", "ui imports storage"),
+    ("ui/pages/counter/page.py", "from dxdesk.db.models import Volunteer\n", "ui imports storage"),
+    ("ui/pages/journal/page.py", "from sqlalchemy import select\n", "ui imports storage"),
+    ("ui/pages/exchange/upload_sender.py", "import sqlalchemy.exc\n", "ui imports storage"),
+    ("ui/pages/settings/users.py", "def f():\n    from dxdesk.db.engine import migrate\n", "ui imports storage"),
+    ("ui/pages/settings/backup.py", "from dxdesk import db\n", "ui imports storage"),
     ("reports/tally_pdf.py", "from dxdesk.db.models import ServiceRecord\n", "renderers imports storage"),
     ("reports/roster.py", "def roster_pdf(db, start, end):\n    pass\n", "renderer takes the database"),
     ("reports/guides.py", "def render(rows, *, session=None):\n    pass\n", "renderer takes the database"),
     ("reports/guides.py", "def render(rows, store: 'Database'):\n    pass\n", "renderer takes the database"),
     ("reports/zalo.py", "from PySide6.QtGui import QImage\n", "renderers imports qt"),
-    ("dxdesk/db/engine.py", "from dxdesk.catalogue import ensure_catalogue\n", "storage imports core"),
+    ("dxdesk/db/engine.py", "from dxdesk.counting.catalogue import ensure_catalogue\n", "storage imports core"),
     ("dxdesk/db/models.py", "from .. import records\n", "storage imports core"),
-    ("dxdesk/records.py", "from PySide6.QtCore import QObject\n", "core imports qt"),
-    ("dxdesk/records.py", "from dxdesk.ui import messages\n", "core imports ui"),
+    ("dxdesk/counter/records.py", "from PySide6.QtCore import QObject\n", "core imports qt"),
+    ("dxdesk/counter/records.py", "from dxdesk.ui import messages\n", "core imports ui"),
     ("dxdesk/cli/core.py", "from dxdesk.ui.main_window import MainWindow\n", "cli imports ui"),
     # allowed
-    ("ui/pages/counter.py", "from dxdesk.records import log_record\nfrom dxdesk.errors import UserError\n", None),
-    ("reports/tally_pdf.py", "from dxdesk.tally_report import TallyReport\ndef render(report): pass\n", None),
+    ("ui/pages/counter/page.py", "from dxdesk.counter.records import log_record\nfrom dxdesk.errors import UserError\n", None),
+    ("reports/tally_pdf.py", "from dxdesk.reporting.tally_report import TallyReport\ndef render(report): pass\n", None),
     ("dxdesk/db/engine.py", "from dxdesk.errors import UserError\nfrom dxdesk.i18n import _\n", None),
-    ("dxdesk/records.py", "from dxdesk.db.models import ServiceRecord\nfrom sqlalchemy import select\n", None),
+    ("dxdesk/counter/records.py", "from dxdesk.db.models import ServiceRecord\nfrom sqlalchemy import select\n", None),
     ("dxdesk/cli/core.py", "def gui():\n    from dxdesk.ui.app import run\n", None),
-    ("ui/pages/reports.py", "from dxdesk.reports import tally_pdf\n", None),
+    ("ui/pages/reports/page.py", "from dxdesk.reports import tally_pdf\n", None),
 ]
 
 
@@ -179,16 +179,16 @@ def test_checker_catches_forbidden_arrows(rel, source, expected):
 
 def test_a_forbidden_import_added_to_a_copy_of_the_tree_fails(tmp_path):
     """The whole walk, on a small tree laid out like the repository: clean, then one forbidden import added."""
-    for rel, text in {"dxdesk/__init__.py": "", "dxdesk/records.py": "from dxdesk.db.models import X\n",
+    for rel, text in {"dxdesk/__init__.py": "", "dxdesk/counter/records.py": "from dxdesk.db.models import X\n",
                       "dxdesk/db/__init__.py": "", "dxdesk/db/models.py": "from sqlalchemy import Column\n",
-                      "ui/__init__.py": "", "ui/pages/counter.py": "from dxdesk.records import log\n",
+                      "ui/__init__.py": "", "ui/pages/counter/page.py": "from dxdesk.counter.records import log\n",
                       "reports/__init__.py": "", "reports/tally_pdf.py": "def render(report):\n    pass\n"}.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text, encoding="utf-8")
     assert check_tree(tmp_path) == []
-    page = tmp_path / "ui/pages/counter.py"
+    page = tmp_path / "ui/pages/counter/page.py"
     page.write_text(page.read_text() + "from sqlalchemy import select\n", encoding="utf-8")
-    assert [str(b) for b in check_tree(tmp_path)] == ["ui/pages/counter.py:2: ui imports storage: sqlalchemy"]
+    assert [str(b) for b in check_tree(tmp_path)] == ["ui/pages/counter/page.py:2: ui imports storage: sqlalchemy"]
 
 
 def test_only_the_dxdesk_namespace_is_installed():

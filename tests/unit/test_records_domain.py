@@ -6,14 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from dxdesk import clock
-from dxdesk.actor import Actor
-from dxdesk.catalogue import ensure_catalogue
-from dxdesk.counting import compute
-from dxdesk.counting.progress import day_totals, today_progress
-from dxdesk.db.models import AuditEvent, ServiceRecord
-from dxdesk.errors import UserError
-from dxdesk.periods import parse_period
-from dxdesk.records import (
+from dxdesk.counter.records import (
     Correction,
     NewRecord,
     correct_record,
@@ -22,7 +15,14 @@ from dxdesk.records import (
     undo_record,
     void_record,
 )
-from dxdesk.targets import set_target
+from dxdesk.counting import compute
+from dxdesk.counting.catalogue import ensure_catalogue
+from dxdesk.counting.progress import day_totals, today_progress
+from dxdesk.counting.targets import set_target
+from dxdesk.db.models import AuditEvent, ServiceRecord
+from dxdesk.errors import UserError
+from dxdesk.periods import parse_period
+from dxdesk.security.actor import Actor
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ volunteers apart; and the one Vietnamese name order (given name first, D before 
 
 import unicodedata
 
-from dxdesk.roster import short_names
 from dxdesk.text import name_sort_key
+from dxdesk.volunteers.members import short_names
 
 
 def test_unique_given_names_stay_short():

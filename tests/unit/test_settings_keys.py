@@ -1,4 +1,4 @@
-"""Settings keys are declared once (dxdesk/settings.py, with default and type); everywhere else reads and writes
+"""Settings keys are declared once (dxdesk/settings/store.py, with default and type); everywhere else reads and writes
 through the declarations — no key written as a string, no QSettings opened outside dxdesk/ui/ui_settings.py."""
 
 import ast
@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from dxdesk import settings
+from dxdesk.settings import store as settings
 
 ROOT = Path(__file__).resolve().parents[2]
-DECLARED = ROOT / "dxdesk" / "settings.py"
+DECLARED = ROOT / "dxdesk" / "settings" / "store.py"
 UI_STORE = ROOT / "ui" / "ui_settings.py"
 
 

@@ -30,7 +30,7 @@ def test_default_data_folder_is_local_appdata_not_roaming():
 def test_contact_key_lives_in_the_windows_credential_store(db):
     from keyring.backends.Windows import WinVaultKeyring
 
-    from dxdesk import fieldcrypt, secrets
+    from dxdesk.security import fieldcrypt, secrets
 
     keyring.set_keyring(WinVaultKeyring())  # the conftest fixture puts its in-memory keyring back afterwards
     assert secrets.keyring_is_secure()
@@ -50,9 +50,10 @@ def test_contact_key_lives_in_the_windows_credential_store(db):
 
 
 def test_database_backup_and_restore_in_folders_with_vietnamese_names(tmp_path, admin):
-    from dxdesk import backup, records
+    from dxdesk.counter import records
     from dxdesk.database import open_database
     from dxdesk.paths import AppPaths
+    from dxdesk.settings import backup
 
     paths = AppPaths(tmp_path / "Tài liệu" / "xã Mỹ Tho").ensure()
     db = open_database(None, paths)
@@ -73,9 +74,9 @@ def test_database_backup_and_restore_in_folders_with_vietnamese_names(tmp_path, 
 
 def test_an_open_database_file_cannot_be_replaced_and_restore_says_so_plainly(tmp_path, admin):
     """Windows refuses to rename over a file another connection holds open (Linux allows it)."""
-    from dxdesk import backup
     from dxdesk.database import open_database
     from dxdesk.paths import AppPaths
+    from dxdesk.settings import backup
 
     paths = AppPaths(tmp_path / "home").ensure()
     db = open_database(None, paths)
@@ -94,7 +95,8 @@ def test_an_open_database_file_cannot_be_replaced_and_restore_says_so_plainly(tm
 
 def test_csv_files_end_lines_with_crlf_once(tmp_path, db, admin):
     """Text written in Windows' text mode turns \\n into \\r\\n; a CSV writer on top must not give \\r\\r\\n."""
-    from dxdesk import auth, records
+    from dxdesk.counter import records
+    from dxdesk.security import auth
 
     records.log_record(db, admin, records.NewRecord(services=["vneid"]))
     out = tmp_path / "nhật ký.csv"

@@ -1,0 +1,1 @@
+"""The counter: a citizen served is written here (records), with an optional consented contact, and browsed in the journal."""

@@ -1,0 +1,1 @@
+"""QR guide sheets for citizens: the shipped guides, a coordinator's edits, the allowed links."""

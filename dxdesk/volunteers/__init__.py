@@ -1,0 +1,1 @@
+"""Volunteers and their teams (the CLI's `volunteer`)."""

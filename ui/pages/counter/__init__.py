@@ -1,0 +1,1 @@
+"""Quầy: the counter page and its widgets and dialogs."""

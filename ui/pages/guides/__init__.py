@@ -1,0 +1,1 @@
+"""Hướng dẫn QR: the guides page and its widgets."""

@@ -1,0 +1,1 @@
+"""Nhật ký: the journal page and its table model."""

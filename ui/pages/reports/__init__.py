@@ -1,0 +1,1 @@
+"""Báo cáo: the reports page, its tabs (targets, breakdown, register) and widgets."""

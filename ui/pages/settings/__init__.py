@@ -1,0 +1,1 @@
+"""Cài đặt: the unit, users, audit log and backup tabs."""

@@ -1,0 +1,1 @@
+"""Lịch trực: the shift schedule page, its grid, dialogs and weekly rule."""

@@ -1,0 +1,1 @@
+"""Tình nguyện viên: the volunteers page and its dialogs."""

@@ -1,1 +1,0 @@
-"""The widgets Cài đặt › Chỉ tiêu is made of: which period and unit, the table of targets, the save bar."""
