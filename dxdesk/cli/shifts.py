@@ -100,28 +100,12 @@ def cmd_list(ctx, args) -> int:
 
 
 def cmd_auto(ctx, args) -> int:
-    from dxdesk.shifts.planning import auto_assign, describe_skills
-    from dxdesk.vnformat import fmt_date, weekday_name
+    from dxdesk.shifts.planning import auto_assign, auto_assign_summary
 
     start, end = _dates(args)
     r = auto_assign(ctx.db, ctx.actor, start, end, up_to=args.up_to)
-    ctx.out(_("Assigned {n} volunteers to {shifts} shifts.").format(n=r.assigned, shifts=r.shifts))
-    if r.per_volunteer:
-        counts = list(r.per_volunteer.values())
-        ctx.out(_("Shifts per active volunteer in the period: fewest {lo}, most {hi}.").format(
-            lo=min(counts), hi=max(counts)))
-    if r.past_skipped:
-        ctx.out(_("{n} past shifts were left as they are.").format(n=r.past_skipped))
-    for _sid, day, start_t, why in r.unfilled:
-        ctx.out(_("Not filled: {weekday} {date} {time}: {why}").format(
-            weekday=weekday_name(day), date=fmt_date(day), time=f"{start_t:%H:%M}", why=why))
-    for _sid, day, start_t in r.no_vneid:
-        ctx.out(_("No volunteer who can do VNeID: {weekday} {date} {time}.").format(
-            weekday=weekday_name(day), date=fmt_date(day), time=f"{start_t:%H:%M}"))
-    for _sid, day, start_t, lacking in r.uncovered:
-        ctx.out(_("Nobody who can do {skills}: {weekday} {date} {time}.").format(
-            skills=describe_skills(ctx.db, lacking), weekday=weekday_name(day), date=fmt_date(day),
-            time=f"{start_t:%H:%M}"))
+    for line in auto_assign_summary(ctx.db, r):
+        ctx.out(line)
     return 0
 
 

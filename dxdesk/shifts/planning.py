@@ -550,6 +550,28 @@ class AutoResult:
     past_skipped: int = 0
 
 
+def auto_assign_summary(db, r: AutoResult) -> list[str]:
+    """What an auto-assign run did, one sentence a line, as the Lịch trực page and `shifts auto-assign` say it."""
+    lines = [_("Assigned {n} volunteers to {shifts} shifts.").format(n=r.assigned, shifts=r.shifts)]
+    if r.per_volunteer:
+        counts = list(r.per_volunteer.values())
+        lines.append(_("Shifts per active volunteer in the period: fewest {lo}, most {hi}.").format(
+            lo=min(counts), hi=max(counts)))
+    if r.past_skipped:
+        lines.append(_("{n} past shifts were left as they are.").format(n=r.past_skipped))
+    for _sid, day, start_t, why in r.unfilled:
+        lines.append(_("Not filled: {weekday} {date} {time}: {why}").format(
+            weekday=weekday_name(day), date=fmt_date(day), time=f"{start_t:%H:%M}", why=why))
+    for _sid, day, start_t in r.no_vneid:
+        lines.append(_("No volunteer who can do VNeID: {weekday} {date} {time}.").format(
+            weekday=weekday_name(day), date=fmt_date(day), time=f"{start_t:%H:%M}"))
+    for _sid, day, start_t, lacking in r.uncovered:
+        lines.append(_("Nobody who can do {skills}: {weekday} {date} {time}.").format(
+            skills=describe_skills(db, lacking), weekday=weekday_name(day), date=fmt_date(day),
+            time=f"{start_t:%H:%M}"))
+    return lines
+
+
 def auto_assign(db, actor: Actor, start: dt.date, end: dt.date, up_to: str = "min",
                 today: dt.date | None = None) -> AutoResult:
     """Fill the shifts of START..END fairly and deterministically.

@@ -318,19 +318,7 @@ class ShiftsPage(QWidget):
         except UserError as exc:
             messages.warning(self, self._title(self.auto_button), str(exc))
             return
-        lines = [_("Assigned {n} volunteers to {shifts} shifts.").format(n=r.assigned, shifts=r.shifts)]
-        if r.past_skipped:
-            lines.append(_("{n} past shifts were left as they are.").format(n=r.past_skipped))
-        for _sid, day, start_t, why in r.unfilled:
-            lines.append(_("Not filled: {weekday} {date} {time}: {why}").format(
-                weekday=weekday_name(day), date=fmt_date(day), time=f"{start_t:%H:%M}", why=why))
-        for _sid, day, start_t in r.no_vneid:
-            lines.append(_("No volunteer who can do VNeID: {weekday} {date} {time}.").format(
-                weekday=weekday_name(day), date=fmt_date(day), time=f"{start_t:%H:%M}"))
-        for _sid, day, start_t, lacking in r.uncovered:
-            lines.append(_("Nobody who can do {skills}: {weekday} {date} {time}.").format(
-                skills=planning.describe_skills(self.ctx.db, lacking), weekday=weekday_name(day),
-                date=fmt_date(day), time=f"{start_t:%H:%M}"))
+        lines = planning.auto_assign_summary(self.ctx.db, r)
         self._changed()
         messages.info(self, self._title(self.auto_button), "\n".join(lines))
 
