@@ -56,6 +56,8 @@ def test_auto_assign_manual_conflict_side_list_ics_pdf(page, captured_messages, 
     p.plan_button.click()
     p.auto_button.click()
     assert "24" in captured_messages[-1][2]  # 12 shifts x 2
+    # the same summary as `shifts auto-assign` prints (planning.auto_assign_summary), the fairness line included
+    assert "Số ca mỗi tình nguyện viên trong kỳ: ít nhất 3, nhiều nhất 6." in captured_messages[-1][2]
     assert all(b.state == "ok" for b in p.grid.buttons())
     side = {p.side.item(r, 0).text(): int(p.side.item(r, 1).text()) for r in range(p.side.rowCount())}
     # Feb 2024 has 3 Mondays and 3 Fridays (Tết takes 9/2 and 12/2): Ánh is the only VNeID helper on Fridays and
