@@ -151,7 +151,7 @@ def _bare_sqlite(path: Path, rec: list, svc: list) -> float:
 
 
 def _sqlite_import(tmp: Path, out: Path, enrolment, records: int) -> list[dict]:
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
     from dxdesk.paths import AppPaths
 
     rec, svc = _bare_rows(out)
@@ -228,7 +228,7 @@ def _postgres_import(tmp: Path, out: Path, enrolment, records: int, quick: bool)
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    from dxdesk.db.engine import open_database
+    from dxdesk.database import open_database
     from dxdesk.paths import AppPaths
 
     url = os.environ.get("DXDESK_TEST_PG_URL")
