@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from importlib.resources import as_file, files
 
 from dxdesk.errors import UserError
@@ -125,24 +126,22 @@ def show_splash(app):
     return splash
 
 
-def start_daily_backup(db, paths):
-    """The first start of a day copies the database to backups/ (dxdesk.settings.backup), as a Job in a pool of its
-    own: the window is there at once even with a large database, and the pages' jobs do not wait behind it. The
-    copy goes through SQLite's backup API, safe while the counter writes; a failure is logged (by the Job) and
-    changes nothing. The application waits for the pool as it quits, so closing the window right away does not cut
-    a copy short. Returns the pool (keep it: it lives as long as the window)."""
-    from dxdesk.ui.background import Job
-    from PySide6.QtCore import QCoreApplication, QThreadPool
-
+def start_daily_backup(db, paths) -> threading.Thread:
+    """The first start of a day copies the database to backups/ (dxdesk.settings.backup): in a thread of its own, so the window
+    is there at once even with a large database, and the pages' workers do not wait behind it. The copy goes through
+    SQLite's backup API, safe while the counter writes; a failure is logged and changes nothing. Python waits for the
+    thread before the process ends, so closing the window right away does not cut a copy short."""
     from dxdesk.settings.backup import daily_backup_if_due
 
-    pool = QThreadPool()
-    pool.setMaxThreadCount(1)
-    pool.start(Job(lambda: daily_backup_if_due(db, paths), what="daily backup"))
-    app = QCoreApplication.instance()
-    if app is not None:
-        app.aboutToQuit.connect(pool.waitForDone)
-    return pool
+    def backup() -> None:
+        try:
+            daily_backup_if_due(db, paths)
+        except Exception:  # noqa: BLE001 - it already logs what it expects; anything else is logged here
+            log.exception("daily backup")
+
+    thread = threading.Thread(target=backup, name="daily-backup")
+    thread.start()
+    return thread
 
 
 def place_and_show(app, window) -> None:
@@ -177,7 +176,7 @@ def start_housekeeping(window, db, paths) -> None:
     from dxdesk.ui.signin import after_sign_in
 
     after_sign_in(db)
-    window.backup_pool = start_daily_backup(db, paths)
+    start_daily_backup(db, paths)
     window.upload_sender = UploadSender(window.ctx, window)  # sends the upload queue every minute, off the UI thread
 
 

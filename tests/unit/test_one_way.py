@@ -20,13 +20,9 @@ def _rel(path: Path) -> str:
 
 
 def own_workers(source: str) -> list[str]:
-    """Classes that subclass QRunnable or QThread themselves, and plain `threading.Thread(…)`s, instead of Job."""
-    tree = ast.parse(source)
-    classes = [node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
-               and any(getattr(base, "id", getattr(base, "attr", "")) in {"QRunnable", "QThread"} for base in node.bases)]
-    threads = [f"Thread@{node.lineno}" for node in ast.walk(tree) if isinstance(node, ast.Call)
-               and getattr(node.func, "attr", getattr(node.func, "id", "")) == "Thread"]
-    return classes + threads
+    """Classes that subclass QRunnable or QThread themselves instead of using Job."""
+    return [node.name for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ClassDef)
+            and any(getattr(base, "id", getattr(base, "attr", "")) in {"QRunnable", "QThread"} for base in node.bases)]
 
 
 def named_loggers(source: str) -> list[str]:
@@ -51,9 +47,6 @@ def formula_guards(source: str) -> list[int]:
 
 def test_background_work_goes_through_job():
     found = {_rel(p): own_workers(p.read_text(encoding="utf-8")) for p in SOURCES}
-    # a plain thread is the UI's concern only (the core's export hashes and deflates on a second thread of its own)
-    found = {path: [n for n in names if not n.startswith("Thread@") or path.startswith("ui/")]
-             for path, names in found.items()}
     breaking = {path for path, names in found.items() if names and path != "ui/background.py"}
     assert breaking - PENDING_WORKERS == set()
     assert PENDING_WORKERS - breaking == set(), "converted: take it off PENDING_WORKERS"
@@ -73,7 +66,6 @@ def test_the_formula_guard_is_written_once():
 @pytest.mark.parametrize(("check", "source"), [
     (own_workers, "class W(QRunnable):\n    pass\n"),
     (own_workers, "class T(QtCore.QThread):\n    pass\n"),
-    (own_workers, "threading.Thread(target=backup, name='daily-backup').start()\n"),
     (named_loggers, 'log = logging.getLogger("dxdesk.ui")\n'),
     (formula_guards, '_START = ("=", "+", "-", "@", "\\t")\n'),
 ])
