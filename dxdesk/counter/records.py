@@ -202,18 +202,24 @@ def void_record(db, actor: Actor, record_uuid: str, reason: str) -> None:
     if not reason:
         raise UserError(_("Give a reason for voiding the entry."))
     with db.write() as session:
-        row = session.scalar(select(ServiceRecord).where(ServiceRecord.uuid == record_uuid))
-        if row is None:
-            raise UserError(_("No entry with id {id}.").format(id=record_uuid))
-        check_may_edit(actor, row)
-        if row.voided:
-            raise UserError(_("This entry is already voided."))
+        row = _editable(session, actor, record_uuid, _("This entry is already voided."))
         counting_store.add_record(session.connection(), row.id, -1)
         row.voided = True
         row.void_reason = reason
         row.voided_at = clock.now()
         row.voided_by = actor.username
         audit.record(session, actor, "record.void", "service_record", record_uuid, reason=reason)
+
+
+def _editable(session, actor: Actor, record_uuid: str, if_voided: str) -> ServiceRecord:
+    """The entry RECORD_UUID, if ACTOR may edit it and it is not voided (IF_VOIDED says why not, for this edit)."""
+    row = session.scalar(select(ServiceRecord).where(ServiceRecord.uuid == record_uuid))
+    if row is None:
+        raise UserError(_("No entry with id {id}.").format(id=record_uuid))
+    check_may_edit(actor, row)
+    if row.voided:
+        raise UserError(if_voided)
+    return row
 
 
 def check_may_edit(actor: Actor, row: ServiceRecord) -> None:
@@ -266,12 +272,7 @@ def correct_record(db, actor: Actor, record_uuid: str, change: Correction) -> No
     codes = check_service_codes(db, change.services) if change.services is not None else None
     note = clean_free_text(change.note) if change.note is not None else None
     with db.write() as session:
-        row = session.scalar(select(ServiceRecord).where(ServiceRecord.uuid == record_uuid))
-        if row is None:
-            raise UserError(_("No entry with id {id}.").format(id=record_uuid))
-        check_may_edit(actor, row)
-        if row.voided:
-            raise UserError(_("This entry is voided and can no longer be corrected."))
+        row = _editable(session, actor, record_uuid, _("This entry is voided and can no longer be corrected."))
         before: dict = {}
         after: dict = {}
         # what the record counted before the correction comes off the daily tallies; it goes back on after
