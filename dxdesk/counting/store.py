@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Table,
+    UniqueConstraint,
     and_,
     bindparam,
     case,
@@ -80,15 +81,17 @@ def _columns(source) -> dict:
             "age_band": func.coalesce(source.c.age_band, _NONE_TEXT), "sex": func.coalesce(source.c.sex, _NONE_TEXT)}
 
 
-def services_select(key: tuple[str, ...] = SERVICE_KEY, where: ColumnElement[bool] | None = None, sign: int = 1):
-    """Per KEY: the sum of service counts of the counting records matching WHERE."""
+def services_select(key: tuple[str, ...] = SERVICE_KEY, where: ColumnElement[bool] | None = None, sign: int = 1,
+                    grouped: bool = True):
+    """Per KEY: the sum of service counts of the counting records matching WHERE. GROUPED False: one row per
+    service row, its KEY and its count, not summed (for `_accumulate`)."""
     columns = {**_columns(R), "service_code": S.c.service_code}
     group = [columns[k] for k in key]
-    total = func.sum(S.c.count)
-    return (select(*group, total if sign > 0 else -total)
+    total = func.sum(S.c.count) if grouped else S.c.count
+    stmt = (select(*group, total if sign > 0 else -total)
             .select_from(R.join(S, S.c.record_id == R.c.id))
-            .where(counts(), where if where is not None else true())
-            .group_by(*group))
+            .where(counts(), where if where is not None else true()))
+    return stmt.group_by(*group) if grouped else stmt
 
 
 def _ranks():
@@ -114,9 +117,10 @@ def ranks_select(where: ColumnElement[bool]):
 
 
 def visits_select(key: tuple[str, ...] = VISIT_KEY, where: ColumnElement[bool] | None = None, sign: int = 1,
-                  ranks: Table | None = None):
+                  ranks: Table | None = None, grouped: bool = True):
     """Per KEY: the sum of record counts and the number of counting records matching WHERE. RANKS: a table of
-    (record_id, rank) filled by `ranks_select` for these records, read instead of `subject_rank` per record."""
+    (record_id, rank) filled by `ranks_select` for these records, read instead of `subject_rank` per record.
+    GROUPED False: one row per record, its KEY, its count and 1, not summed (for `_accumulate`)."""
     if ranks is None:
         rank, source = subject_rank(), R
     else:
@@ -131,6 +135,9 @@ def visits_select(key: tuple[str, ...] = VISIT_KEY, where: ColumnElement[bool] |
                    else_=literal_column("'citizen'"))
     columns = {name: inner.c[name] for name in (*_columns(R), "hour")} | {"subject": subject}
     group = [columns[k] for k in key]
+    if not grouped:
+        one = literal_column("1")
+        return select(*group, inner.c.count if sign > 0 else -inner.c.count, one if sign > 0 else -one).where(true())
     n, records = func.sum(inner.c.count), func.count()
     return select(*group, n if sign > 0 else -n, records if sign > 0 else -records).group_by(*group)
 
@@ -229,8 +236,7 @@ def add_id_range(conn: Connection, first: int, stop: int, sign: int = 1) -> None
         delta = _delta_table(grain)
         delta.create(conn, checkfirst=True)
         conn.execute(delete(delta))
-        source = visits_select(grain.key, where, sign, ranks) if grain.source is visits_select else grain.select(where, sign)
-        conn.execute(delta.insert().from_select([*grain.key, *grain.measures], source))
+        _accumulate(conn, grain, delta, where, sign, ranks)
         for target, key in ((grain, grain.key), (slim, slim.key)):
             source = (select(*(delta.c[k] for k in key), *(func.sum(delta.c[m]) for m in target.measures))
                       .where(true()).group_by(*(delta.c[k] for k in key)))
@@ -243,13 +249,31 @@ _DELTAS: dict[str, Table] = {}
 _DELTA_METADATA = MetaData()
 
 
+def _accumulate(conn: Connection, grain: Grain, delta: Table, where, sign: int, ranks: Table) -> None:
+    """Fill DELTA with GRAIN's sums over the records matching WHERE. PostgreSQL: its GROUP BY (a hash
+    aggregate). SQLite: its GROUP BY sorts every row (3,6 s for a million records); summing the ungrouped rows
+    into DELTA's own key (`INSERT … ON CONFLICT DO UPDATE`, a few thousand keys that stay in the page cache)
+    gives the same sums in a third of the time."""
+    visits = grain.source is visits_select
+    if conn.dialect.name != "sqlite":
+        source = visits_select(grain.key, where, sign, ranks) if visits else grain.select(where, sign)
+        conn.execute(delta.insert().from_select([*grain.key, *grain.measures], source))
+        return
+    source = visits_select(grain.key, where, sign, ranks, grouped=False) if visits else services_select(
+        grain.key, where, sign, grouped=False)
+    stmt = _insert(conn, delta).from_select([*grain.key, *grain.measures], source)
+    conn.execute(stmt.on_conflict_do_update(index_elements=list(grain.key),
+                                            set_={m: delta.c[m] + stmt.excluded[m] for m in grain.measures}))
+
+
 def _delta_table(grain: Grain) -> Table:
-    """A temporary table with GRAIN's columns (no key constraint): one transaction's deltas."""
+    """A temporary table with GRAIN's columns, unique on its key: one transaction's deltas."""
     table = _DELTAS.get(grain.name)
     if table is None:
         table = _DELTAS[grain.name] = Table(
             f"tally_delta_{grain.name}", _DELTA_METADATA,
-            *(Column(c.name, c.type) for c in grain.table.columns if c.name != "id"), prefixes=["TEMPORARY"])
+            *(Column(c.name, c.type) for c in grain.table.columns if c.name != "id"),
+            UniqueConstraint(*grain.key), prefixes=["TEMPORARY"])
     return table
 
 
