@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -188,11 +189,16 @@ class ServiceRecord(Base):
     __tablename__ = "service_records"
     __table_args__ = (
         Index("ix_records_unit_date", "unit_code", "work_date"),
-        Index("ix_records_volunteer_date", "volunteer_id", "work_date"),
+        Index("ux_records_uuid", "uuid", unique=True),  # migration 0007
+        # migration 0007: partial, only the records with a volunteer / a contact (imported records have neither)
+        Index("ix_records_volunteer_date", "volunteer_id", "work_date",
+              sqlite_where=text("volunteer_id IS NOT NULL"), postgresql_where=text("volunteer_id IS NOT NULL")),
+        Index("ix_service_records_contact_lookup", "contact_lookup",
+              sqlite_where=text("contact_lookup IS NOT NULL"), postgresql_where=text("contact_lookup IS NOT NULL")),
         Index("ix_records_occurred", "occurred_at"),  # migration 0003: the journal's date-and-time order
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    uuid: Mapped[str] = mapped_column(String(36))  # unique: ux_records_uuid (an index, so an import may set it aside)
     unit_code: Mapped[str | None] = mapped_column(String(5))  # the commune the work was done for
     work_date: Mapped[dt.date] = mapped_column(Date, index=True)  # Asia/Ho_Chi_Minh date of the work
     occurred_at: Mapped[dt.datetime] = mapped_column(DateTime)  # local time the work happened
@@ -217,7 +223,7 @@ class ServiceRecord(Base):
     origin: Mapped[str] = mapped_column(String(80), default="local")  # local | import:<unit>:<package>
     contact_name_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     contact_phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
-    contact_lookup: Mapped[str | None] = mapped_column(String(64), index=True)  # keyed hash for erase-on-request
+    contact_lookup: Mapped[str | None] = mapped_column(String(64))  # keyed hash for erase-on-request (indexed)
     consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     consent_purpose: Mapped[str | None] = mapped_column(String(200))
     consent_by: Mapped[str | None] = mapped_column(String(60))

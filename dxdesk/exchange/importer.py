@@ -461,6 +461,7 @@ class _Merger:
             conn.exec_driver_sql(statement)
         self.driver = conn.connection.driver_connection
         self.dropped: list[str] = []  # SQLite: the secondary indexes set aside for a big import (their CREATE)
+        self.stored_uuids: set[str] | None = None  # SQLite, indexes set aside: the UUIDs stored before the import
         if self.sqlite and expected >= REBUILD_MIN and expected >= self.next_id - 1:
             self._set_indexes_aside()
 
@@ -526,17 +527,21 @@ class _Merger:
 
     def _rows(self, batch: dict[str, list]) -> tuple[list, list]:
         """The service_records rows (VARYING columns) and record_services rows of BATCH (ids given here, in file
-        order)."""
+        order). One pass, the same tuple shape on both engines:
+        SQLite stores the time with microseconds as the ORM does, PostgreSQL parses it."""
         sqlite = self.sqlite
         void_reason = _("voided at the origin")
+        voided, kept = ((1, 0) if sqlite else (True, False))
+        seconds = ".000000" if sqlite else ""
         cache, several = self.search_cache, self.several
-        first = rid = self.next_id
-        svc_rows, counts, searches = [], [], []
+        rid = self.next_id
+        rec_rows, svc_rows = [], []
+        add_record, add_service = rec_rows.append, svc_rows.append
         for row in batch.values():
             svc = several.get(row[0])
             if svc is None:
                 count = int(row[7])
-                svc_rows.append((rid, row[5], count))
+                add_service((rid, row[5], count))
                 key = (row[5], row[8])
             else:
                 count = max(svc.values())
@@ -545,18 +550,14 @@ class _Merger:
             search = cache.get(key)
             if search is None:
                 search = cache[key] = fold(" ".join(key))
-            counts.append(count)
-            searches.append(search)
+            if row[9] == "1":
+                add_record((rid, row[0], row[1], f"{row[1]} {row[2]}{seconds}", row[3], row[4], count, count > 1,
+                            search, voided, void_reason))
+            else:
+                add_record((rid, row[0], row[1], f"{row[1]} {row[2]}{seconds}", row[3], row[4], count, count > 1,
+                            search, kept, ""))
             rid += 1
         self.next_id = rid
-        if sqlite:
-            rec_rows = [(i, r[0], r[1], f"{r[1]} {r[2]}.000000", r[3], r[4], n, int(n > 1), search,
-                         1 if r[9] == "1" else 0, void_reason if r[9] == "1" else "")
-                        for i, r, n, search in zip(range(first, rid), batch.values(), counts, searches, strict=True)]
-        else:
-            rec_rows = [(i, r[0], r[1], f"{r[1]} {r[2]}", r[3], r[4], n, n > 1, search, r[9] == "1",
-                         void_reason if r[9] == "1" else "")
-                        for i, r, n, search in zip(range(first, rid), batch.values(), counts, searches, strict=True)]
         return rec_rows, svc_rows
 
     def _shared_values(self) -> list:
@@ -566,22 +567,32 @@ class _Merger:
 
     def _insert_sqlite(self, rec_rows: list, svc_rows: list) -> None:
         """Insert the records of one chunk, skipping any whose UUID is stored already (ON CONFLICT DO NOTHING):
-        no lookup at all when, as usual, every record is new. The skipped ones are staged for the comparison."""
-        driver = self.driver
-        before = driver.total_changes
-        self.conn.exec_driver_sql(self._sqlite_insert_sql() + " ON CONFLICT (uuid) DO NOTHING", rec_rows)
-        inserted = driver.total_changes - before
+        no lookup at all when, as usual, every record is new. The skipped ones are staged for the comparison.
+        With the UUID index set aside (`_set_indexes_aside`) the records stored before are known by their UUIDs
+        instead, and the others inserted plainly."""
+        if self.stored_uuids is not None:
+            stored_uuids = self.stored_uuids
+            known = [r for r in rec_rows if r[1] in stored_uuids] if stored_uuids else []
+            new = [r for r in rec_rows if r[1] not in stored_uuids] if known else rec_rows
+            self.conn.exec_driver_sql(self._sqlite_insert_sql(), new)
+            inserted = len(new)
+        else:
+            before = self.driver.total_changes
+            self.conn.exec_driver_sql(self._sqlite_insert_sql() + " ON CONFLICT (uuid) DO NOTHING", rec_rows)
+            inserted = self.driver.total_changes - before
+            known = []
+            if inserted != len(rec_rows):
+                stored = {row[0] for row in self.conn.exec_driver_sql(
+                    "SELECT id FROM service_records WHERE id >= ? AND id <= ?", (rec_rows[0][0], rec_rows[-1][0]))}
+                known = [r for r in rec_rows if r[0] not in stored]
         self.result.new += inserted
         self.staged += inserted
-        if inserted != len(rec_rows):
-            first = rec_rows[0][0]
-            stored = {row[0] for row in self.conn.exec_driver_sql(
-                "SELECT id FROM service_records WHERE id >= ? AND id <= ?", (first, rec_rows[-1][0]))}
-            known = [r for r in rec_rows if r[0] not in stored]
+        if known:  # records stored here before: to the staging tables, for the comparison
+            known_ids = {r[0] for r in known}
             self.conn.exec_driver_sql(f"INSERT INTO {STAGE} VALUES ({', '.join(['?'] * len(VARYING))})", known)
             self.conn.exec_driver_sql(f"INSERT INTO {STAGE_SERVICES} VALUES (?, ?, ?)",
-                                      [r for r in svc_rows if r[0] not in stored])
-            svc_rows = [r for r in svc_rows if r[0] in stored]
+                                      [r for r in svc_rows if r[0] in known_ids])
+            svc_rows = [r for r in svc_rows if r[0] not in known_ids]
             self.staged += len(known)
         if svc_rows:
             self.conn.exec_driver_sql(f"INSERT INTO record_services ({', '.join(SVC_COLS)}) VALUES (?, ?, ?)", svc_rows)
@@ -590,14 +601,16 @@ class _Merger:
         """Drop the secondary indexes of the record tables for this transaction; `finish` makes them again.
         Building an index once over sorted keys costs far less than a million random insertions into it; it is
         done only when the package holds at least as many records as the database (an index is rebuilt over the
-        whole table). The UUID and primary keys stay (the ON CONFLICT and the ids need them). A refused or
-        cancelled import rolls the DROP back with everything else."""
-        self.dropped = [sql for (sql,) in self.conn.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            "AND tbl_name IN ('service_records', 'record_services') ORDER BY name")]
-        for (name,) in self.conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                "AND tbl_name IN ('service_records', 'record_services') ORDER BY name").all():
+        whole table). The UUID index goes too: meanwhile the UUIDs stored before are held here (no more than the
+        package's records) and a record whose UUID is among them is not inserted but compared, as with the index;
+        the package's own UUIDs are each once (`add_rows`), so the index made again at the end cannot fail. The
+        primary keys stay. A refused or cancelled import rolls the DROP back with everything else."""
+        rows = self.conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND tbl_name IN ('service_records', 'record_services') ORDER BY name").all()
+        self.stored_uuids = {uuid for (uuid,) in self.conn.exec_driver_sql("SELECT uuid FROM service_records")}
+        self.dropped = [sql for _name, sql in rows]
+        for name, _sql in rows:
             self.conn.exec_driver_sql(f'DROP INDEX "{name}"')
 
     def _sqlite_insert_sql(self) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from dxdesk import counting, demo
 from dxdesk.counter.records import NewRecord, log_record, void_record
@@ -224,11 +225,19 @@ def test_export_from_either_storage_imports_back_the_same(any_db, tmp_path, admi
     province.dispose()
 
 
-def test_mixed_package_new_present_voided_and_conflicting(any_db, communes, tmp_path, admin):
+@pytest.mark.parametrize("big", [False, True], ids=["usual", "indexes-set-aside"])
+def test_mixed_package_new_present_voided_and_conflicting(any_db, communes, tmp_path, admin, monkeypatch, big):
     """One package that brings new records, records already here, a void and conflicts (through the staging tables
-    on PostgreSQL): each is counted and reported, the conflicting records stay as stored, the tallies stay in step."""
+    on PostgreSQL): each is counted and reported, the conflicting records stay as stored, the tallies stay in step.
+    BIG: on SQLite the package counts as big (more records than stored), so it is inserted with the secondary
+    indexes and the UUID index set aside: the known records are found by their UUIDs all the same, and the UUID
+    is unique again afterwards."""
+    import dxdesk.exchange.importer as importer
     from dxdesk.counting import store
 
+    if big:
+        monkeypatch.setattr(importer, "REBUILD_MIN", 10)
+        monkeypatch.setattr(importer, "CHUNK", 50)
     a, _b = communes
     set_profile(any_db, admin, "82")
     enrol(any_db, a, tmp_path)
@@ -265,6 +274,13 @@ def test_mixed_package_new_present_voided_and_conflicting(any_db, communes, tmp_
     assert record_count(any_db) == 400
     # the channel of the conflicts aside (not part of these figures), the province counts what the commune counts
     assert counts(counting.compute(any_db, PERIOD, UNIT_A)) == counts(counting.compute(a, PERIOD))
+    with pytest.raises(IntegrityError), any_db.write() as s:  # the UUID is unique again (its index is back)
+        copy = s.scalar(select(ServiceRecord).where(ServiceRecord.uuid == changed[0]))
+        s.connection().exec_driver_sql(
+            "INSERT INTO service_records (uuid, unit_code, work_date, occurred_at, entered_at, entered_by, channel, "
+            "outcome, count, is_campaign, place, note, search_text, voided, void_reason, origin) "
+            "SELECT uuid, unit_code, work_date, occurred_at, entered_at, entered_by, channel, outcome, count, "
+            f"is_campaign, place, note, search_text, voided, void_reason, origin FROM service_records WHERE id = {copy.id}")
 
 
 def test_big_sqlite_import_sets_indexes_aside_and_always_puts_them_back(db, communes, tmp_path, admin, monkeypatch):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import IntegrityError
 
 from dxdesk.database import open_database
 from dxdesk.db import engine as dbengine
@@ -56,6 +57,26 @@ def test_upgrade_from_first_migration_keeps_data(engine, home, request):
             assert row.note == "Cô Nguyễn Thị Hạnh"
             assert str(row.work_date) == "2025-03-07"
             assert s.execute(text("SELECT count(*) FROM guide_overrides")).scalar() == 0  # 0002 ran
+            # 0007 (on SQLite a copy of the table): the record keeps its services, its UUID stays unique
+            assert s.execute(text("SELECT rs.service_code FROM record_services rs JOIN service_records r "
+                                  "ON r.id = rs.record_id")).scalars().all() == ["vneid"]
+        with pytest.raises(IntegrityError), db.write() as s:
+            s.execute(text(
+                "INSERT INTO service_records (uuid, unit_code, work_date, occurred_at, entered_at, entered_by, channel,"
+                " outcome, count, is_campaign, place, note, search_text, voided, void_reason, origin)"
+                " SELECT uuid, unit_code, work_date, occurred_at, entered_at, entered_by, channel, outcome, count,"
+                " is_campaign, place, note, search_text, voided, void_reason, origin FROM service_records"))
+        with db.session() as s:
+            if engine == "sqlite":
+                assert s.execute(text("PRAGMA foreign_key_check")).all() == []
+                indexes = dict(s.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                              "AND tbl_name = 'service_records' AND sql IS NOT NULL")).all())
+            else:
+                indexes = dict(s.execute(text("SELECT indexname, indexdef FROM pg_indexes "
+                                              "WHERE tablename = 'service_records'")).all())
+            assert "UNIQUE" in indexes["ux_records_uuid"].upper()
+            assert "volunteer_id IS NOT NULL" in indexes["ix_records_volunteer_date"]
+            assert "contact_lookup IS NOT NULL" in indexes["ix_service_records_contact_lookup"]
         if engine == "sqlite":
             backups = list(home.backups.glob("before-migration-0001-*.sqlite3"))
             assert len(backups) == 1
