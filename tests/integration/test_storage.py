@@ -69,6 +69,13 @@ def test_upgrade_from_first_migration_keeps_data(engine, home, request):
         with db.session() as s:
             if engine == "sqlite":
                 assert s.execute(text("PRAGMA foreign_key_check")).all() == []
+                # the partial indexes still serve the queries that name a volunteer or look for contacts
+                plan = str(s.execute(text("EXPLAIN QUERY PLAN SELECT id FROM service_records WHERE volunteer_id = 3 "
+                                          "AND work_date >= '2025-01-01'")).all())
+                assert "ix_records_volunteer_date" in plan
+                plan = str(s.execute(text("EXPLAIN QUERY PLAN SELECT id FROM service_records "
+                                          "WHERE contact_lookup IN ('a', 'b')")).all())
+                assert "ix_service_records_contact_lookup" in plan
                 indexes = dict(s.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
                                               "AND tbl_name = 'service_records' AND sql IS NOT NULL")).all())
             else:
