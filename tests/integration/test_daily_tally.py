@@ -157,6 +157,30 @@ def test_random_sequences_keep_the_daily_tallies_equal_to_a_recount(any_db, admi
         db.dispose()
 
 
+def test_bulk_writes_leave_no_dead_rows_in_the_temporary_tables(pg_url, home, admin):
+    """PostgreSQL: the temporary tables of a bulk write's tallies live as long as the connection and no autovacuum
+    reaches them; writes in many batches (a province importing package after package) must not grow them."""
+    from sqlalchemy import text
+
+    from dxdesk import demo
+
+    db = open_database(pg_url, home)
+    try:
+        set_profile(db, admin, "82", unit_code=UNIT)
+        demo.fill(db, admin, records=6000, seed=3, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+        demo.fill(db, admin, records=6000, seed=4, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+        with db.session() as s:
+            sizes = dict(s.execute(text(
+                "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n "
+                "ON n.oid = c.relnamespace WHERE n.nspname LIKE 'pg_temp%' AND c.relname LIKE 'tally_delta_%' "
+                "AND c.relkind = 'r'")).all())
+        assert set(sizes) >= {"tally_delta_ranks", "tally_delta_services", "tally_delta_visits"}
+        assert sum(sizes.values()) == 0, sizes
+        assert_in_step(db)
+    finally:
+        db.dispose()
+
+
 def test_four_concurrent_writers_lose_no_increment(pg_url, home, admin):
     """PostgreSQL: four counters log, void and correct at the same time on the same days and keys."""
     db = open_database(pg_url, home)
