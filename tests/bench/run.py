@@ -4,10 +4,13 @@
     .venv/bin/python tests/bench/run.py --quick      # CI smoke: small sizes, well under a minute
     .venv/bin/python tests/bench/run.py --write-docs # also update docs/benchmarks.md (and README.md's block)
     .venv/bin/python tests/bench/run.py --only startup,tally
+    .venv/bin/python tests/bench/run.py --only exchange --keep-others --write-docs  # re-run one area
 
 Each `tests/bench/bench_<area>.py` exposes `run(quick: bool) -> list[dict]` (keys in docs/DEVELOPING.md). The
 modules are imported by path; one that fails is reported as a row of the table, and the run goes on. The table
-is written to bench-results/latest.md (git-ignored) with the machine it ran on. Exit status 0 even when a
+is written to bench-results/latest.md (git-ignored) with the machine it ran on, and each area's rows to
+bench-results/latest.json; `--only AREAS --keep-others` re-runs those areas and keeps the other areas' rows of
+the last run of the same mode, the table saying which rows come from which run. Exit status 0 even when a
 benchmark failed (it is a row of the table); with --strict, 1 when one failed.
 """
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.util
+import json
 import os
 import platform
 import re
@@ -28,6 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 RESULTS = ROOT / "bench-results" / "latest.md"
+RESULTS_JSON = ROOT / "bench-results" / "latest.json"
 DOCS = ROOT / "docs" / "benchmarks.md"
 README = ROOT / "README.md"
 BLOCK_START, BLOCK_END = "<!-- bench:start -->", "<!-- bench:end -->"
@@ -148,11 +153,20 @@ def machine() -> dict[str, str]:
     }
 
 
-def report(results, quick: bool, started: dt.datetime, seconds: float) -> str:
+def report(results, quick: bool, started: dt.datetime, seconds: float, kept: dict[str, str] | None = None) -> str:
+    """The table with its header and machine. KEPT: area -> when its rows were measured, for the areas whose rows
+    were kept from an earlier run (`--keep-others`)."""
     mode = "quick (CI smoke: small sizes, not for comparison)" if quick else "full"
+    header = (f"Benchmarks run {started:%Y-%m-%d %H:%M} UTC, mode: {mode}, {seconds:.0f} s in all, "
+              "by `tests/bench/run.py`. Medians of repeated runs; each baseline was measured in the same run.")
+    if kept:
+        rerun = [p.stem.removeprefix("bench_") for p, *_rest in results if p.stem.removeprefix("bench_") not in kept]
+        header = (f"Benchmarks run by `tests/bench/run.py`, mode: {mode}. Areas re-run {started:%Y-%m-%d %H:%M} UTC "
+                  f"({seconds:.0f} s): {', '.join(rerun)}; the rows of the others are kept from an earlier run: "
+                  + "; ".join(f"{area} {when}" for area, when in kept.items())
+                  + ". Medians of repeated runs; each baseline was measured in the same run as its figure.")
     lines = [
-        f"Benchmarks run {started:%Y-%m-%d %H:%M} UTC, mode: {mode}, {seconds:.0f} s in all, "
-        "by `tests/bench/run.py`. Medians of repeated runs; each baseline was measured in the same run.",
+        header,
         "",
         table(results),
         "",
@@ -185,8 +199,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md (and README's block)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a benchmark failed")
     parser.add_argument("--only", help="comma-separated areas, e.g. startup,tally")
+    parser.add_argument("--keep-others", action="store_true",
+                        help="with --only: keep the other areas' rows from the last run of the same mode")
     args = parser.parse_args(argv)
     only = set(args.only.split(",")) if args.only else None
+    mode = "quick" if args.quick else "full"
+    previous = _saved(mode) if args.keep_others else {}
+    if args.keep_others and not (only and previous):
+        print(f"bench: --keep-others needs --only and an earlier {mode} run in {RESULTS_JSON}", file=sys.stderr)
+        return 2
     started = dt.datetime.now(dt.UTC)
     t0 = time.perf_counter()
     results = []
@@ -195,16 +216,38 @@ def main(argv: list[str] | None = None) -> int:
         rows, error, seconds = run_one(path, args.quick)
         print(f"bench: {path.stem} {'FAILED: ' + error if error else 'done'} in {seconds:.1f} s", file=sys.stderr)
         results.append((path, rows, error, seconds))
-    text = report(results, args.quick, started, time.perf_counter() - t0)
+    areas = {path.stem: {"rows": rows, "error": error, "seconds": seconds, "at": f"{started:%Y-%m-%d %H:%M} UTC"}
+             for path, rows, error, seconds in results}
+    kept: dict[str, str] = {}
+    if args.keep_others:
+        for path in discover(None):
+            if path.stem not in areas and path.stem in previous:
+                areas[path.stem] = previous[path.stem]
+                kept[path.stem.removeprefix("bench_")] = previous[path.stem]["at"]
+        order = [p.stem for p in discover(None)]
+        results = [(HERE / f"{stem}.py", a["rows"], a["error"], a["seconds"])
+                   for stem, a in sorted(areas.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)]
+    text = report(results, args.quick, started, time.perf_counter() - t0, kept)
     print(text)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(text, encoding="utf-8")
+    RESULTS_JSON.write_text(json.dumps({"mode": mode, "areas": areas}, ensure_ascii=False, default=str, indent=1),
+                            encoding="utf-8")
     if args.write_docs:
         write_docs(text)
     failed = [p.stem for p, _r, error, _s in results if error]
     if failed:
         print(f"bench: failed: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed and args.strict else 0
+
+
+def _saved(mode: str) -> dict:
+    """The areas of the last run saved in RESULTS_JSON, when it was of MODE (quick or full)."""
+    try:
+        saved = json.loads(RESULTS_JSON.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return saved.get("areas", {}) if saved.get("mode") == mode else {}
 
 
 if __name__ == "__main__":

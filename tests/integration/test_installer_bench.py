@@ -52,3 +52,28 @@ def test_only_selects_areas(tmp_path, monkeypatch):
     assert [p.name for p in run.discover({"b"})] == ["bench_b.py"]
     rows, error, _seconds = run.run_one(tmp_path / "bench_a.py", True)
     assert rows == [] and error == "TypeError: run() returned no rows"
+
+
+def test_one_area_re_run_keeps_the_others_rows_and_says_so(tmp_path, monkeypatch):
+    run = _runner()
+    bench = tmp_path / "bench"
+    bench.mkdir()
+
+    def area(name: str, figure: str, value: float) -> None:
+        (bench / f"bench_{name}.py").write_text(
+            f"def run(quick):\n    return [{{'figure': '{figure}', 'value': {value}, 'unit': 's'}}]\n", encoding="utf-8")
+
+    area("counter", "commit", 0.002)
+    area("exchange", "export", 9.0)
+    monkeypatch.setattr(run, "HERE", bench)
+    monkeypatch.setattr(run, "RESULTS", tmp_path / "out" / "latest.md")
+    monkeypatch.setattr(run, "RESULTS_JSON", tmp_path / "out" / "latest.json")
+    assert run.main(["--only", "exchange", "--keep-others"]) == 2  # nothing saved yet: refused
+    assert run.main([]) == 0
+    area("exchange", "export", 5.0)
+    assert run.main(["--quick", "--only", "exchange", "--keep-others"]) == 2  # the saved run is a full one
+    assert run.main(["--only", "exchange", "--keep-others"]) == 0
+    table = (tmp_path / "out" / "latest.md").read_text(encoding="utf-8")
+    assert "| commit | 2 ms |" in table and "| export | 5 s |" in table and "| export | 9 s |" not in table
+    assert table.index("| commit |") < table.index("| export |")  # the areas' usual order
+    assert "Areas re-run " in table and ": exchange; the rows of the others are kept from an earlier run: counter " in table
