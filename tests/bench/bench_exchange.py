@@ -73,7 +73,7 @@ def run(quick: bool) -> list[dict]:
         export_s = _median(lambda: export_package(db, actor, period, out))
         export_load = _load()
         result = export_package(db, actor, period, out)
-        sql = _rows_sql("sqlite").format(a="'2025-01-01'", b="'2025-12-31'", u=f"'{unit}'")
+        sql = _rows_sql("sqlite", scan=True).format(a="'2025-01-01'", b="'2025-12-31'", u=f"'{unit}'", lo=0, hi=2**63 - 1)
         db_file = str(home.database)
 
         def shell():
