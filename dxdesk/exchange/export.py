@@ -108,7 +108,8 @@ def _rows_sql(dialect: str, unit_only: bool = False, scan: bool = False) -> str:
 def _block_sql(unit_only: bool) -> str:
     """The SCAN rows of records.csv between two ids as one block of CSV bytes, formatted by SQLite (each field as
     is: `_plain_block` checks that none needed quoting), with its number of rows and of records."""
-    line = " || ',' || ".join(_columns("sqlite"))
+    columns = _columns("sqlite")
+    line = "printf('" + ",".join(["%s"] * len(columns)) + "', " + ", ".join(columns) + ")"  # cheaper than ||
     return ("SELECT CAST(group_concat(line, char(13) || char(10)) AS BLOB), count(*), count(DISTINCT id) "
             "FROM (SELECT r.id AS id, " + line + " AS line" + _rows_from(unit_only, True) + ")")
 
