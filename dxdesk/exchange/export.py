@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 import dxdesk
 from dxdesk import clock, counting
@@ -122,10 +122,33 @@ def _plain_block(block: bytes, rows: int) -> bool:
             and block.count(b"\r") == rows - 1 and b'"' not in block)
 
 
-def _unit_filter(unit: _Unit):
+def _unit_filters(unit: _Unit) -> list:
+    """The unit's records as conditions, any of which: one unit's; or this commune's, and those stored before the
+    unit was set."""
     if unit.unit_only:
-        return ServiceRecord.unit_code == unit.unit_code
-    return (ServiceRecord.unit_code == unit.unit_code) | ServiceRecord.unit_code.is_(None)
+        return [ServiceRecord.unit_code == unit.unit_code]
+    return [ServiceRecord.unit_code == unit.unit_code, ServiceRecord.unit_code.is_(None)]
+
+
+def _unit_filter(unit: _Unit):
+    return or_(*_unit_filters(unit))
+
+
+def _id_span(session, unit: _Unit, period: Period) -> tuple[int | None, int | None, int]:
+    """The first and last id and the number of the unit's records in PERIOD, from the (unit, date) index: one
+    query per condition of `_unit_filters` (with their OR, SQLite merges the two index ranges first, 5× slower)."""
+    first = last = None
+    total = 0
+    for condition in _unit_filters(unit):
+        low, high, count = session.execute(
+            select(func.min(ServiceRecord.id), func.max(ServiceRecord.id), func.count()).where(
+                condition, ServiceRecord.work_date >= period.start, ServiceRecord.work_date <= period.end)
+        ).one()
+        if count:
+            first = low if first is None else min(first, low)
+            last = high if last is None else max(last, high)
+            total += count
+    return first, last, total
 
 
 def _resolve_unit(profile, unit_code: str | None) -> _Unit:
@@ -171,10 +194,7 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
     with db.session() as session:
         # the period's records (cheap, by the (unit, date) index): how many (progress counts records written)
         # and between which ids (how they are read)
-        first, last, total = session.execute(
-            select(func.min(ServiceRecord.id), func.max(ServiceRecord.id), func.count()).where(
-                ServiceRecord.work_date >= period.start, ServiceRecord.work_date <= period.end, _unit_filter(unit))
-        ).one()
+        first, last, total = _id_span(session, unit, period)
         pseudonyms = session.scalars(select(Volunteer.pseudonym)).all()
     needs_cleaning = any(is_dangerous(p) for p in pseudonyms)
     # by blocks of ids (SQLite), when the period's records are not lost among many others: one commune of a
