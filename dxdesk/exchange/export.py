@@ -207,8 +207,16 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
             # once the file could be made, and before a row is read: no secure keyring is refused here (the
             # .part is removed); an unwritable place was refused just before, the database untouched
             signing.private_key(db)
-            records, rows = _write_records(db, zf, period, unit, total, span, needs_cleaning, progress, hashes)
-            hashes[pkg.TALLY] = _write_member(zf, pkg.TALLY, _tally_workbook(db, unit, period))
+            # the workbook is made meanwhile, on a thread of its own (mostly Python while SQLite formats the rows)
+            with ThreadPoolExecutor(1, thread_name_prefix="dxdesk-export-tally") as side:
+                tally = side.submit(_tally_workbook, db, unit, period)
+                try:
+                    records, rows = _write_records(db, zf, period, unit, total, span, needs_cleaning, progress,
+                                                   hashes)
+                except BaseException:
+                    tally.cancel()  # or, begun, waited for as the pool closes: nothing runs on after a cancel
+                    raise
+                hashes[pkg.TALLY] = _write_member(zf, pkg.TALLY, tally.result())
             if with_personal_data:
                 hashes[pkg.PERSONAL] = _write_member(zf, pkg.PERSONAL, _personal_csv(db, period, unit))
             if with_report:
