@@ -340,8 +340,11 @@ def _read_blocks(db, unit: _Unit, params: tuple, span: tuple[int, int]) -> Itera
         for _ in range(readers):
             fairy = db.engine.raw_connection()
             fairies.append(fairy)
-            fairy.driver_connection.execute("BEGIN")
             free.put(fairy.driver_connection)
+        for con in [free.get() for _ in fairies]:  # each reader's snapshot, all taken at once before any block
+            con.execute("BEGIN")
+            con.execute("SELECT 1 FROM service_records LIMIT 1").fetchall()
+            free.put(con)
 
         def read(lo: int, sql: str = sql) -> list:
             con = free.get()
