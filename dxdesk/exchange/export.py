@@ -207,7 +207,7 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
         with zipfile.ZipFile(part, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
             # once the file could be made, and before a row is read: no secure keyring is refused here (the
             # .part is removed); an unwritable place was refused just before, the database untouched
-            signing.private_key(db)
+            key = signing.private_key(db)
             # the workbook is made meanwhile, on a thread of its own (mostly Python while SQLite formats the rows)
             with ThreadPoolExecutor(1, thread_name_prefix="dxdesk-export-tally") as side:
                 tally = side.submit(_tally_workbook, db, unit, period)
@@ -234,7 +234,7 @@ def export_package(db, actor: Actor, period: Period, out: Path, *, with_personal
             }
             manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
             zf.writestr(pkg.MANIFEST, manifest_bytes)
-            zf.writestr(pkg.SIGNATURE, signing.sign_manifest(db, manifest_bytes))
+            zf.writestr(pkg.SIGNATURE, signing.sign_manifest(db, manifest_bytes, key))
         sha = pkg.sha256_file(part)
     with db.write() as session:
         audit.record(session, actor, "data.export_personal" if with_personal_data else "data.export", "package", sha[:16],
