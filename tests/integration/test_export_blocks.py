@@ -6,8 +6,10 @@ import csv
 import datetime as dt
 import io
 import json
+import threading
 import zipfile
 
+import pytest
 from sqlalchemy import func, select, update
 
 from dxdesk import demo
@@ -47,6 +49,13 @@ def test_blocks_rows_and_quoting_write_the_same_file(tmp_path, admin, monkeypatc
     seen: list[tuple[int, int]] = []
     by_blocks = export.export_package(db, admin, PERIOD, tmp_path / "blocks.zip",
                                       progress=lambda done, total: seen.append((done, total)) or True)
+    # cancelled half-way: no file, no .part, and no reader, deflate or tally thread left running
+    with pytest.raises(export.Cancelled):
+        export.export_package(db, admin, PERIOD, tmp_path / "cancelled.zip",
+                              progress=lambda done, total: done < total // 2)
+    assert list(tmp_path.glob("cancelled.zip*")) == []
+    assert [t.name for t in threading.enumerate() if t.name.startswith("dxdesk-export")] == []
+
     monkeypatch.setattr(export, "DENSE", 0)  # as if the records were sparse: one query, csv.writer
     by_rows = export.export_package(db, admin, PERIOD, tmp_path / "rows.zip")
 
