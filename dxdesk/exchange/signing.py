@@ -228,9 +228,10 @@ def rotate(db, actor: Actor) -> tuple[str, str]:
     return old_fp, new_fp
 
 
-def sign_manifest(db, manifest: bytes) -> bytes:
-    """signature.json for a package whose manifest.json is MANIFEST (exact bytes)."""
-    key = private_key(db)
+def sign_manifest(db, manifest: bytes, key: Ed25519PrivateKey | None = None) -> bytes:
+    """signature.json for a package whose manifest.json is MANIFEST (exact bytes). KEY: this database's
+    `private_key`, when the caller fetched it already (one keyring call less)."""
+    key = key or private_key(db)
     pub = public_bytes(key)
     return json.dumps({
         "format": "dxdesk-signature", "format_version": 1, "algorithm": "Ed25519",
