@@ -78,8 +78,9 @@ def test_export_csv_and_xlsx_defuse_formulas(filled, tmp_path):
     assert rows[1][9] == "'=HYPERLINK(\"x\")" and rows[1][10] == "Có"
     xlsx = tmp_path / "a.xlsx"
     assert journal.export(filled, ADMIN, journal.JournalFilter(), xlsx, "xlsx") == 902
-    sheet = load_workbook(xlsx, read_only=True).active
-    values = [row for row in sheet.iter_rows(values_only=True)]
+    book = load_workbook(xlsx, read_only=True)  # read-only keeps the file open until closed
+    values = [row for row in book.active.iter_rows(values_only=True)]
+    book.close()
     assert len(values) == 903 and "'=HYPERLINK(\"x\")" in [v[9] for v in values]
 
 
