@@ -10,7 +10,6 @@ import hashlib
 import io
 import itertools
 import json
-import os
 import queue
 import threading
 import zipfile
@@ -42,7 +41,6 @@ from dxdesk.settings.profile import get_profile
 
 FETCH = 20_000  # rows per fetchmany: one CSV block handed to the deflate thread, one progress call
 SPAN_IDS = 16_384  # record ids per block read by SQLite (about 20.000 rows), one progress call
-READERS = 1  # threads (and SQLite connections) formatting blocks: see _read_blocks
 ISAL_LEVEL = 2  # records.csv by ISA-L (see _fast_deflate); other members zlib level 1
 DENSE = 12  # read by blocks when at least 1 id in DENSE between the first and last is exported (measured, 1M
 # records: reading past all of them costs 0,33 s; a month (1 in 12) by blocks 0,55 s, by the index and a sort
@@ -347,38 +345,27 @@ def _read_blocks(db, unit: _Unit, params: tuple, span: tuple[int, int]) -> Itera
     """The rows of the records with ids in SPAN, SPAN_IDS ids at a time, as CSV blocks, in order.
 
     SQLite formats each block (`_block_sql`) on a reader thread with a connection of its own, in one read
-    transaction (so one snapshot, like a single query), the next block while this thread hands over the last one
-    (sqlite3 releases the GIL while SQLite works). READERS threads with a connection each could share the blocks:
-    measured at 1M records on a 2-core PC, two readers are 5 % faster when the PC is idle but use 25 % more CPU (so
-    slower when it is busy), and each has its snapshot. A block with a field that needs quoting (`_plain_block`
-    says no) is read again as rows and written by csv.writer."""
+    transaction (so one snapshot, like a single query), the next blocks while this thread hands over the last one
+    (sqlite3 releases the GIL while SQLite works). One reader: measured at 1M records on a 2-core PC, two readers
+    (a connection each) were 5 % faster when the PC was idle but used 25 % more CPU (so slower when it is busy),
+    and each had its own snapshot. A block with a field that needs quoting (`_plain_block` says no) is read again
+    as rows and written by csv.writer."""
     sql = _block_sql(unit.unit_only).format(a="?", b="?", u="?", lo="?", hi="?")
     rows_sql = _rows_sql("sqlite", unit.unit_only, scan=True).format(a="?", b="?", u="?", lo="?", hi="?")
-    readers = max(1, min(READERS, os.cpu_count() or 1))
-    fairies = []
-    free: queue.SimpleQueue = queue.SimpleQueue()
+    fairy = db.engine.raw_connection()
+    con = fairy.driver_connection
     try:
-        for _ in range(readers):
-            fairy = db.engine.raw_connection()
-            fairies.append(fairy)
-            free.put(fairy.driver_connection)
-        for con in [free.get() for _ in fairies]:  # each reader's snapshot, all taken at once before any block
-            con.execute("BEGIN")
-            con.execute("SELECT 1 FROM service_records LIMIT 1").fetchall()
-            free.put(con)
+        con.execute("BEGIN")
+        con.execute("SELECT 1 FROM service_records LIMIT 1").fetchall()  # the snapshot, before any block
 
         def read(lo: int, sql: str = sql) -> list:
-            con = free.get()
-            try:
-                return con.execute(sql, (lo, lo + SPAN_IDS, *params)).fetchall()
-            finally:
-                free.put(con)
+            return con.execute(sql, (lo, lo + SPAN_IDS, *params)).fetchall()
 
         starts = iter(range(span[0], span[1] + 1, SPAN_IDS))
         pending: deque = deque()
-        with ThreadPoolExecutor(readers, thread_name_prefix="dxdesk-export-read") as pool:
+        with ThreadPoolExecutor(1, thread_name_prefix="dxdesk-export-read") as pool:
             try:
-                for lo in itertools.islice(starts, 2 * readers):
+                for lo in itertools.islice(starts, 2):
                     pending.append((lo, pool.submit(read, lo)))
                 while pending:
                     lo, future = pending.popleft()
@@ -390,14 +377,14 @@ def _read_blocks(db, unit: _Unit, params: tuple, span: tuple[int, int]) -> Itera
                     elif _plain_block(block, rows):
                         yield block + b"\r\n", records, rows
                     else:
-                        yield _csv_block(read(lo, rows_sql))
+                        yield _csv_block(pool.submit(read, lo, rows_sql).result())
             finally:
                 for _, future in pending:
                     future.cancel()
     finally:
-        for fairy in fairies:
-            fairy.driver_connection.execute("ROLLBACK") if fairy.driver_connection.in_transaction else None
-            fairy.close()
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        fairy.close()
 
 
 class _DeflateThread:
