@@ -265,16 +265,13 @@ def _accumulate(conn: Connection, grain: Grain, delta: Table, where, sign: int, 
     aggregate). SQLite: its GROUP BY sorts every row (3,6 s for a million records); summing the ungrouped rows
     into DELTA's own key (`INSERT … ON CONFLICT DO UPDATE`, a few thousand keys that stay in the page cache)
     gives the same sums in a third of the time."""
-    visits = grain.source is visits_select
-    if conn.dialect.name != "sqlite":
-        source = visits_select(grain.key, where, sign, ranks) if visits else grain.select(where, sign)
+    grouped = conn.dialect.name != "sqlite"
+    extra = {"ranks": ranks} if grain.source is visits_select else {}
+    source = grain.source(grain.key, where, sign, grouped=grouped, **extra)
+    if grouped:
         conn.execute(delta.insert().from_select([*grain.key, *grain.measures], source))
-        return
-    source = visits_select(grain.key, where, sign, ranks, grouped=False) if visits else services_select(
-        grain.key, where, sign, grouped=False)
-    stmt = _insert(conn, delta).from_select([*grain.key, *grain.measures], source)
-    conn.execute(stmt.on_conflict_do_update(index_elements=list(grain.key),
-                                            set_={m: delta.c[m] + stmt.excluded[m] for m in grain.measures}))
+    else:
+        _upsert(conn, grain, source, delta)
 
 
 def _delta_table(grain: Grain) -> Table:
@@ -298,8 +295,10 @@ def _ranks_table() -> Table:
     return table
 
 
-def _upsert(conn: Connection, grain: Grain, source) -> None:
-    table = grain.table
+def _upsert(conn: Connection, grain: Grain, source, table: Table | None = None) -> None:
+    """Add SOURCE's rows (GRAIN's key and measures) to GRAIN's table, or to TABLE (one with the same key): a key
+    already there gets its measures added."""
+    table = grain.table if table is None else table
     stmt = _insert(conn, table).from_select([*grain.key, *grain.measures], source)
     stmt = stmt.on_conflict_do_update(index_elements=list(grain.key),
                                       set_={m: table.c[m] + stmt.excluded[m] for m in grain.measures})

@@ -527,8 +527,7 @@ class _Merger:
 
     def _rows(self, batch: dict[str, list]) -> tuple[list, list]:
         """The service_records rows (VARYING columns) and record_services rows of BATCH (ids given here, in file
-        order). One pass, the same tuple shape on both engines:
-        SQLite stores the time with microseconds as the ORM does, PostgreSQL parses it."""
+        order), in one pass. SQLite stores the time with microseconds as the ORM does; PostgreSQL parses it."""
         sqlite = self.sqlite
         void_reason = _("voided at the origin")
         voided, kept = ((1, 0) if sqlite else (True, False))
@@ -550,12 +549,9 @@ class _Merger:
             search = cache.get(key)
             if search is None:
                 search = cache[key] = fold(" ".join(key))
-            if row[9] == "1":
-                add_record((rid, row[0], row[1], f"{row[1]} {row[2]}{seconds}", row[3], row[4], count, count > 1,
-                            search, voided, void_reason))
-            else:
-                add_record((rid, row[0], row[1], f"{row[1]} {row[2]}{seconds}", row[3], row[4], count, count > 1,
-                            search, kept, ""))
+            void = row[9] == "1"
+            add_record((rid, row[0], row[1], f"{row[1]} {row[2]}{seconds}", row[3], row[4], count, count > 1,
+                        search, voided if void else kept, void_reason if void else ""))
             rid += 1
         self.next_id = rid
         return rec_rows, svc_rows
