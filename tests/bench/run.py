@@ -229,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
                    for stem, a in sorted(areas.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)]
     text = report(results, args.quick, started, time.perf_counter() - t0, kept)
     print(text)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    for path in (RESULTS, RESULTS_JSON):
+        path.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(text, encoding="utf-8")
     RESULTS_JSON.write_text(json.dumps({"mode": mode, "areas": areas}, ensure_ascii=False, default=str, indent=1),
                             encoding="utf-8")

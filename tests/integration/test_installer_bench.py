@@ -26,6 +26,7 @@ def test_runner_tables_every_benchmark_and_survives_a_broken_one(tmp_path, monke
                                            encoding="utf-8")
     monkeypatch.setattr(run, "HERE", bench)
     monkeypatch.setattr(run, "RESULTS", tmp_path / "out" / "latest.md")
+    monkeypatch.setattr(run, "RESULTS_JSON", tmp_path / "saved" / "latest.json")  # a folder not there yet, as in CI
     monkeypatch.setattr(run, "DOCS", tmp_path / "docs" / "benchmarks.md")
     readme = tmp_path / "README.md"
     readme.write_text("intro\n<!-- bench:start -->\nold\n<!-- bench:end -->\nend\n", encoding="utf-8")
