@@ -11,6 +11,7 @@ concurrent counters on PostgreSQL never lose an increment.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import FromClause
 
 from dxdesk.db.models import (
     DailyServiceTally,
@@ -113,11 +115,11 @@ def ranks_select(where: ColumnElement[bool]):
     """`subject_rank` of many records at once (record_id, rank) for the record ids matching WHERE (a condition on
     record_services.record_id): one grouped pass instead of one subquery per record."""
     rank, source = _ranks()
-    return select(S.c.record_id, rank).select_from(source).where(where).group_by(S.c.record_id)
+    return select(S.c.record_id, rank.label("rank")).select_from(source).where(where).group_by(S.c.record_id)
 
 
 def visits_select(key: tuple[str, ...] = VISIT_KEY, where: ColumnElement[bool] | None = None, sign: int = 1,
-                  ranks: Table | None = None, grouped: bool = True):
+                  ranks: FromClause | None = None, grouped: bool = True):
     """Per KEY: the sum of record counts and the number of counting records matching WHERE. RANKS: a table of
     (record_id, rank) filled by `ranks_select` for these records, read instead of `subject_rank` per record.
     GROUPED False: one row per record, its KEY, its count and 1, not summed (for `_accumulate`)."""
@@ -220,29 +222,54 @@ def add_id_range(conn: Connection, first: int, stop: int, sign: int = 1) -> None
     """The records with FIRST <= id < STOP (a bulk insert of one transaction): the records are read twice, not
     four times — the split tallies' deltas are computed into temporary tables, the slim tallies summed from them —
     and the subject rank of every record comes from one grouped pass over their services (`ranks_select`), not
-    from a subquery per record."""
+    from a subquery per record. SQLite keeps the ranks in a temporary table; PostgreSQL joins them as a subquery
+    in the same statement (hashed in memory: `_big_work_mem`)."""
     if stop <= first:
         return
     where = and_(R.c.id >= first, R.c.id < stop)
-    ranks = _ranks_table()  # each record's subject rank, in one grouped pass over its services
-    ranks.create(conn, checkfirst=True)
-    _empty(conn, ranks)
-    conn.execute(ranks.insert().from_select(["record_id", "rank"],
-                                            ranks_select(and_(S.c.record_id >= first, S.c.record_id < stop))))
-    fine = {"services": "daily", "visits": "subjects"}  # each slim grain is its split grain summed
-    by_name = {g.name: g for g in GRAINS}
-    for name, slim_name in fine.items():
-        grain, slim = by_name[name], by_name[slim_name]
-        delta = _delta_table(grain)
-        delta.create(conn, checkfirst=True)
-        _empty(conn, delta)
-        _accumulate(conn, grain, delta, where, sign, ranks)
-        for target, key in ((grain, grain.key), (slim, slim.key)):
-            source = (select(*(delta.c[k] for k in key), *(func.sum(delta.c[m]) for m in target.measures))
-                      .where(true()).group_by(*(delta.c[k] for k in key)))
-            _upsert(conn, target, source)
-        _empty(conn, delta)
-    _empty(conn, ranks)
+    ranks_of = ranks_select(and_(S.c.record_id >= first, S.c.record_id < stop))
+    with _big_work_mem(conn, stop - first):
+        if conn.dialect.name == "postgresql":
+            ranks = ranks_of.subquery("ranks")
+        else:
+            ranks = _ranks_table()  # each record's subject rank, in one grouped pass over its services
+            ranks.create(conn, checkfirst=True)
+            _empty(conn, ranks)
+            conn.execute(ranks.insert().from_select(["record_id", "rank"], ranks_of))
+        fine = {"services": "daily", "visits": "subjects"}  # each slim grain is its split grain summed
+        by_name = {g.name: g for g in GRAINS}
+        for name, slim_name in fine.items():
+            grain, slim = by_name[name], by_name[slim_name]
+            delta = _delta_table(grain)
+            delta.create(conn, checkfirst=True)
+            _empty(conn, delta)
+            _accumulate(conn, grain, delta, where, sign, ranks)
+            for target, key in ((grain, grain.key), (slim, slim.key)):
+                source = (select(*(delta.c[k] for k in key), *(func.sum(delta.c[m]) for m in target.measures))
+                          .where(true()).group_by(*(delta.c[k] for k in key)))
+                _upsert(conn, target, source)
+            _empty(conn, delta)
+        if isinstance(ranks, Table):
+            _empty(conn, ranks)
+
+
+BIG_WORK_MEM_MB = 256
+
+
+@contextlib.contextmanager
+def _big_work_mem(conn: Connection, records: int):
+    """PostgreSQL: for the statements of `add_id_range` over many RECORDS, a `work_mem` big enough to hash a
+    million records' ranks (130 MB) and the join to them in memory instead of in batches on disk: 5,5 s → 3,2 s
+    for the visits of 1.000.000 records. The setting before is put back (SET LOCAL: this transaction only)."""
+    wanted = min(BIG_WORK_MEM_MB, records * 256 // (1024 * 1024))
+    if conn.dialect.name != "postgresql" or wanted <= 4:
+        yield
+        return
+    before = conn.exec_driver_sql("SELECT current_setting('work_mem')").scalar()
+    conn.exec_driver_sql(f"SET LOCAL work_mem = '{wanted}MB'")
+    yield
+    # not on an error: the transaction is rolled back then, and SET LOCAL with it
+    conn.exec_driver_sql("SELECT set_config('work_mem', %s, true)", (before,))
 
 
 _DELTAS: dict[str, Table] = {}
@@ -260,7 +287,7 @@ def _empty(conn: Connection, table: Table) -> None:
         conn.execute(delete(table))
 
 
-def _accumulate(conn: Connection, grain: Grain, delta: Table, where, sign: int, ranks: Table) -> None:
+def _accumulate(conn: Connection, grain: Grain, delta: Table, where, sign: int, ranks: FromClause) -> None:
     """Fill DELTA with GRAIN's sums over the records matching WHERE. PostgreSQL: its GROUP BY (a hash
     aggregate). SQLite: its GROUP BY sorts every row (3,6 s for a million records); summing the ungrouped rows
     into DELTA's own key (`INSERT … ON CONFLICT DO UPDATE`, a few thousand keys that stay in the page cache)

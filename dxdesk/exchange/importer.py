@@ -11,7 +11,9 @@ Rules (docs/exchange.md):
 - a package whose SHA-256 was imported here before is recognised at once ("already imported on …"): no row is
   read, nothing written.
 Rows are bulk-inserted, not ORM objects: SQLite by executemany, PostgreSQL by COPY into temporary staging tables
-and one INSERT … SELECT … ON CONFLICT DO NOTHING per table (see _Merger)."""
+and one INSERT … SELECT … ON CONFLICT DO NOTHING per table; a big package (at least REBUILD_MIN records and as many
+as are stored) goes straight into the tables with their secondary indexes (and, on PostgreSQL, foreign keys) set
+aside and made again at the end (see _Merger)."""
 
 from __future__ import annotations
 
@@ -440,8 +442,10 @@ class _Merger:
 
     SQLite: each chunk is inserted at once with ON CONFLICT (uuid) DO NOTHING; the records skipped (UUID stored
     already) go to the staging tables. PostgreSQL: every record is copied (COPY) into the staging tables, then one
-    INSERT … SELECT … ON CONFLICT DO NOTHING per table. On both, the records not inserted are then compared with
-    what is stored by one query over the staging tables (present / void update / conflict)."""
+    INSERT … SELECT … ON CONFLICT DO NOTHING per table. A big import on either (`_set_indexes_aside`): the records
+    whose UUID was stored before go to the staging tables, the others straight into the tables (PostgreSQL by
+    COPY). On all paths, the records not inserted are then compared with what is stored by one query over the
+    staging tables (present / void update / conflict)."""
 
     def __init__(self, db, conn, actor: Actor, unit_code: str, origin: str, result: ImportResult, expected: int = 0):
         self.db, self.conn, self.actor, self.unit_code, self.origin, self.result = db, conn, actor, unit_code, origin, result
@@ -460,9 +464,10 @@ class _Merger:
         for statement in _stage_ddl(self.sqlite):
             conn.exec_driver_sql(statement)
         self.driver = conn.connection.driver_connection
-        self.dropped: list[str] = []  # SQLite: the secondary indexes set aside for a big import (their CREATE)
-        self.stored_uuids: set[str] | None = None  # SQLite, indexes set aside: the UUIDs stored before the import
-        if self.sqlite and expected >= REBUILD_MIN and expected >= self.next_id - 1:
+        self.dropped: list[str] = []  # a big import: the indexes (and constraints) set aside, as statements to make them again
+        self.stored_uuids: set[str] | None = None  # a big import: the UUIDs stored before it
+        self.from_stage = 0  # PostgreSQL, not a big import: the staged records inserted from the staging table
+        if expected >= REBUILD_MIN and expected >= self.next_id - 1:
             self._set_indexes_aside()
 
     def add_rows(self, rows: list, first_line: int) -> None:
@@ -502,10 +507,12 @@ class _Merger:
         batch, self.pending = self.pending, {}
         if batch:
             rec_rows, svc_rows = self._rows(batch)
-            if self.sqlite:
+            if self.stored_uuids is not None:
+                self._insert_big(rec_rows, svc_rows)
+            elif self.sqlite:
                 self._insert_sqlite(rec_rows, svc_rows)
             else:
-                self._copy(rec_rows, svc_rows)
+                self._stage(rec_rows, svc_rows)
         self.several.clear()
 
     def finish(self) -> None:
@@ -513,8 +520,12 @@ class _Merger:
         for statement in self.dropped:  # before anything reads through them (the comparison, the tallies)
             self.conn.exec_driver_sql(statement)
         if not self.sqlite:
-            self._insert_from_stage()
-        if self.staged > self.result.new:  # some records were known here already
+            if self.stored_uuids is None:
+                self._insert_from_stage()
+            if self.result.new >= REBUILD_MIN:  # the planner's figures for the comparison and the tallies
+                for table in ("service_records", "record_services"):
+                    self.conn.exec_driver_sql(f"ANALYZE {table}")
+        if self.staged > self.from_stage:  # some records were known here already
             self._compare_known()
         for table in (STAGE, STAGE_SERVICES):
             self.conn.exec_driver_sql(f"DROP TABLE {table}")
@@ -556,42 +567,61 @@ class _Merger:
         self.next_id = rid
         return rec_rows, svc_rows
 
-    def _shared_values(self) -> list:
-        return [self.unit_code, self.now_text, self.actor.username[:60], "", "", self.origin]
+    def _shared_values(self, text: bool = False) -> list:
+        """The SHARED columns' values. TEXT: the time as text (PostgreSQL's COPY; a parameter stays a datetime)."""
+        now = self.now.isoformat(" ", timespec="microseconds") if text else self.now_text
+        return [self.unit_code, now, self.actor.username[:60], "", "", self.origin]
 
     # --- SQLite: straight in, the known records to the staging tables ---------------------------------------
 
     def _insert_sqlite(self, rec_rows: list, svc_rows: list) -> None:
-        """Insert the records of one chunk, skipping any whose UUID is stored already (ON CONFLICT DO NOTHING):
-        no lookup at all when, as usual, every record is new. The skipped ones are staged for the comparison.
-        With the UUID index set aside (`_set_indexes_aside`) the records stored before are known by their UUIDs
-        instead, and the others inserted plainly."""
-        if self.stored_uuids is not None:
-            stored_uuids = self.stored_uuids
-            known = [r for r in rec_rows if r[1] in stored_uuids] if stored_uuids else []
-            new = [r for r in rec_rows if r[1] not in stored_uuids] if known else rec_rows
-            self.conn.exec_driver_sql(self._sqlite_insert_sql(), new)
-            inserted = len(new)
-        else:
-            before = self.driver.total_changes
-            self.conn.exec_driver_sql(self._sqlite_insert_sql() + " ON CONFLICT (uuid) DO NOTHING", rec_rows)
-            inserted = self.driver.total_changes - before
-            known = []
-            if inserted != len(rec_rows):
-                stored = {row[0] for row in self.conn.exec_driver_sql(
-                    "SELECT id FROM service_records WHERE id >= ? AND id <= ?", (rec_rows[0][0], rec_rows[-1][0]))}
-                known = [r for r in rec_rows if r[0] not in stored]
-        self.result.new += inserted
-        self.staged += inserted
-        if known:  # records stored here before: to the staging tables, for the comparison
-            known_ids = {r[0] for r in known}
-            self.conn.exec_driver_sql(f"INSERT INTO {STAGE} VALUES ({', '.join(['?'] * len(VARYING))})", known)
-            self.conn.exec_driver_sql(f"INSERT INTO {STAGE_SERVICES} VALUES (?, ?, ?)",
-                                      [r for r in svc_rows if r[0] in known_ids])
+        """SQLite: insert the records of one chunk, skipping any whose UUID is stored already (ON CONFLICT DO
+        NOTHING): no lookup at all when, as usual, every record is new. The skipped ones are staged for the
+        comparison."""
+        before = self.driver.total_changes
+        self.conn.exec_driver_sql(self._sqlite_insert_sql() + " ON CONFLICT (uuid) DO NOTHING", rec_rows)
+        inserted = self.driver.total_changes - before
+        if inserted != len(rec_rows):  # records stored here before: to the staging tables, for the comparison
+            stored = {row[0] for row in self.conn.exec_driver_sql(
+                "SELECT id FROM service_records WHERE id >= ? AND id <= ?", (rec_rows[0][0], rec_rows[-1][0]))}
+            known_ids = {r[0] for r in rec_rows if r[0] not in stored}
+            self._stage([r for r in rec_rows if r[0] in known_ids], [r for r in svc_rows if r[0] in known_ids])
             svc_rows = [r for r in svc_rows if r[0] not in known_ids]
-            self.staged += len(known)
+        self.result.new += inserted
+        self._write_services(svc_rows)
+
+    def _insert_big(self, rec_rows: list, svc_rows: list) -> None:
+        """A big import, its indexes set aside (`_set_indexes_aside`): the records whose UUID was stored before
+        are staged for the comparison, the others written straight into the tables (SQLite: executemany;
+        PostgreSQL: COPY)."""
+        stored_uuids = self.stored_uuids
+        if stored_uuids and not stored_uuids.isdisjoint(map(itemgetter(1), rec_rows)):
+            known_ids = {r[0] for r in rec_rows if r[1] in stored_uuids}
+            self._stage([r for r in rec_rows if r[0] in known_ids], [r for r in svc_rows if r[0] in known_ids])
+            rec_rows = [r for r in rec_rows if r[0] not in known_ids]
+            svc_rows = [r for r in svc_rows if r[0] not in known_ids]
+        if self.sqlite:
+            self.conn.exec_driver_sql(self._sqlite_insert_sql(), rec_rows)
+            self._write_services(svc_rows)
+        else:
+            shared = tuple(self._shared_values(text=True))
+            self._copy_into("service_records", [*VARYING, *SHARED], (row + shared for row in rec_rows))
+            self._copy_into("record_services", SVC_COLS, svc_rows)
+        self.result.new += len(rec_rows)
+
+    def _write_services(self, svc_rows: list) -> None:
         if svc_rows:
             self.conn.exec_driver_sql(f"INSERT INTO record_services ({', '.join(SVC_COLS)}) VALUES (?, ?, ?)", svc_rows)
+
+    def _stage(self, rec_rows: list, svc_rows: list) -> None:
+        """Put records and their services into the staging tables (SQLite: executemany; PostgreSQL: COPY)."""
+        if self.sqlite:
+            self.conn.exec_driver_sql(f"INSERT INTO {STAGE} VALUES ({', '.join(['?'] * len(VARYING))})", rec_rows)
+            self.conn.exec_driver_sql(f"INSERT INTO {STAGE_SERVICES} VALUES (?, ?, ?)", svc_rows)
+        else:
+            self._copy_into(STAGE, VARYING, rec_rows)
+            self._copy_into(STAGE_SERVICES, SVC_COLS, svc_rows)
+        self.staged += len(rec_rows)
 
     def _set_indexes_aside(self) -> None:
         """Drop the secondary indexes of the record tables for this transaction; `finish` makes them again.
@@ -600,14 +630,35 @@ class _Merger:
         whole table). The UUID index goes too: meanwhile the UUIDs stored before are held here (no more than the
         package's records) and a record whose UUID is among them is not inserted but compared, as with the index;
         the package's own UUIDs are each once (`add_rows`), so the index made again at the end cannot fail. The
-        primary keys stay. A refused or cancelled import rolls the DROP back with everything else."""
-        rows = self.conn.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            "AND tbl_name IN ('service_records', 'record_services') ORDER BY name").all()
+        primary keys stay. A refused or cancelled import rolls the DROP back with everything else.
+
+        PostgreSQL: the foreign keys of the two tables go too (checked again, by one join each, when they are
+        added back: no trigger per row), and the tables are locked against readers as well as writers until the
+        import commits (ACCESS EXCLUSIVE, which DROP INDEX takes anyway): a report started meanwhile waits."""
         self.stored_uuids = {uuid for (uuid,) in self.conn.exec_driver_sql("SELECT uuid FROM service_records")}
-        self.dropped = [sql for _name, sql in rows]
-        for name, _sql in rows:
-            self.conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        if self.sqlite:
+            rows = self.conn.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                "AND tbl_name IN ('service_records', 'record_services') ORDER BY name").all()
+            self.dropped = [sql for _name, sql in rows]
+            for name, _sql in rows:
+                self.conn.exec_driver_sql(f'DROP INDEX "{name}"')
+            return
+        tables = "('service_records'::regclass, 'record_services'::regclass)"
+        self.conn.exec_driver_sql("LOCK TABLE service_records, record_services IN ACCESS EXCLUSIVE MODE")
+        indexes = self.conn.exec_driver_sql(  # not the primary keys, nor an index a constraint owns
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            f"WHERE i.indrelid IN {tables} AND NOT i.indisprimary "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1").all()
+        keys = self.conn.exec_driver_sql(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            f"WHERE contype = 'f' AND conrelid IN {tables} ORDER BY 1, 2").all()
+        for table, name, _definition in keys:
+            self.conn.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for name, _definition in indexes:
+            self.conn.exec_driver_sql(f"DROP INDEX {name}")
+        self.dropped = [definition for _name, definition in indexes] + [
+            f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for table, name, definition in keys]
 
     def _sqlite_insert_sql(self) -> str:
         """What every record of the package shares is written into the statement once (as SQL string literals),
@@ -618,23 +669,20 @@ class _Merger:
 
     # --- PostgreSQL: COPY into the staging tables, then one INSERT … SELECT per table ---------------------
 
-    def _copy(self, rec_rows: list, svc_rows: list) -> None:
-        """Copy one chunk's records and services into the staging tables (COPY … FROM STDIN)."""
-        with self.driver.cursor() as cursor:
-            with cursor.copy(f"COPY {STAGE} ({', '.join(VARYING)}) FROM STDIN") as copy:
-                for row in rec_rows:
-                    copy.write_row(row)
-            with cursor.copy(f"COPY {STAGE_SERVICES} ({', '.join(SVC_COLS)}) FROM STDIN") as copy:
-                for row in svc_rows:
-                    copy.write_row(row)
-        self.staged += len(rec_rows)
+    def _copy_into(self, table: str, columns: list[str], rows) -> None:
+        """COPY ROWS into TABLE's COLUMNS (… FROM STDIN)."""
+        with self.driver.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            write = copy.write_row
+            for row in rows:
+                write(row)
 
     def _insert_from_stage(self) -> None:
+        """Every record was staged (PostgreSQL, not a big import): insert those whose UUID is not stored yet."""
         inserted = self.conn.exec_driver_sql(
             f"INSERT INTO service_records ({', '.join(VARYING)}, {', '.join(SHARED)}) "
             f"SELECT {', '.join(VARYING)}, {', '.join(['%s'] * len(SHARED))} FROM {STAGE} "
             "ON CONFLICT (uuid) DO NOTHING", tuple(self._shared_values())).rowcount
-        self.result.new = inserted
+        self.result.new = self.from_stage = inserted
         if inserted == self.staged:
             self.conn.exec_driver_sql(f"INSERT INTO record_services ({', '.join(SVC_COLS)}) "
                                       f"SELECT record_id, service_code, count FROM {STAGE_SERVICES}")

@@ -174,7 +174,7 @@ def test_bulk_writes_leave_no_dead_rows_in_the_temporary_tables(pg_url, home, ad
                 "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n "
                 "ON n.oid = c.relnamespace WHERE n.nspname LIKE 'pg_temp%' AND c.relname LIKE 'tally_delta_%' "
                 "AND c.relkind = 'r'")).all())
-        assert set(sizes) >= {"tally_delta_ranks", "tally_delta_services", "tally_delta_visits"}
+        assert set(sizes) >= {"tally_delta_services", "tally_delta_visits"}  # the ranks: a subquery on PostgreSQL
         assert sum(sizes.values()) == 0, sizes
         assert_in_step(db)
     finally:

@@ -229,9 +229,9 @@ def test_export_from_either_storage_imports_back_the_same(any_db, tmp_path, admi
 def test_mixed_package_new_present_voided_and_conflicting(any_db, communes, tmp_path, admin, monkeypatch, big):
     """One package that brings new records, records already here, a void and conflicts (through the staging tables
     on PostgreSQL): each is counted and reported, the conflicting records stay as stored, the tallies stay in step.
-    BIG: on SQLite the package counts as big (more records than stored), so it is inserted with the secondary
-    indexes and the UUID index set aside: the known records are found by their UUIDs all the same, and the UUID
-    is unique again afterwards."""
+    BIG: the package counts as big (more records than stored), so it is inserted with the secondary indexes and the
+    UUID index set aside (PostgreSQL: straight into the tables by COPY, its foreign keys set aside too): the known
+    records are found by their UUIDs all the same, and the UUID is unique again afterwards."""
     import dxdesk.exchange.importer as importer
     from dxdesk.counting import store
 
@@ -283,16 +283,24 @@ def test_mixed_package_new_present_voided_and_conflicting(any_db, communes, tmp_
             f"is_campaign, place, note, search_text, voided, void_reason, origin FROM service_records WHERE id = {copy.id}")
 
 
-def test_big_sqlite_import_sets_indexes_aside_and_always_puts_them_back(db, communes, tmp_path, admin, monkeypatch):
-    """A package bigger than the database is inserted without the secondary indexes (made again after); a package
-    refused half-way leaves the indexes as they were."""
+def test_big_import_sets_indexes_aside_and_always_puts_them_back(any_db, communes, tmp_path, admin, monkeypatch):
+    """A package bigger than the database is inserted without the secondary indexes (PostgreSQL: nor the foreign
+    keys), made again after; a package cancelled half-way leaves them as they were."""
     import dxdesk.exchange.importer as importer
+    from dxdesk.counting import store
+
+    db = any_db
 
     def indexes():
         with db.session() as s:
+            if db.is_sqlite:
+                return s.connection().exec_driver_sql(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                    "AND tbl_name IN ('service_records', 'record_services') ORDER BY name").all()
             return s.connection().exec_driver_sql(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
-                "AND tbl_name IN ('service_records', 'record_services') ORDER BY name").all()
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('service_records', 'record_services') "
+                "UNION ALL SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' "
+                "AND conrelid IN ('service_records'::regclass, 'record_services'::regclass) ORDER BY 1").all()
 
     a, _b = communes
     set_profile(db, admin, "82")
@@ -314,8 +322,16 @@ def test_big_sqlite_import_sets_indexes_aside_and_always_puts_them_back(db, comm
 
     monkeypatch.setattr(importer._Merger, "_set_indexes_aside", spy)
     assert import_package(db, admin, package.path).new == 400
-    assert len(dropped) == len([i for i in before if i[1]])  # they were set aside, and are all back
+    set_aside = [i for i in before if i[1] and not i[0].endswith("_pkey")]  # the primary keys stay
+    assert len(dropped) == len(set_aside) and len(set_aside) >= 6  # they were set aside, and are all back
     assert indexes() == before
+    with db.session() as s:
+        assert store.compare(s.connection()).ok  # the tallies count what was written straight in
+    if not db.is_sqlite:  # the foreign keys hold again
+        with pytest.raises(IntegrityError), db.write() as s:
+            s.connection().exec_driver_sql(
+                "INSERT INTO record_services (record_id, service_code, count) VALUES (999999, 'vneid', 1)")
+        return
     with db.session() as s:
         plan = s.connection().exec_driver_sql(
             "EXPLAIN QUERY PLAN SELECT id FROM service_records WHERE unit_code = '28249' AND work_date = '2025-03-01'"
