@@ -127,12 +127,14 @@ def import_package(db, actor: Actor, path: Path, progress: Callable[[int, int], 
         with _collector_paused(), db.write() as session:
             conn = session.connection()
             old_cache = None
+            big = _is_big(conn, man.record_count)
             if db.is_sqlite:  # a big page cache for this transaction: the UUID index is written in random order
                 old_cache = int(conn.exec_driver_sql("PRAGMA cache_size").scalar())
                 conn.exec_driver_sql(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")
-            else:
-                conn.exec_driver_sql("LOCK TABLE service_records, record_services IN SHARE ROW EXCLUSIVE MODE")
-            merger = _Merger(db, conn, actor, entry.unit_code, origin, result, expected=man.record_count)
+            else:  # a big import drops indexes: the strongest lock at once, never an upgrade that could deadlock
+                mode = "ACCESS EXCLUSIVE" if big else "SHARE ROW EXCLUSIVE"
+                conn.exec_driver_sql(f"LOCK TABLE service_records, record_services IN {mode} MODE")
+            merger = _Merger(db, conn, actor, entry.unit_code, origin, result, big=big)
             zf, member = checked.open_member(pkg.RECORDS)
             with zf, member, _restore_cache(conn, old_cache):
                 text = io.TextIOWrapper(member, encoding="utf-8-sig", errors="strict", newline="")
@@ -205,6 +207,12 @@ def _sender_unit(db, path: Path, man: pkg.Manifest) -> units.UnitEntry:
     if reason:
         raise pkg.refuse(path, reason)
     return entry
+
+
+def _is_big(conn, records: int) -> bool:
+    """Whether a package of RECORDS records is a big import (`_Merger._set_indexes_aside`): at least REBUILD_MIN
+    records, and at least as many as are stored (the highest id: no count of a big table)."""
+    return records >= REBUILD_MIN and records >= (conn.exec_driver_sql("SELECT max(id) FROM service_records").scalar() or 0)
 
 
 @contextlib.contextmanager
@@ -447,7 +455,7 @@ class _Merger:
     COPY). On all paths, the records not inserted are then compared with what is stored by one query over the
     staging tables (present / void update / conflict)."""
 
-    def __init__(self, db, conn, actor: Actor, unit_code: str, origin: str, result: ImportResult, expected: int = 0):
+    def __init__(self, db, conn, actor: Actor, unit_code: str, origin: str, result: ImportResult, big: bool = False):
         self.db, self.conn, self.actor, self.unit_code, self.origin, self.result = db, conn, actor, unit_code, origin, result
         self.sqlite = db.is_sqlite
         self.mark = "?" if self.sqlite else "%s"
@@ -467,7 +475,7 @@ class _Merger:
         self.dropped: list[str] = []  # a big import: the indexes (and constraints) set aside, as statements to make them again
         self.stored_uuids: set[str] | None = None  # a big import: the UUIDs stored before it
         self.from_stage = 0  # PostgreSQL, not a big import: the staged records inserted from the staging table
-        if expected >= REBUILD_MIN and expected >= self.next_id - 1:
+        if big:
             self._set_indexes_aside()
 
     def add_rows(self, rows: list, first_line: int) -> None:
@@ -633,8 +641,9 @@ class _Merger:
         primary keys stay. A refused or cancelled import rolls the DROP back with everything else.
 
         PostgreSQL: the foreign keys of the two tables go too (checked again, by one join each, when they are
-        added back: no trigger per row), and the tables are locked against readers as well as writers until the
-        import commits (ACCESS EXCLUSIVE, which DROP INDEX takes anyway): a report started meanwhile waits."""
+        added back: no trigger per row); `import_package` has locked the tables against readers as well as writers
+        until the import commits (ACCESS EXCLUSIVE, which DROP INDEX takes anyway): a report started meanwhile
+        waits."""
         self.stored_uuids = {uuid for (uuid,) in self.conn.exec_driver_sql("SELECT uuid FROM service_records")}
         if self.sqlite:
             rows = self.conn.exec_driver_sql(
@@ -645,7 +654,6 @@ class _Merger:
                 self.conn.exec_driver_sql(f'DROP INDEX "{name}"')
             return
         tables = "('service_records'::regclass, 'record_services'::regclass)"
-        self.conn.exec_driver_sql("LOCK TABLE service_records, record_services IN ACCESS EXCLUSIVE MODE")
         indexes = self.conn.exec_driver_sql(  # not the primary keys, nor an index a constraint owns
             "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
             f"WHERE i.indrelid IN {tables} AND NOT i.indisprimary "
