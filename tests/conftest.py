@@ -117,35 +117,70 @@ def _pg_admin_url() -> str:
     return make_url(PG_URL).set(database="postgres").render_as_string(hide_password=False)
 
 
-@pytest.fixture
-def pg_url():
-    """A fresh, empty PostgreSQL database for this test (dropped afterwards)."""
+def _require_pg() -> None:
     if not PG_URL:
         if REQUIRE_PG:
             pytest.fail("DXDESK_TEST_PG_URL is not set but DXDESK_REQUIRE_PG=1")
         pytest.skip("no PostgreSQL server (set DXDESK_TEST_PG_URL)")
+
+
+def _pg_database(template: str | None = None):
+    """Make a PostgreSQL database (empty, or a copy of TEMPLATE); yield its URL; drop it afterwards."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
     name = f"dxt_{uuid.uuid4().hex[:12]}"
     admin_engine = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
     with admin_engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    with admin_engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin_engine.dispose()
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin_engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin_engine.dispose()
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, empty PostgreSQL database for this test (dropped afterwards)."""
+    _require_pg()
+    yield from _pg_database()
+
+
+@pytest.fixture(scope="session")
+def pg_template(tmp_path_factory):
+    """A PostgreSQL database opened once by `open_database` (every migration, the catalogue), with no connection
+    left open: `any_db` copies it (CREATE DATABASE … TEMPLATE) instead of migrating a new database for every test
+    (~1,5 s each). The migrations themselves are tested on empty databases (`pg_url`, test_storage)."""
+    _require_pg()
+    from sqlalchemy.engine import make_url
+
+    from dxdesk.database import open_database
+    from dxdesk.settings import store as settings
+
+    for url in _pg_database():
+        template = open_database(url, AppPaths(tmp_path_factory.mktemp("pg-template")).ensure())
+        with template.session() as session:  # each copy must make its own id (its keys in the keyring are named by it)
+            assert settings.get(session, settings.DB_UUID) is None
+        template.dispose()
+        yield make_url(url).database
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def any_db(request, home):
-    """The same test on SQLite and on PostgreSQL."""
+    """The same test on SQLite and on PostgreSQL (a copy of `pg_template`: migrated, with the catalogue)."""
     from dxdesk.database import open_database
 
-    url = None if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    database = open_database(url, home)
-    yield database
-    database.dispose()
+    if request.param == "sqlite":
+        database = open_database(None, home)
+        yield database
+        database.dispose()
+        return
+    for url in _pg_database(request.getfixturevalue("pg_template")):
+        database = open_database(url, home)
+        yield database
+        database.dispose()
 
 
 @pytest.fixture
