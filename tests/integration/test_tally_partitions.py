@@ -35,3 +35,22 @@ def test_a_years_tally_reads_only_that_year(pg_url, home, admin):
         assert tally.citizens == 2 and {s.code: s.count for s in tally.services}["vneid"] == 2
     finally:
         db.dispose()
+
+
+def test_a_report_asked_for_again_and_again_is_planned_for_its_own_values(pg_url, home, admin):
+    """No server-side prepared statements: psycopg would prepare a tally run 5 times on a connection, and after
+    5 more runs PostgreSQL would plan it once for any communes and dates — a province's tally went from 4–5 ms to
+    72 ms from the 11th time a session asked for it (bench_national). Each run is planned for its own values."""
+    from dxdesk.database import open_database
+
+    db = open_database(pg_url, home)
+    try:
+        log_record(db, admin, NewRecord(services=["vneid"], occurred_at=dt.datetime(2025, 3, 3, 9)), unit_code="28249")
+        period = parse_period("2025")
+        for _ in range(12):
+            for units in (None, ("28249", "28261")):
+                assert counting.compute(db, period, units).citizens == 1
+        with db.engine.connect() as conn:  # the pool's one connection, which ran every tally above
+            assert conn.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar() == 0
+    finally:
+        db.dispose()
