@@ -41,7 +41,6 @@ from dxdesk.settings.profile import get_profile
 
 FETCH = 20_000  # rows per fetchmany: one CSV block handed to the deflate thread, one progress call
 SPAN_IDS = 16_384  # record ids per block read by SQLite (about 20.000 rows), one progress call
-ISAL_LEVEL = 2  # records.csv by ISA-L (see _fast_deflate); other members zlib level 1
 DENSE = 12  # read by blocks when at least 1 id in DENSE between the first and last is exported (measured, 1M
 # records: reading past all of them costs 0,33 s; a month (1 in 12) by blocks 0,55 s, by the index and a sort
 # 0,56 s before csv.writer; a quarter 0,58 s against 1,48 s)
@@ -269,7 +268,7 @@ def _write_records(db, zf, period: Period, unit: _Unit, total: int, span: tuple[
     its rows formatted here by csv.writer."""
     params = (period.start.isoformat(), period.end.isoformat(), unit.unit_code)
     with zf.open(pkg.RECORDS, "w", force_zip64=True) as member:
-        _fast_deflate(member)
+        pkg.fast_deflate(member)
         sink = _DeflateThread(member)
         try:
             head = io.StringIO()
@@ -291,20 +290,6 @@ def _write_records(db, zf, period: Period, unit: _Unit, total: int, span: tuple[
             raise
         hashes[pkg.RECORDS] = sink.close()
     return records, rows
-
-
-def _fast_deflate(member) -> None:
-    """Deflate MEMBER (a zip member just opened for writing, nothing written yet) by ISA-L when the `isal` package
-    is installed: the same raw deflate stream that every unzip reads, in a quarter of the CPU time of zlib and
-    smaller (records.csv of 1.000.000 records: 0,19 s and 36,8 MB at ISA-L level 2, against 0,82 s and 40,4 MB at
-    zlib level 1). Otherwise zipfile's own zlib compressor, as before. zipfile computes the CRC on the bytes given,
-    whichever compressor is used."""
-    try:
-        from isal import isal_zlib
-    except ImportError:  # pragma: no cover - a dependency; zipfile's zlib still writes the same format
-        return
-    if getattr(member, "_compressor", None) is not None:  # zipfile's private name: checked, else left as is
-        member._compressor = isal_zlib.compressobj(ISAL_LEVEL, isal_zlib.DEFLATED, -isal_zlib.MAX_WBITS)
 
 
 def _csv_block(rows: list) -> tuple[bytes, int, int]:

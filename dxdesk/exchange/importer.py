@@ -592,9 +592,7 @@ class _Merger:
         if inserted != len(rec_rows):  # records stored here before: to the staging tables, for the comparison
             stored = {row[0] for row in self.conn.exec_driver_sql(
                 "SELECT id FROM service_records WHERE id >= ? AND id <= ?", (rec_rows[0][0], rec_rows[-1][0]))}
-            known_ids = {r[0] for r in rec_rows if r[0] not in stored}
-            self._stage([r for r in rec_rows if r[0] in known_ids], [r for r in svc_rows if r[0] in known_ids])
-            svc_rows = [r for r in svc_rows if r[0] not in known_ids]
+            _rec, svc_rows = self._stage_known({r[0] for r in rec_rows if r[0] not in stored}, rec_rows, svc_rows)
         self.result.new += inserted
         self._write_services(svc_rows)
 
@@ -604,10 +602,7 @@ class _Merger:
         PostgreSQL: COPY)."""
         stored_uuids = self.stored_uuids
         if stored_uuids and not stored_uuids.isdisjoint(map(itemgetter(1), rec_rows)):
-            known_ids = {r[0] for r in rec_rows if r[1] in stored_uuids}
-            self._stage([r for r in rec_rows if r[0] in known_ids], [r for r in svc_rows if r[0] in known_ids])
-            rec_rows = [r for r in rec_rows if r[0] not in known_ids]
-            svc_rows = [r for r in svc_rows if r[0] not in known_ids]
+            rec_rows, svc_rows = self._stage_known({r[0] for r in rec_rows if r[1] in stored_uuids}, rec_rows, svc_rows)
         if self.sqlite:
             self.conn.exec_driver_sql(self._sqlite_insert_sql(), rec_rows)
             self._write_services(svc_rows)
@@ -620,6 +615,12 @@ class _Merger:
     def _write_services(self, svc_rows: list) -> None:
         if svc_rows:
             self.conn.exec_driver_sql(f"INSERT INTO record_services ({', '.join(SVC_COLS)}) VALUES (?, ?, ?)", svc_rows)
+
+    def _stage_known(self, known_ids: set[int], rec_rows: list, svc_rows: list) -> tuple[list, list]:
+        """Stage the records KNOWN_IDS (stored here before) with their services for the comparison; the other
+        records and services are returned."""
+        self._stage([r for r in rec_rows if r[0] in known_ids], [r for r in svc_rows if r[0] in known_ids])
+        return [r for r in rec_rows if r[0] not in known_ids], [r for r in svc_rows if r[0] not in known_ids]
 
     def _stage(self, rec_rows: list, svc_rows: list) -> None:
         """Put records and their services into the staging tables (SQLite: executemany; PostgreSQL: COPY)."""
