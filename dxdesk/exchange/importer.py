@@ -23,7 +23,6 @@ import datetime as dt
 import gc
 import io
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import compress, islice
@@ -34,29 +33,23 @@ from sqlalchemy import select
 
 from dxdesk import clock
 from dxdesk.counting import store as counting_store
-from dxdesk.db.models import CHANNELS, OUTCOMES, ImportBatch, Service, Unit
-from dxdesk.errors import UserError
+from dxdesk.db.models import ImportBatch, Service, Unit
 from dxdesk.exchange import package as pkg
 from dxdesk.exchange import trust
 from dxdesk.exchange.export import Cancelled
+from dxdesk.exchange.rowcheck import Checker, Refused, shown
 from dxdesk.i18n import _
 from dxdesk.security import audit
 from dxdesk.security.actor import Actor
 from dxdesk.security.permissions import require
 from dxdesk.settings import units
-from dxdesk.text import find_forbidden, fold
+from dxdesk.text import fold
 from dxdesk.vnformat import fmt_date
 
 CHUNK = 20_000
 REBUILD_MIN = 100_000  # SQLite: a package of at least this many records (and of more than are stored) sets the
 # secondary indexes aside while it is inserted (see _Merger._set_indexes_aside)
 SQLITE_CACHE_KIB = 256 * 1024
-MAX_COUNT = 100_000
-MAX_VOLUNTEER = 60
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_UUID_LINES = re.compile(r"(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\n)*")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_TIME = re.compile(r"[0-9]{2}:[0-9]{2}:[0-9]{2}")
 # the columns of service_records that differ between the records of one package (the rows handed to the database);
 # the others (SHARED) are the same for the whole package
 VARYING = ["id", "uuid", "work_date", "occurred_at", "channel", "outcome", "count", "is_campaign", "search_text", "voided",
@@ -92,12 +85,6 @@ class ImportResult:
             text += _(", {n} conflicts (kept as they were: {uuids})").format(
                 n=self.conflicts, uuids=", ".join(self.conflict_uuids[:5]) + ("…" if self.conflicts > 5 else ""))
         return text + "."
-
-
-class _Refused(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 def import_package(db, actor: Actor, path: Path, progress: Callable[[int, int], bool] | None = None,
@@ -142,15 +129,15 @@ def import_package(db, actor: Actor, path: Path, progress: Callable[[int, int], 
                 try:
                     header = next(reader, None)
                 except UnicodeDecodeError:
-                    raise _Refused(_("records.csv is not UTF-8 text.")) from None
+                    raise Refused(_("records.csv is not UTF-8 text.")) from None
                 except csv.Error:
-                    raise _Refused(_("records.csv is not a valid CSV file.")) from None
+                    raise Refused(_("records.csv is not a valid CSV file.")) from None
                 if header is None or tuple(header) != pkg.CSV_HEADER:
-                    raise _Refused(_("records.csv does not have the expected columns ({columns}).").format(
+                    raise Refused(_("records.csv does not have the expected columns ({columns}).").format(
                         columns=",".join(pkg.CSV_HEADER)))
                 _read_rows(reader, merger, indicator_of, period_from, period_to, total_rows, progress)
                 if merger.records_seen != man.record_count:
-                    raise _Refused(_("records.csv holds {n} records but the manifest says {m}.").format(
+                    raise Refused(_("records.csv holds {n} records but the manifest says {m}.").format(
                         n=merger.records_seen, m=man.record_count))
                 merger.finish()
             if session.get(Unit, entry.unit_code) is None:
@@ -168,7 +155,7 @@ def import_package(db, actor: Actor, path: Path, progress: Callable[[int, int], 
                          void_updates=result.void_updates, conflicts=result.conflicts,
                          signer=accepted.fingerprint or None, unsigned=checked.signer is None)
             trust.record_received(session, actor, accepted, trust.UNIT, entry.unit_code, entry.unit_name, path.name)
-    except _Refused as exc:
+    except Refused as exc:
         raise pkg.refuse(path, exc.reason) from None
     return result
 
@@ -197,12 +184,12 @@ def _sender_unit(db, path: Path, man: pkg.Manifest) -> units.UnitEntry:
     entry = units.find_unit(man.unit_code)
     if entry is None:
         raise pkg.refuse(path, _("commune code '{code}' is not in the official list (QĐ 19/2025).").format(
-            code=_shown(man.unit_code, 10)))
+            code=shown(man.unit_code, 10)))
     claimed = man.unit.get("province_code")
     if entry.province_code != claimed:
         raise pkg.refuse(path, _("commune {code} ({name}) belongs to province {real}, but the package says province "
                                  "{claimed}.").format(code=entry.unit_code, name=entry.unit_name, real=entry.province_code,
-                                                       claimed=_shown(str(claimed), 4)))
+                                                       claimed=shown(str(claimed), 4)))
     reason = trust.unit_belongs_here(db, entry.unit_code, entry.unit_name, entry.province_code)
     if reason:
         raise pkg.refuse(path, reason)
@@ -242,7 +229,7 @@ def _read_rows(reader, merger: _Merger, indicator_of: dict, period_from: dt.date
                total_rows: int, progress) -> None:
     """Read the rows in chunks of CHUNK: each chunk is checked (every row, every field), then its complete
     records are merged; the last record of a chunk waits for the next one, as its rows may continue there."""
-    checker = _Checker(indicator_of, period_from, period_to)
+    checker = Checker(indicator_of, period_from, period_to)
     read = 0  # data rows read so far (line = rows + 1: the header is line 1)
     carry: list = []
     try:
@@ -268,134 +255,12 @@ def _read_rows(reader, merger: _Merger, indicator_of: dict, period_from: dt.date
             if progress and progress(read, total_rows) is False:
                 raise Cancelled()
     except UnicodeDecodeError:
-        raise _Refused(_("records.csv is not UTF-8 text.")) from None
+        raise Refused(_("records.csv is not UTF-8 text.")) from None
     except csv.Error as exc:
-        raise _Refused(_("records.csv is not a valid CSV file ({error}).").format(error=exc)) from None
+        raise Refused(_("records.csv is not a valid CSV file ({error}).").format(error=exc)) from None
     merger.flush()
     if progress:
         progress(read, max(total_rows, read))
-
-
-class _Checker:
-    """The checks of every field of every row. `check` tests a whole chunk at once (sets, one regular
-    expression); when anything is wrong, `_check_rows` goes through the chunk row by row and refuses the
-    package at the first bad line, with its line number."""
-
-    def __init__(self, indicator_of: dict, period_from: dt.date, period_to: dt.date):
-        self.indicator_of, self.period_from, self.period_to = indicator_of, period_from, period_to
-        self.pairs = set(indicator_of.items())
-        self.channels, self.outcomes = set(CHANNELS), set(OUTCOMES)
-        self.good_dates: set[str] = set()
-        self.good_times: set[str] = set()
-        self.good_counts: set[str] = set()
-        self.good_volunteers: set[str] = set()
-
-    def check(self, rows: list, first_line: int) -> None:
-        if not self._chunk_ok(rows):
-            self._check_rows(rows, first_line)
-
-    def _chunk_ok(self, rows: list) -> bool:
-        if set(map(len, rows)) != {10}:
-            return False
-        uuids, dates, times, channels, outcomes, services, indicators, counts, volunteers, voided = zip(*rows, strict=True)
-        joined = "\n".join(uuids) + "\n"  # exactly 37 characters per UUID line, each matching the pattern
-        if len(joined) != 37 * len(uuids) or _UUID_LINES.fullmatch(joined) is None:
-            return False
-        new_dates = set(dates) - self.good_dates
-        if not all(self._date_ok(d) for d in new_dates):
-            return False
-        new_times = set(times) - self.good_times
-        if not all(_time_ok(t) for t in new_times):
-            return False
-        new_counts = set(counts) - self.good_counts
-        if not all(_count_ok(c) for c in new_counts):
-            return False
-        if not (set(channels) <= self.channels and set(outcomes) <= self.outcomes
-                and set(zip(services, indicators, strict=True)) <= self.pairs and set(voided) <= {"0", "1"}
-                and max(map(len, volunteers)) <= MAX_VOLUNTEER):
-            return False
-        new_volunteers = set(volunteers) - self.good_volunteers
-        if any(find_forbidden(v) for v in new_volunteers):  # the same privacy filter as every free-text field
-            return False
-        self.good_volunteers |= new_volunteers
-        self.good_dates |= new_dates
-        self.good_times |= new_times
-        self.good_counts |= new_counts
-        return True
-
-    def _date_ok(self, date: str) -> bool:
-        try:
-            day = dt.date.fromisoformat(date) if _DATE.fullmatch(date) else None
-        except ValueError:
-            day = None
-        return day is not None and self.period_from <= day <= self.period_to and _work_date_problem(day) is None
-
-
-    def _check_rows(self, rows: list, first_line: int) -> None:
-        for line, row in enumerate(rows, first_line):
-            if len(row) != 10:
-                raise _Refused(_("line {line} of records.csv has {n} fields, not 10.").format(line=line, n=len(row)))
-            uuid, date, time, channel, outcome, service, indicator, count, volunteer, voided = row
-            if not _UUID.fullmatch(uuid):
-                raise _Refused(_("line {line}: '{value}' is not a record UUID.").format(line=line, value=_shown(uuid, 40)))
-            if not self._date_ok(date):
-                try:
-                    day = dt.date.fromisoformat(date) if _DATE.fullmatch(date) else None
-                except ValueError:
-                    day = None
-                if day is None:
-                    raise _Refused(_("line {line}: the date '{value}' does not parse (YYYY-MM-DD).").format(
-                        line=line, value=_shown(date, 40)))
-                if _work_date_problem(day):
-                    raise _Refused(_("line {line}: {reason}").format(line=line, reason=_work_date_problem(day)))
-                raise _Refused(_("line {line}: the date {value} is outside the package's period.").format(
-                    line=line, value=date))
-            if not _time_ok(time):
-                raise _Refused(_("line {line}: the time '{value}' does not parse (HH:MM:SS).").format(
-                    line=line, value=_shown(time, 40)))
-            if channel not in self.channels or outcome not in self.outcomes:
-                raise _Refused(_("line {line}: unknown channel or outcome.").format(line=line))
-            expected = self.indicator_of.get(service)
-            if expected is None:
-                raise _Refused(_("line {line}: unknown service '{value}'.").format(line=line, value=_shown(service, 40)))
-            if expected != indicator:
-                raise _Refused(_("line {line}: service {service} belongs to indicator {expected}, not '{value}'.").format(
-                    line=line, service=service, expected=expected, value=_shown(indicator, 40)))
-            if not _count_ok(count):
-                raise _Refused(_("line {line}: the count '{value}' is not a whole number from 1 to 100.000.").format(
-                    line=line, value=_shown(count, 20)))
-            if voided not in ("0", "1"):
-                raise _Refused(_("line {line}: voided must be 0 or 1.").format(line=line))
-            if len(volunteer) > MAX_VOLUNTEER:
-                raise _Refused(_("line {line}: the volunteer field is too long.").format(line=line))
-            reason = find_forbidden(volunteer)
-            if reason:
-                raise _Refused(_("line {line}: the volunteer field: {reason}").format(line=line, reason=reason))
-
-
-def _work_date_problem(day: dt.date) -> str | None:
-    """Why a record may not be dated DAY (clock.check_work_date, the one date rule of records), or None."""
-    try:
-        clock.check_work_date(day)
-    except UserError as exc:
-        return exc.message
-    return None
-
-
-def _shown(value: str, n: int) -> str:
-    """VALUE as a message may show it: at most N characters, control characters (a line break…) as '?'."""
-    return "".join(c if c.isprintable() else "?" for c in value[:n])
-
-
-def _time_ok(time: str) -> bool:
-    try:
-        return bool(_TIME.fullmatch(time)) and dt.time.fromisoformat(time) is not None
-    except ValueError:
-        return False
-
-
-def _count_ok(count: str) -> bool:
-    return count.isascii() and count.isdigit() and 1 <= int(count) <= MAX_COUNT
 
 
 def _check_same_unit(old_unit: str | None, unit_code: str, uuid: str, voided: bool) -> None:
@@ -403,9 +268,9 @@ def _check_same_unit(old_unit: str | None, unit_code: str, uuid: str, voided: bo
     (to void it, or to claim it) is refused whole."""
     if old_unit is not None and old_unit != unit_code:
         if voided:
-            raise _Refused(_("it voids record {uuid}, which belongs to unit {other}, not to {unit}.").format(
+            raise Refused(_("it voids record {uuid}, which belongs to unit {other}, not to {unit}.").format(
                 uuid=uuid, other=old_unit, unit=unit_code))
-        raise _Refused(_("it holds record {uuid}, which belongs to unit {other}, not to {unit}.").format(
+        raise Refused(_("it holds record {uuid}, which belongs to unit {other}, not to {unit}.").format(
             uuid=uuid, other=old_unit, unit=unit_code))
 
 
@@ -489,20 +354,20 @@ class _Merger:
             seen = set(self.done)
             for line, (i, uuid) in enumerate(enumerate(uuids), first_line):
                 if uuid in seen and not (i and same[i - 1]):
-                    raise _Refused(_("line {line}: the rows of record {uuid} are not together.").format(
+                    raise Refused(_("line {line}: the rows of record {uuid} are not together.").format(
                         line=line, uuid=uuid))
                 seen.add(uuid)
         several: dict[str, dict[str, int]] = {}
         for i in compress(range(1, n), same):
             r, p = rows[i], rows[i - 1]
             if r[1] != p[1] or r[2] != p[2] or r[3] != p[3] or r[4] != p[4] or r[8] != p[8] or r[9] != p[9]:
-                raise _Refused(_("line {line}: the rows of record {uuid} disagree.").format(
+                raise Refused(_("line {line}: the rows of record {uuid} disagree.").format(
                     line=first_line + i, uuid=r[0]))
             svc = several.get(r[0])
             if svc is None:
                 svc = several[r[0]] = {p[5]: int(p[7])}
             if r[5] in svc:
-                raise _Refused(_("line {line}: service {service} appears twice in record {uuid}.").format(
+                raise Refused(_("line {line}: service {service} appears twice in record {uuid}.").format(
                     line=first_line + i, service=r[5], uuid=r[0]))
             svc[r[5]] = int(r[7])
         self.records_seen += len(batch)
